@@ -1,0 +1,2 @@
+//! Shared inputs for kubelogic's criterion benches.
+#![forbid(unsafe_code)]
