@@ -34,6 +34,8 @@ pub fn run_case(case: Value) -> Result<(), String> {
         .to_owned();
     match kind.as_str() {
         "" => Err("case has no `kind`".into()),
+        "evictionConfig" => crate::eviction::run_config(case),
+        "evictionRun" => crate::eviction::run_run(case),
         other => Err(format!("unknown kind `{other}`")),
     }
 }
