@@ -9,7 +9,11 @@ fn eviction_vectors_pass() {
         None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance"),
     }
     .join("eviction");
-    assert!(dir.is_dir(), "conformance vectors not found at {}", dir.display());
+    assert!(
+        dir.is_dir(),
+        "conformance vectors not found at {}",
+        dir.display()
+    );
     let report = kubelogic_conformance::run_paths(&[&dir]);
     for f in &report.failures {
         eprintln!("{f}");
