@@ -862,9 +862,9 @@ mod pod_json {
             }
             Ok(sum)
         };
-        p.memory_request = finish(memory_sum, init_memory, "memory")?;
-        p.ephemeral_storage_request = finish(eph_sum, init_eph, "ephemeral-storage")?;
-        p.inodes_request = finish(inode_sum, init_inodes, "inodes")?;
+        p.memory_request = finish(memory_sum, init_memory, "memory")?.into();
+        p.ephemeral_storage_request = finish(eph_sum, init_eph, "ephemeral-storage")?.into();
+        p.inodes_request = finish(inode_sum, init_inodes, "inodes")?.into();
         p.ephemeral_storage_limit = match (limit_sum, init_limit_max) {
             (None, None) => None,
             (Some(s), None) => Some(s),

@@ -11,7 +11,7 @@
 //!
 //! let mut p = EvictionPod::new("default", "web");
 //! p.priority = 5;
-//! p.memory_request = Quantity::parse("500Mi")?;
+//! p.memory_request = Quantity::parse("500Mi")?.into();
 //! p.stats = Some(PodStats { memory_working_set: Some(600 << 20), ..Default::default() });
 //! assert_eq!(p.key.as_str(), "default/web");
 //! # Ok::<(), kubelogic::QuantityError>(())
@@ -21,50 +21,160 @@ use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
 
+use super::threshold::quantity_milli;
 use crate::quantity::{Format, Quantity};
 
 /// `SystemCriticalPriority` (`scheduling.SystemCriticalPriority`): pods at or
 /// above this priority are critical.
 pub const SYSTEM_CRITICAL_PRIORITY: i32 = 2_000_000_000;
 
-/// `namespace/name`, cheap to clone.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct PodKey(Arc<str>);
+/// `namespace/name`. Keys up to 46 bytes (nearly all) are stored inline,
+/// so that results listing every pod copy bytes instead of touching shared
+/// reference counts; longer ones share an `Arc<str>`.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct PodKey(KeyRepr);
+
+const INLINE_KEY: usize = 46;
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum KeyRepr {
+    Inline { len: u8, bytes: [u8; INLINE_KEY] },
+    Shared(Arc<str>),
+}
 
 impl PodKey {
     /// `namespace/name`.
     pub fn new(namespace: &str, name: &str) -> PodKey {
-        PodKey(Arc::from(format!("{namespace}/{name}")))
+        let len = namespace.len() + 1 + name.len();
+        if len <= INLINE_KEY {
+            let mut bytes = [0u8; INLINE_KEY];
+            let parts = [namespace.as_bytes(), b"/", name.as_bytes()];
+            let mut at = 0;
+            for part in parts {
+                if let Some(dst) = bytes.get_mut(at..at + part.len()) {
+                    dst.copy_from_slice(part);
+                }
+                at += part.len();
+            }
+            PodKey(KeyRepr::Inline {
+                len: len as u8,
+                bytes,
+            })
+        } else {
+            PodKey(KeyRepr::Shared(Arc::from(format!("{namespace}/{name}"))))
+        }
     }
 
     /// The key as text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        match &self.0 {
+            // Built from a `&str` split only at ASCII '/': always UTF-8.
+            KeyRepr::Inline { len, bytes } => bytes
+                .get(..usize::from(*len))
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .unwrap_or_default(),
+            KeyRepr::Shared(s) => s,
+        }
+    }
+}
+
+impl PartialOrd for PodKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for PodKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl fmt::Debug for PodKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
 impl Deref for PodKey {
     type Target = str;
     fn deref(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl fmt::Display for PodKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
 impl From<&str> for PodKey {
+    /// A key from its `namespace/name` text.
     fn from(s: &str) -> PodKey {
-        PodKey(Arc::from(s))
+        match s.split_once('/') {
+            Some((ns, name)) => PodKey::new(ns, name),
+            None => PodKey(KeyRepr::Shared(Arc::from(s))),
+        }
     }
 }
 
 impl serde::Serialize for PodKey {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// A pod's total request for one resource: the quantity (as messages print
+/// it) and its value in milli-units, rounded up, computed once (ranking
+/// compares these on every step).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PodRequest {
+    quantity: Quantity,
+    milli: i128,
+}
+
+impl PodRequest {
+    /// A request of `quantity`.
+    pub fn new(quantity: Quantity) -> PodRequest {
+        let milli = quantity_milli(&quantity);
+        PodRequest { quantity, milli }
+    }
+
+    /// No request (zero, printed `0`).
+    pub fn zero(format: Format) -> PodRequest {
+        PodRequest {
+            quantity: Quantity::from_value(0, format),
+            milli: 0,
+        }
+    }
+
+    /// The quantity.
+    pub fn quantity(&self) -> &Quantity {
+        &self.quantity
+    }
+
+    /// The value × 1000, rounded up.
+    pub fn milli(&self) -> i128 {
+        self.milli
+    }
+}
+
+impl From<Quantity> for PodRequest {
+    fn from(q: Quantity) -> PodRequest {
+        PodRequest::new(q)
+    }
+}
+
+impl fmt::Display for PodRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.quantity.fmt(f)
+    }
+}
+
+impl serde::Serialize for PodRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.quantity.serialize(s)
     }
 }
 
@@ -180,11 +290,11 @@ pub struct EvictionPod {
     /// `spec.terminationGracePeriodSeconds`.
     pub termination_grace_period_seconds: Option<i64>,
     /// The pod's memory request (`GetResourceRequestQuantity`).
-    pub memory_request: Quantity,
+    pub memory_request: PodRequest,
     /// The pod's ephemeral-storage request.
-    pub ephemeral_storage_request: Quantity,
+    pub ephemeral_storage_request: PodRequest,
     /// The pod's `inodes` request (almost always zero).
-    pub inodes_request: Quantity,
+    pub inodes_request: PodRequest,
     /// The pod's ephemeral-storage limit (`PodLimits`), when any container sets one.
     pub ephemeral_storage_limit: Option<Quantity>,
     /// Pod-level `spec.resources.requests.memory` (PodLevelResources), which
@@ -209,9 +319,9 @@ impl EvictionPod {
             best_effort: true,
             tolerates_memory_pressure: false,
             termination_grace_period_seconds: None,
-            memory_request: Quantity::from_value(0, Format::BinarySI),
-            ephemeral_storage_request: Quantity::from_value(0, Format::BinarySI),
-            inodes_request: Quantity::from_value(0, Format::DecimalSI),
+            memory_request: PodRequest::zero(Format::BinarySI),
+            ephemeral_storage_request: PodRequest::zero(Format::BinarySI),
+            inodes_request: PodRequest::zero(Format::DecimalSI),
             ephemeral_storage_limit: None,
             pod_level_memory_request: None,
             containers: Vec::new(),
