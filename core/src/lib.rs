@@ -28,6 +28,7 @@
 )]
 #![warn(missing_docs)]
 
+pub mod model;
 pub mod quantity;
 
 pub use quantity::{Format, Quantity, QuantityError, QuantityErrorKind};
