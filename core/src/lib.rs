@@ -29,6 +29,8 @@
 #![warn(missing_docs)]
 
 pub mod model;
+pub mod qos;
 pub mod quantity;
+pub mod resources;
 
 pub use quantity::{Format, Quantity, QuantityError, QuantityErrorKind};

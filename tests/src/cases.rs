@@ -34,6 +34,9 @@ pub fn run_case(case: Value) -> Result<(), String> {
         .to_owned();
     match kind.as_str() {
         "" => Err("case has no `kind`".into()),
+        "podResources" => crate::resources::run(case),
+        "qos" => crate::qos::run_qos(case),
+        "oomScoreAdj" => crate::qos::run_oom(case),
         other => Err(format!("unknown kind `{other}`")),
     }
 }
