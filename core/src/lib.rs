@@ -28,7 +28,11 @@
 )]
 #![warn(missing_docs)]
 
+pub mod features;
 pub mod model;
 pub mod quantity;
+pub mod resources;
+pub mod scheduler;
 
+pub use features::{FeatureGates, UnknownFeatureGate};
 pub use quantity::{Format, Quantity, QuantityError, QuantityErrorKind};
