@@ -36,3 +36,8 @@ pub mod scheduler;
 
 pub use features::{FeatureGates, UnknownFeatureGate};
 pub use quantity::{Format, Quantity, QuantityError, QuantityErrorKind};
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
