@@ -25,7 +25,7 @@ cargo test --workspace --all-targets
 cargo test --workspace --doc
 
 step "conformance runner over $KUBELOGIC_CONFORMANCE"
-cargo run --release -q -p kubelogic-conformance --bin conformance -- "$KUBELOGIC_CONFORMANCE/quantity"
+cargo run --release -q -p kubelogic-conformance --bin conformance -- "$KUBELOGIC_CONFORMANCE/quantity" "$KUBELOGIC_CONFORMANCE/resources" "$KUBELOGIC_CONFORMANCE/qos"
 
 step "core builds for wasm32-unknown-unknown"
 cargo build -q -p kubelogic --target wasm32-unknown-unknown
