@@ -10,6 +10,8 @@ use super::{Amount, Format, Quantity};
 /// Room for any canonical form of an int64 amount.
 const INLINE: usize = 64;
 
+const ZEROS: &[u8; 64] = &[b'0'; 64];
+
 const BINARY_SUFFIXES: [&str; 7] = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"];
 
 /// A quantity's canonical text, as returned by [`Quantity::canonical`].
@@ -239,14 +241,25 @@ fn write_view(out: &mut Out, v: &View<'_>, format: Format) {
 
 /// DecimalSI / DecimalExponent: the exponent lowered to a multiple of three,
 /// then the SI suffix, or `e<exp>` (for DecimalSI only outside n…E).
+///
+/// Kubernetes reads exponents as int32, so an exponent above the largest
+/// multiple of three that fits (2147483646) is not printed: the mantissa takes
+/// the extra zeros instead (`"1000e2147483647"` prints as `"10000e2147483646"`),
+/// which keeps the canonical text a fixed point of parsing. Those zeros are
+/// never more than the digits that produced them.
 fn write_decimal(out: &mut Out, v: &View<'_>, format: Format) {
-    let e3 = v.exp.div_euclid(3) * 3;
-    let zeros = (v.exp - e3) as usize;
+    const MAX_E3: i64 = 2_147_483_646;
+    let e3 = (v.exp.div_euclid(3) * 3).min(MAX_E3);
+    let mut zeros = usize::try_from(v.exp - e3).unwrap_or_default();
     if v.neg {
         out.push(b"-");
     }
     out.push(v.digits);
-    out.push(b"00".get(..zeros).unwrap_or_default());
+    while zeros > 0 {
+        let n = zeros.min(ZEROS.len());
+        out.push(ZEROS.get(..n).unwrap_or_default());
+        zeros -= n;
+    }
     let si = match (format, e3) {
         (Format::DecimalExponent, 0) => Some(""),
         (Format::DecimalExponent, _) => None,

@@ -48,6 +48,16 @@ fn canonical_forms() {
         ("1.3E+6", "1300e3", Format::DecimalExponent),
         ("1e3", "1e3", Format::DecimalExponent),
         ("1e1000", "10e999", Format::DecimalExponent),
+        (
+            "1000e2147483647",
+            "10000e2147483646",
+            Format::DecimalExponent,
+        ),
+        (
+            "10000e2147483646",
+            "10000e2147483646",
+            Format::DecimalExponent,
+        ),
         ("1e-20", "1e-9", Format::DecimalExponent),
         (
             "99999999999999999999",
