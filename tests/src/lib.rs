@@ -10,6 +10,7 @@
 
 pub mod cases;
 pub mod quantity;
+pub mod scheduling;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
