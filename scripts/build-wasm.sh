@@ -27,9 +27,11 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
   rustup target add wasm32-unknown-unknown
 fi
 
-if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wb_version" ]]; then
+# One crate installs both: wasm-bindgen and wasm-bindgen-test-runner.
+if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wb_version" ||
+  "$(wasm-bindgen-test-runner --version 2>/dev/null || true)" != "wasm-bindgen-test-runner $wb_version" ]]; then
   say "cargo install wasm-bindgen-cli --version $wb_version (a few minutes, once)"
-  cargo install wasm-bindgen-cli --version "$wb_version"
+  cargo install --force wasm-bindgen-cli --version "$wb_version"
 fi
 
 say "cargo build -p kubelogic-wasm --target wasm32-unknown-unknown --profile wasm-release"
