@@ -150,3 +150,29 @@ test('the state in the URL survives a reload and a shared link', async () => {
   assert.deepEqual([...problems, ...other.problems, ...broken.problems], []);
   await page.close();
 });
+
+test('the cluster and pod editors keep their state in the URL too', async () => {
+  const { page, problems } = await open();
+  await page.selectOption('#pod-example', 'best-effort');
+  await page.fill('#pod-replicas', '3');
+  await page.fill('#cluster-input', '{"kind": "List", "items": [{"kind": "Node", "metadata": {"name": "n1"}}]}');
+  await page.waitForFunction(() => document.querySelector('#cluster-summary').textContent.startsWith('1 node, 0 pods'));
+  await page.waitForFunction(() => {
+    const raw = new URLSearchParams(location.hash.slice(1)).get('s');
+    const state = raw && JSON.parse(atob(raw.replace(/-/g, '+').replace(/_/g, '/')));
+    return state?.pod?.replicas === 3 && state?.cluster?.text?.includes('"n1"');
+  });
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.equal(await page.locator('#pod-example').inputValue(), 'best-effort');
+  assert.equal(await page.locator('#pod-replicas').inputValue(), '3');
+  assert.match(await page.locator('#pod-input').inputValue(), /"name": "batch"/);
+  assert.equal(await page.locator('#cluster-preset').inputValue(), '');
+  assert.match(await page.locator('#cluster-summary').textContent(), /^1 node, 0 pods/);
+  // YAML is refused with a message next to the field, not a dead page.
+  await page.fill('#pod-input', 'apiVersion: v1\nkind: Pod');
+  await page.locator('#pod-input-error').waitFor({ state: 'visible' });
+  assert.match(await page.locator('#pod-input-error').textContent(), /JSON/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
