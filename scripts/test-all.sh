@@ -35,3 +35,6 @@ RUSTDOCFLAGS="-D warnings" cargo doc -q --workspace --no-deps
 
 step "fuzz targets (briefly)"
 bash scripts/fuzz-smoke.sh
+
+step "wasm bindings and browser playground (wasm-bindgen tests under node, headless Chromium)"
+bash scripts/web-test.sh

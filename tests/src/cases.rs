@@ -34,6 +34,8 @@ pub fn run_case(case: Value) -> Result<(), String> {
         .to_owned();
     match kind.as_str() {
         "" => Err("case has no `kind`".into()),
+        "filter" => crate::scheduling::run_filter(parse_case(case)?),
+        "score" => crate::scheduling::run_score(parse_case(case)?),
         "podResources" => crate::resources::run(case),
         "qos" => crate::qos::run_qos(case),
         "oomScoreAdj" => crate::qos::run_oom(case),

@@ -11,6 +11,7 @@
 pub mod cases;
 pub mod qos;
 pub mod quantity;
+pub mod scheduling;
 pub mod resources;
 
 use std::fmt;
