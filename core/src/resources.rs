@@ -1058,6 +1058,24 @@ mod tests {
     }
 
     #[test]
+    fn overflow_is_reported_or_kept_at_the_larger_operand() {
+        let p = pod(r#"{"spec": {"containers": [
+          {"name": "a", "resources": {"requests": {"cpu": "1e2147483647"}}},
+          {"name": "b", "resources": {"requests": {"cpu": "1n", "memory": "1Gi"}}}]}}"#);
+        let opts = PodResourcesOptions::default();
+        assert_eq!(
+            try_pod_requests(&p, &opts),
+            Err(ResourcesError::Overflow {
+                resource: "cpu".into()
+            })
+        );
+        let r = pod_requests(&p, &opts);
+        assert_eq!(r["cpu"], "1e2147483647".parse::<Quantity>().unwrap());
+        assert_eq!(r["memory"].to_string(), "1Gi");
+        assert_eq!(get_resource_request(&p, "cpu", true), i64::MAX);
+    }
+
+    #[test]
     fn scalar_names() {
         assert!(is_scalar_resource_name("nvidia.com/gpu"));
         assert!(is_scalar_resource_name("hugepages-2Mi"));
