@@ -30,4 +30,6 @@
 
 pub mod quantity;
 
-pub use quantity::{Format, Quantity, QuantityError, QuantityErrorKind};
+pub use quantity::{
+    Canonical, CanonicalBuffer, Format, Quantity, QuantityError, QuantityErrorKind,
+};

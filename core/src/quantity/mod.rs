@@ -18,7 +18,8 @@
 //! assert_eq!(Quantity::parse("0.1m")?.to_string(), "100u"); // resolution is nano
 //! assert_eq!(Quantity::parse("1.")?.to_string(), "1.");    // echoed as written
 //! assert_eq!(Quantity::parse("+1k")?.to_string(), "+1k");
-//! assert_eq!(Quantity::parse("Mi")?.to_string(), "0");
+//! assert_eq!(Quantity::parse("Mi")?.to_string(), "0");   // but "Pi" is an error
+//! assert!(Quantity::parse("Pi").is_err());
 //! assert_eq!(Quantity::parse("9Ei")?.to_string(), "9223372036854775807"); // BinarySI cap
 //! assert_eq!(Quantity::parse("1e4294967299")?.value(), Some(1000)); // exponent truncated to i32
 //!
