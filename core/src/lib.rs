@@ -29,6 +29,19 @@
 #![warn(missing_docs)]
 
 pub mod eviction;
+pub mod features;
+pub mod model;
+pub mod qos;
 pub mod quantity;
+pub mod resources;
+pub mod scheduler;
 
-pub use quantity::{Format, Quantity, QuantityError, QuantityErrorKind};
+pub use features::{FeatureGates, UnknownFeatureGate};
+pub use quantity::{
+    Canonical, CanonicalBuffer, Format, Quantity, QuantityError, QuantityErrorKind,
+};
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

@@ -10,7 +10,10 @@
 
 pub mod cases;
 pub mod eviction;
+pub mod qos;
 pub mod quantity;
+pub mod resources;
+pub mod scheduling;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

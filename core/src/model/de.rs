@@ -1,0 +1,271 @@
+//! Deserialization that names the field path of every error.
+//!
+//! Manifests are first read into a [`serde_json::Value`]; this module then
+//! deserializes the model types from that value with a deserializer that
+//! records where it is, so that a wrong type, a bad quantity or an unknown
+//! operator is reported as
+//! `spec.containers[0].resources.requests.memory: quantities must match ...`
+//! instead of a line and column.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Visitor};
+use serde::Deserialize;
+use serde_json::{Map, Number, Value};
+
+/// An error with the field path where it happened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathError {
+    /// The field path, e.g. `spec.containers[0].resources.requests.cpu`
+    /// (empty for the document itself).
+    pub path: String,
+    /// What went wrong there.
+    pub message: String,
+}
+
+impl PathError {
+    /// Names the offending value of an error raised at a scalar (a bad
+    /// quantity, an unknown operator), unless the message already shows it.
+    fn with_leaf_value(mut self, v: &Value) -> Self {
+        let text = match v {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::Null | Value::Array(_) | Value::Object(_) => return self,
+        };
+        let shown = self.message.contains(&format!("`{text}`"))
+            || self.message.contains(&format!("\"{text}\""))
+            || self.message.ends_with(&format!(" {text}"));
+        if self.path.is_empty() && !shown {
+            self.message = format!("{} (value {v})", self.message);
+        }
+        self
+    }
+
+    fn prefixed(mut self, segment: &Segment<'_>) -> Self {
+        let mut path = match segment {
+            Segment::Key(k) => (*k).to_owned(),
+            Segment::Index(i) => format!("[{i}]"),
+        };
+        if !self.path.is_empty() {
+            if !self.path.starts_with('[') {
+                path.push('.');
+            }
+            path.push_str(&self.path);
+        }
+        self.path = path;
+        self
+    }
+}
+
+impl fmt::Display for PathError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+impl std::error::Error for PathError {}
+
+impl de::Error for PathError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        PathError {
+            path: String::new(),
+            message: msg.to_string(),
+        }
+    }
+}
+
+enum Segment<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// Deserializes `T` from a JSON value, naming the field path on error.
+pub fn from_value<T: DeserializeOwned>(value: &Value) -> Result<T, PathError> {
+    T::deserialize(ValueDe(value))
+}
+
+/// A deserializer over a borrowed [`Value`] that prefixes errors with paths.
+#[derive(Clone, Copy, Debug)]
+pub struct ValueDe<'a>(pub &'a Value);
+
+fn visit_number<'de, V: Visitor<'de>>(n: &Number, visitor: V) -> Result<V::Value, PathError> {
+    if let Some(u) = n.as_u64() {
+        visitor.visit_u64(u)
+    } else if let Some(i) = n.as_i64() {
+        visitor.visit_i64(i)
+    } else if let Some(f) = n.as_f64() {
+        visitor.visit_f64(f)
+    } else {
+        visitor.visit_string(n.to_string())
+    }
+}
+
+impl<'de, 'a> de::Deserializer<'de> for ValueDe<'a> {
+    type Error = PathError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PathError> {
+        match self.0 {
+            Value::Null => visitor.visit_unit(),
+            Value::Bool(b) => visitor.visit_bool(*b),
+            Value::Number(n) => visit_number(n, visitor),
+            Value::String(s) => visitor.visit_str(s),
+            Value::Array(a) => visitor.visit_seq(SeqDe {
+                iter: a.iter(),
+                index: 0,
+            }),
+            Value::Object(m) => visitor.visit_map(MapDe {
+                iter: m.iter(),
+                pending: None,
+            }),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PathError> {
+        match self.0 {
+            Value::Null => visitor.visit_none(),
+            _ => visitor.visit_some(self),
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, PathError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, PathError> {
+        match self.0 {
+            Value::String(s) => visitor.visit_enum(s.as_str().into_deserializer()),
+            other => Err(de::Error::custom(format!(
+                "expected a string, found {}",
+                kind_of(other)
+            ))),
+        }
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PathError> {
+        visitor.visit_unit()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct seq tuple tuple_struct map struct identifier
+    }
+}
+
+/// What kind of JSON value this is, for error messages.
+pub fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+struct SeqDe<'a> {
+    iter: std::slice::Iter<'a, Value>,
+    index: usize,
+}
+
+impl<'de, 'a> de::SeqAccess<'de> for SeqDe<'a> {
+    type Error = PathError;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, PathError> {
+        match self.iter.next() {
+            None => Ok(None),
+            Some(v) => {
+                let i = self.index;
+                self.index += 1;
+                seed.deserialize(ValueDe(v))
+                    .map(Some)
+                    .map_err(|e| e.with_leaf_value(v).prefixed(&Segment::Index(i)))
+            }
+        }
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.iter.len())
+    }
+}
+
+struct MapDe<'a> {
+    iter: serde_json::map::Iter<'a>,
+    pending: Option<(&'a String, &'a Value)>,
+}
+
+impl<'de, 'a> de::MapAccess<'de> for MapDe<'a> {
+    type Error = PathError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, PathError> {
+        match self.iter.next() {
+            None => Ok(None),
+            Some((k, v)) => {
+                self.pending = Some((k, v));
+                seed.deserialize(k.as_str().into_deserializer())
+                    .map(Some)
+                    .map_err(|e: PathError| e.prefixed(&Segment::Key(k)))
+            }
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, PathError> {
+        match self.pending.take() {
+            Some((k, v)) => seed
+                .deserialize(ValueDe(v))
+                .map_err(|e| e.with_leaf_value(v).prefixed(&Segment::Key(k))),
+            None => Err(de::Error::custom("value requested before key")),
+        }
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.iter.len())
+    }
+}
+
+/// Deserializes a field that may be absent or `null` as its default
+/// (YAML's `labels:` with nothing after it is `null`).
+pub(crate) fn nullable<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: de::Deserializer<'de>,
+    T: Default + de::Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// Accepts a string, or `null`/absent, where an empty string means "none".
+pub(crate) fn empty_as_none<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: de::Deserializer<'de>,
+    T: de::DeserializeOwned,
+{
+    let v = Option::<Value>::deserialize(d)?;
+    match v {
+        None => Ok(None),
+        Some(Value::String(s)) if s.is_empty() => Ok(None),
+        Some(v) => T::deserialize(v).map(Some).map_err(de::Error::custom),
+    }
+}
+
+/// An object map re-exported for callers that walk raw documents.
+pub type JsonMap = Map<String, Value>;

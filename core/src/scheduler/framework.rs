@@ -1,0 +1,422 @@
+//! The scheduling framework: status codes, the extension points
+//! (PreFilter, Filter, PreScore, Score, NormalizeScore) as traits, and the
+//! per-cycle state plugins share between them.
+//!
+//! This mirrors `k8s.io/kube-scheduler/framework` (`interface.go`,
+//! `cycle_state.go`): a plugin implements [`Plugin`] and exposes the
+//! extension points it supports through the `as_*` methods, as a Go plugin
+//! satisfies the `FilterPlugin`, `ScorePlugin`... interfaces.
+
+use std::any::{Any, TypeId};
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::snapshot::{NodeInfo, PodInfo, Snapshot};
+
+/// The highest score a plugin may give a node after normalization.
+pub const MAX_NODE_SCORE: i64 = 100;
+/// The lowest score.
+pub const MIN_NODE_SCORE: i64 = 0;
+
+/// The status codes of the framework (`fwk.Code`).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+pub enum Code {
+    /// The plugin ran and the pod may go on.
+    #[default]
+    Success,
+    /// An internal error.
+    Error,
+    /// The pod does not fit; preemption may help.
+    Unschedulable,
+    /// The pod does not fit and preemption cannot help on this node.
+    UnschedulableAndUnresolvable,
+    /// Permit: wait.
+    Wait,
+    /// PreFilter/PreScore: this plugin is not relevant for this pod; its
+    /// Filter/Score is not run in this cycle.
+    Skip,
+    /// The pod waits for something outside the scheduler.
+    Pending,
+}
+
+impl Code {
+    /// Kubernetes' spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Success => "Success",
+            Code::Error => "Error",
+            Code::Unschedulable => "Unschedulable",
+            Code::UnschedulableAndUnresolvable => "UnschedulableAndUnresolvable",
+            Code::Wait => "Wait",
+            Code::Skip => "Skip",
+            Code::Pending => "Pending",
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The result of running a plugin (`fwk.Status`): a code, the reasons, and
+/// the plugin that returned it. A success carries no reasons and allocates nothing.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Status {
+    /// The code.
+    pub code: Code,
+    /// The reasons, each counted separately in the FailedScheduling message.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<String>,
+    /// The plugin that returned the status (set by the framework).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plugin: Option<String>,
+}
+
+impl Status {
+    /// Success.
+    pub const fn success() -> Status {
+        Status {
+            code: Code::Success,
+            reasons: Vec::new(),
+            plugin: None,
+        }
+    }
+
+    /// A status with one reason.
+    pub fn new(code: Code, reason: impl Into<String>) -> Status {
+        Status {
+            code,
+            reasons: vec![reason.into()],
+            plugin: None,
+        }
+    }
+
+    /// A status with several reasons.
+    pub fn with_reasons(code: Code, reasons: Vec<String>) -> Status {
+        Status {
+            code,
+            reasons,
+            plugin: None,
+        }
+    }
+
+    /// `Unschedulable` with one reason.
+    pub fn unschedulable(reason: impl Into<String>) -> Status {
+        Status::new(Code::Unschedulable, reason)
+    }
+
+    /// `UnschedulableAndUnresolvable` with one reason.
+    pub fn unresolvable(reason: impl Into<String>) -> Status {
+        Status::new(Code::UnschedulableAndUnresolvable, reason)
+    }
+
+    /// An internal error.
+    pub fn error(message: impl Into<String>) -> Status {
+        Status::new(Code::Error, message)
+    }
+
+    /// `Skip`.
+    pub const fn skip() -> Status {
+        Status {
+            code: Code::Skip,
+            reasons: Vec::new(),
+            plugin: None,
+        }
+    }
+
+    /// Whether the code is `Success`.
+    pub fn is_success(&self) -> bool {
+        self.code == Code::Success
+    }
+
+    /// Whether the code is `Skip`.
+    pub fn is_skip(&self) -> bool {
+        self.code == Code::Skip
+    }
+
+    /// Whether the code is `Unschedulable` or `UnschedulableAndUnresolvable`.
+    pub fn is_rejected(&self) -> bool {
+        matches!(
+            self.code,
+            Code::Unschedulable | Code::UnschedulableAndUnresolvable
+        )
+    }
+
+    /// The reasons joined with `", "` (`Status.Message()`).
+    pub fn message(&self) -> String {
+        self.reasons.join(", ")
+    }
+
+    /// This status, marked as returned by `plugin`.
+    pub fn with_plugin(mut self, plugin: &str) -> Status {
+        self.plugin = Some(plugin.to_owned());
+        self
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.reasons.is_empty() {
+            f.write_str(self.code.as_str())
+        } else {
+            write!(f, "{}: {}", self.code, self.message())
+        }
+    }
+}
+
+/// What a PreFilter may say beyond its status: the only nodes worth
+/// filtering (`fwk.PreFilterResult`). `None` means all nodes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreFilterResult {
+    /// The node names, or `None` for every node.
+    pub node_names: Option<BTreeSet<String>>,
+}
+
+impl PreFilterResult {
+    /// Every node.
+    pub fn all_nodes() -> Self {
+        PreFilterResult { node_names: None }
+    }
+
+    /// Whether this result allows every node.
+    pub fn is_all_nodes(&self) -> bool {
+        self.node_names.is_none()
+    }
+
+    /// The intersection of two results (`PreFilterResult.Merge`).
+    pub fn merge(&self, other: &PreFilterResult) -> PreFilterResult {
+        match (&self.node_names, &other.node_names) {
+            (None, None) => PreFilterResult::all_nodes(),
+            (Some(a), None) | (None, Some(a)) => PreFilterResult {
+                node_names: Some(a.clone()),
+            },
+            (Some(a), Some(b)) => PreFilterResult {
+                node_names: Some(a.intersection(b).cloned().collect()),
+            },
+        }
+    }
+}
+
+/// A node's score from one plugin.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeScore {
+    /// The node's name.
+    pub name: String,
+    /// The score.
+    pub score: i64,
+}
+
+/// Data a plugin stores in the cycle state; cloned when preemption
+/// simulates removing pods from a node.
+pub trait StateData: Any + fmt::Debug + Send + Sync {
+    /// A boxed copy.
+    fn clone_box(&self) -> Box<dyn StateData>;
+    /// As `Any`, for downcasting.
+    fn as_any(&self) -> &dyn Any;
+    /// As mutable `Any`, for downcasting.
+    fn as_any_mut(&mut self) -> &mut dyn Any;
+}
+
+impl<T: Any + Clone + fmt::Debug + Send + Sync> StateData for T {
+    fn clone_box(&self) -> Box<dyn StateData> {
+        Box::new(self.clone())
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+}
+
+/// The state of one scheduling cycle (`fwk.CycleState`): what PreFilter and
+/// PreScore computed, keyed by type (each plugin stores its own state type),
+/// plus the plugins that returned Skip.
+#[derive(Debug, Default)]
+pub struct CycleState {
+    entries: Vec<(TypeId, Box<dyn StateData>)>,
+    /// Plugins whose PreFilter returned Skip: their Filter is not run.
+    pub skip_filter_plugins: BTreeSet<&'static str>,
+    /// Plugins whose PreScore returned Skip: their Score is not run.
+    pub skip_score_plugins: BTreeSet<&'static str>,
+}
+
+impl Clone for CycleState {
+    fn clone(&self) -> Self {
+        CycleState {
+            entries: self
+                .entries
+                .iter()
+                .map(|(t, d)| (*t, (**d).clone_box()))
+                .collect(),
+            skip_filter_plugins: self.skip_filter_plugins.clone(),
+            skip_score_plugins: self.skip_score_plugins.clone(),
+        }
+    }
+}
+
+impl CycleState {
+    /// An empty state.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Stores `data`, replacing any previous value of the same type.
+    pub fn write<T: StateData + Clone>(&mut self, data: T) {
+        let id = TypeId::of::<T>();
+        match self.entries.iter_mut().find(|(t, _)| *t == id) {
+            Some(slot) => slot.1 = Box::new(data),
+            None => self.entries.push((id, Box::new(data))),
+        }
+    }
+
+    /// The stored value of type `T`.
+    pub fn read<T: StateData>(&self) -> Option<&T> {
+        let id = TypeId::of::<T>();
+        self.entries
+            .iter()
+            .find(|(t, _)| *t == id)
+            .and_then(|(_, d)| (**d).as_any().downcast_ref::<T>())
+    }
+
+    /// The stored value of type `T`, mutably.
+    pub fn read_mut<T: StateData>(&mut self) -> Option<&mut T> {
+        let id = TypeId::of::<T>();
+        self.entries
+            .iter_mut()
+            .find(|(t, _)| *t == id)
+            .and_then(|(_, d)| (**d).as_any_mut().downcast_mut::<T>())
+    }
+}
+
+/// The error a plugin returns when its state is missing (a Filter without
+/// its PreFilter), in Kubernetes' words.
+pub fn missing_state(key: &str) -> Status {
+    Status::error(format!("error reading {key:?} from cycleState: not found"))
+}
+
+/// A scheduler plugin. Each extension point it implements is exposed through
+/// the matching `as_*` method (a Go plugin satisfies the interface instead).
+pub trait Plugin: fmt::Debug + Send + Sync {
+    /// The plugin's name, as in KubeSchedulerConfiguration (`NodeResourcesFit`).
+    fn name(&self) -> &'static str;
+    /// The PreFilter extension point, if implemented.
+    fn as_pre_filter(&self) -> Option<&dyn PreFilterPlugin> {
+        None
+    }
+    /// The Filter extension point, if implemented.
+    fn as_filter(&self) -> Option<&dyn FilterPlugin> {
+        None
+    }
+    /// The PreScore extension point, if implemented.
+    fn as_pre_score(&self) -> Option<&dyn PreScorePlugin> {
+        None
+    }
+    /// The Score (and NormalizeScore) extension point, if implemented.
+    fn as_score(&self) -> Option<&dyn ScorePlugin> {
+        None
+    }
+}
+
+/// PreFilter: runs once per cycle before filtering; may store state, narrow
+/// the nodes, reject the pod outright, or return Skip.
+pub trait PreFilterPlugin {
+    /// `PreFilter(ctx, state, pod, nodes)`.
+    fn pre_filter(
+        &self,
+        state: &mut CycleState,
+        pod: &PodInfo,
+        snapshot: &Snapshot,
+    ) -> (Option<PreFilterResult>, Status);
+
+    /// `PreFilterExtensions.AddPod`: update the state as if `pod_to_add` ran
+    /// on `node` (used by preemption and nominated pods).
+    fn add_pod(
+        &self,
+        _state: &mut CycleState,
+        _pod: &PodInfo,
+        _pod_to_add: &PodInfo,
+        _node: &NodeInfo,
+        _snapshot: &Snapshot,
+    ) -> Status {
+        Status::success()
+    }
+
+    /// `PreFilterExtensions.RemovePod`: update the state as if
+    /// `pod_to_remove` were gone from `node`.
+    fn remove_pod(
+        &self,
+        _state: &mut CycleState,
+        _pod: &PodInfo,
+        _pod_to_remove: &PodInfo,
+        _node: &NodeInfo,
+        _snapshot: &Snapshot,
+    ) -> Status {
+        Status::success()
+    }
+}
+
+/// Filter: whether the pod may run on one node.
+pub trait FilterPlugin {
+    /// `Filter(ctx, state, pod, nodeInfo)`.
+    fn filter(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status;
+}
+
+/// PreScore: runs once per cycle over the feasible nodes before scoring.
+pub trait PreScorePlugin {
+    /// `PreScore(ctx, state, pod, nodes)`; `nodes` are the feasible nodes.
+    fn pre_score(
+        &self,
+        state: &mut CycleState,
+        pod: &PodInfo,
+        nodes: &[&NodeInfo],
+        snapshot: &Snapshot,
+    ) -> Status;
+}
+
+/// Score: ranks one feasible node; NormalizeScore then maps the scores of
+/// all nodes into `0..=100`.
+pub trait ScorePlugin {
+    /// `Score(ctx, state, pod, nodeInfo)`.
+    fn score(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Result<i64, Status>;
+
+    /// `ScoreExtensions.NormalizeScore`; the default leaves scores as they are.
+    fn normalize_score(
+        &self,
+        _state: &CycleState,
+        _pod: &PodInfo,
+        _scores: &mut [NodeScore],
+    ) -> Status {
+        Status::success()
+    }
+}
+
+/// `helper.DefaultNormalizeScore`: scales scores so the highest becomes
+/// `max_priority` (integer arithmetic), optionally reversed.
+pub fn default_normalize_score(max_priority: i64, reverse: bool, scores: &mut [NodeScore]) {
+    let max_count = scores.iter().map(|s| s.score).max().unwrap_or(0);
+    if max_count == 0 {
+        if reverse {
+            for s in scores.iter_mut() {
+                s.score = max_priority;
+            }
+        }
+        return;
+    }
+    for s in scores.iter_mut() {
+        let mut score = max_priority * s.score / max_count;
+        if reverse {
+            score = max_priority - score;
+        }
+        s.score = score;
+    }
+}

@@ -1,0 +1,73 @@
+//! The in-tree plugins, one file per plugin as upstream
+//! (`pkg/scheduler/framework/plugins/<name>`), and the registry that builds
+//! them from KubeSchedulerConfiguration args.
+
+pub mod names;
+pub mod nodename;
+pub mod nodeunschedulable;
+
+use std::fmt;
+
+use serde_json::Value;
+
+use super::framework::Plugin;
+use crate::FeatureGates;
+
+/// Plugin args that fail validation (as `field.Error`): the field path
+/// within the args and the error type (`FieldValueInvalid`, ...).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ConfigError {
+    /// The plugin.
+    pub plugin: String,
+    /// The field path inside the plugin's args, e.g. `scoringStrategy.resources[0].weight`.
+    pub field: String,
+    /// `FieldValueInvalid`, `FieldValueRequired`, `FieldValueNotSupported`, `FieldValueDuplicate`...
+    pub error_type: String,
+    /// The message.
+    pub message: String,
+}
+
+impl ConfigError {
+    /// An error of `error_type` at `field`.
+    pub fn new(plugin: &str, field: &str, error_type: &str, message: impl Into<String>) -> Self {
+        ConfigError {
+            plugin: plugin.to_owned(),
+            field: field.to_owned(),
+            error_type: error_type.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} args: {}: {} ({})",
+            self.plugin, self.field, self.message, self.error_type
+        )
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Builds a plugin by its upstream name with its args (KubeSchedulerConfiguration
+/// JSON form; `None` for the defaults).
+pub fn new_plugin(
+    name: &str,
+    args: Option<&Value>,
+    gates: &FeatureGates,
+) -> Result<Box<dyn Plugin>, ConfigError> {
+    let _ = (args, gates);
+    match name {
+        names::NODE_UNSCHEDULABLE => Ok(Box::new(nodeunschedulable::NodeUnschedulable)),
+        names::NODE_NAME => Ok(Box::new(nodename::NodeName)),
+        other => Err(ConfigError::new(
+            other,
+            "",
+            "FieldValueNotSupported",
+            format!("unknown plugin {other:?}"),
+        )),
+    }
+}

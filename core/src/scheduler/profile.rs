@@ -1,0 +1,247 @@
+//! A scheduling profile: which plugins run, in which order, with which
+//! weights and args — `KubeSchedulerProfile` — and the framework runtime that
+//! runs an extension point over all of them (`frameworkImpl.RunFilterPlugins`, ...).
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::framework::{Code, CycleState, Plugin, PreFilterResult, Status};
+use super::plugins::{names, new_plugin, ConfigError};
+use super::snapshot::{NodeInfo, PodInfo, Snapshot};
+use crate::FeatureGates;
+
+/// The default profile's plugins in order, with their score weights
+/// (`getDefaultPlugins`, v1.35). Volume plugins and DynamicResources are
+/// no-ops for the pods kubelogic models and are left out.
+pub const DEFAULT_PLUGINS: &[(&str, i64)] = &[
+    (names::NODE_UNSCHEDULABLE, 0),
+    (names::NODE_NAME, 0),
+    (names::TAINT_TOLERATION, 3),
+    (names::NODE_AFFINITY, 2),
+    (names::NODE_PORTS, 0),
+    (names::NODE_RESOURCES_FIT, 1),
+    (names::POD_TOPOLOGY_SPREAD, 2),
+    (names::INTER_POD_AFFINITY, 2),
+    (names::NODE_RESOURCES_BALANCED_ALLOCATION, 1),
+    (names::IMAGE_LOCALITY, 1),
+];
+
+/// A plugin of a profile with its score weight.
+#[derive(Debug)]
+pub struct ProfilePlugin {
+    /// The plugin.
+    pub plugin: Box<dyn Plugin>,
+    /// The score weight (1 when the plugin scores and none was given).
+    pub weight: i64,
+}
+
+/// A scheduling profile.
+#[derive(Debug)]
+pub struct Profile {
+    /// `schedulerName`.
+    pub scheduler_name: String,
+    /// The plugins, in the order their extension points run.
+    pub plugins: Vec<ProfilePlugin>,
+    /// Whether DefaultPreemption (the PostFilter) runs, and its args.
+    pub default_preemption: Option<Value>,
+    /// `percentageOfNodesToScore`: `None` scores every feasible node
+    /// (kubelogic's default); `Some(0)` is upstream's adaptive default.
+    pub percentage_of_nodes_to_score: Option<u32>,
+    /// The feature gates.
+    pub gates: FeatureGates,
+}
+
+impl Profile {
+    /// The default profile (`default-scheduler`) with DefaultPreemption.
+    pub fn default_profile(gates: FeatureGates) -> Result<Profile, ConfigError> {
+        Profile::new(None, &BTreeMap::new(), gates)
+    }
+
+    /// A profile with exactly the named plugins enabled (`None`: the default
+    /// set plus DefaultPreemption), run in the default profile's order with
+    /// its weights, each with its args from `plugin_config`.
+    pub fn new(
+        enabled: Option<&[String]>,
+        plugin_config: &BTreeMap<String, Value>,
+        gates: FeatureGates,
+    ) -> Result<Profile, ConfigError> {
+        let is_enabled = |name: &str| enabled.is_none_or(|list| list.iter().any(|n| n == name));
+        if let Some(list) = enabled {
+            for name in list {
+                let known = DEFAULT_PLUGINS.iter().any(|(n, _)| n == name)
+                    || name == names::DEFAULT_PREEMPTION
+                    || name == names::PRIORITY_SORT
+                    || name == names::DEFAULT_BINDER;
+                if !known {
+                    return Err(ConfigError::new(
+                        name,
+                        "",
+                        "FieldValueNotSupported",
+                        format!("unknown plugin {name:?}"),
+                    ));
+                }
+            }
+        }
+        let mut plugins = Vec::new();
+        for (name, weight) in DEFAULT_PLUGINS {
+            if is_enabled(name) {
+                let plugin = new_plugin(name, plugin_config.get(*name), &gates)?;
+                let weight = if plugin.as_score().is_some() {
+                    (*weight).max(1)
+                } else {
+                    0
+                };
+                plugins.push(ProfilePlugin { plugin, weight });
+            }
+        }
+        let default_preemption = is_enabled(names::DEFAULT_PREEMPTION).then(|| {
+            plugin_config
+                .get(names::DEFAULT_PREEMPTION)
+                .cloned()
+                .unwrap_or(Value::Null)
+        });
+        Ok(Profile {
+            scheduler_name: "default-scheduler".to_owned(),
+            plugins,
+            default_preemption,
+            percentage_of_nodes_to_score: None,
+            gates,
+        })
+    }
+
+    /// `RunPreFilterPlugins`: runs every PreFilter; Skip marks the plugin's
+    /// Filter as skipped; the first `UnschedulableAndUnresolvable` stops at
+    /// once; an `Unschedulable` is remembered and returned after the others
+    /// ran; results are intersected. The status names the rejecting plugin.
+    pub fn run_pre_filter(
+        &self,
+        state: &mut CycleState,
+        pod: &PodInfo,
+        snapshot: &Snapshot,
+    ) -> (PreFilterResult, Status) {
+        let mut result = PreFilterResult::all_nodes();
+        let mut restricting: Vec<&'static str> = Vec::new();
+        let mut rejected: Option<Status> = None;
+        for p in &self.plugins {
+            let Some(pf) = p.plugin.as_pre_filter() else {
+                continue;
+            };
+            let (r, status) = pf.pre_filter(state, pod, snapshot);
+            match status.code {
+                Code::Success => {}
+                Code::Skip => {
+                    state.skip_filter_plugins.insert(p.plugin.name());
+                    continue;
+                }
+                Code::UnschedulableAndUnresolvable => {
+                    return (result, status.with_plugin(p.plugin.name()));
+                }
+                Code::Unschedulable => {
+                    if rejected.is_none() {
+                        rejected = Some(status.with_plugin(p.plugin.name()));
+                    }
+                    continue;
+                }
+                _ => {
+                    let msg = format!(
+                        "running PreFilter plugin {:?}: {}",
+                        p.plugin.name(),
+                        status.message()
+                    );
+                    return (result, Status::error(msg).with_plugin(p.plugin.name()));
+                }
+            }
+            if let Some(r) = r.filter(|r| !r.is_all_nodes()) {
+                result = result.merge(&r);
+                restricting.push(p.plugin.name());
+                if result.node_names.as_ref().is_some_and(|n| n.is_empty()) {
+                    let msg = if restricting.len() == 1 {
+                        format!("node(s) didn't satisfy plugin {}", restricting.join(" "))
+                    } else {
+                        let mut sorted = restricting.clone();
+                        sorted.sort_unstable();
+                        format!(
+                            "node(s) didn't satisfy plugin(s) [{}] simultaneously",
+                            sorted.join(" ")
+                        )
+                    };
+                    return (result, Status::unresolvable(msg));
+                }
+            }
+        }
+        match rejected {
+            Some(s) => (result, s),
+            None => (result, Status::success()),
+        }
+    }
+
+    /// `RunFilterPlugins`: the Filters in order, stopping at the first
+    /// failure, which is returned with the plugin's name.
+    pub fn run_filter(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status {
+        for p in &self.plugins {
+            let name = p.plugin.name();
+            if state.skip_filter_plugins.contains(name) {
+                continue;
+            }
+            let Some(f) = p.plugin.as_filter() else {
+                continue;
+            };
+            let status = f.filter(state, pod, node);
+            if !status.is_success() {
+                if !status.is_rejected() {
+                    let msg = format!("running {name:?} filter plugin: {}", status.message());
+                    return Status::error(msg).with_plugin(name);
+                }
+                return status.with_plugin(name);
+            }
+        }
+        Status::success()
+    }
+
+    /// `RunPreFilterExtensionAddPod` for every PreFilter that ran.
+    pub fn run_add_pod(
+        &self,
+        state: &mut CycleState,
+        pod: &PodInfo,
+        pod_to_add: &PodInfo,
+        node: &NodeInfo,
+        snapshot: &Snapshot,
+    ) -> Status {
+        for p in &self.plugins {
+            if state.skip_filter_plugins.contains(p.plugin.name()) {
+                continue;
+            }
+            if let Some(pf) = p.plugin.as_pre_filter() {
+                let s = pf.add_pod(state, pod, pod_to_add, node, snapshot);
+                if !s.is_success() {
+                    return s.with_plugin(p.plugin.name());
+                }
+            }
+        }
+        Status::success()
+    }
+
+    /// `RunPreFilterExtensionRemovePod` for every PreFilter that ran.
+    pub fn run_remove_pod(
+        &self,
+        state: &mut CycleState,
+        pod: &PodInfo,
+        pod_to_remove: &PodInfo,
+        node: &NodeInfo,
+        snapshot: &Snapshot,
+    ) -> Status {
+        for p in &self.plugins {
+            if state.skip_filter_plugins.contains(p.plugin.name()) {
+                continue;
+            }
+            if let Some(pf) = p.plugin.as_pre_filter() {
+                let s = pf.remove_pod(state, pod, pod_to_remove, node, snapshot);
+                if !s.is_success() {
+                    return s.with_plugin(p.plugin.name());
+                }
+            }
+        }
+        Status::success()
+    }
+}

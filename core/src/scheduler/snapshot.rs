@@ -1,0 +1,724 @@
+//! The cluster as the scheduler sees it: [`NodeInfo`] per node (its pods and
+//! their summed requests, used host ports, images) and a [`Snapshot`] of all
+//! nodes with the indexes plugins need, built once and updated incrementally
+//! when a pod is placed (as kube-scheduler's cache and snapshot do).
+//!
+//! [`PodInfo`] is a pod parsed once for scheduling (`framework.PodInfo`):
+//! its requests in integer units, host ports and affinity terms.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::model::{
+    LabelSelector, Labels, Namespace, Node, Objects, Pod, PodAffinityTerm, ResourceList,
+};
+use crate::resources::{pod_requests, PodResourcesOptions};
+use crate::{FeatureGates, Quantity};
+
+/// `DefaultMilliCPURequest`: the CPU a container without a cpu request counts for scoring.
+pub const DEFAULT_MILLI_CPU_REQUEST: i64 = 100;
+/// `DefaultMemoryRequest`: the memory a container without a memory request counts for scoring (200Mi).
+pub const DEFAULT_MEMORY_REQUEST: i64 = 200 * 1024 * 1024;
+
+/// Resources in integer units (`framework.Resource`): millicores for cpu,
+/// bytes or units for everything else.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Resource {
+    /// `cpu` in millicores.
+    pub milli_cpu: i64,
+    /// `memory` in bytes.
+    pub memory: i64,
+    /// `ephemeral-storage` in bytes.
+    pub ephemeral_storage: i64,
+    /// `pods` (only meaningful for allocatable).
+    pub allowed_pod_number: i64,
+    /// Extended, hugepages and other scalar resources.
+    pub scalar_resources: BTreeMap<String, i64>,
+}
+
+/// Saturating conversion of a quantity to integer units (millis for cpu).
+fn units(name: &str, q: &Quantity) -> i64 {
+    let v = if name == "cpu" {
+        q.milli_value()
+    } else {
+        q.value()
+    };
+    v.unwrap_or(if q.signum().is_lt() {
+        i64::MIN
+    } else {
+        i64::MAX
+    })
+}
+
+impl Resource {
+    /// From a resource list (`NewResource`/`Resource.Add`).
+    pub fn from_list(list: &ResourceList) -> Resource {
+        let mut r = Resource::default();
+        r.add_list(list);
+        r
+    }
+
+    /// Adds a resource list.
+    pub fn add_list(&mut self, list: &ResourceList) {
+        for (name, q) in list {
+            let v = units(name, q);
+            match name.as_str() {
+                "cpu" => self.milli_cpu = self.milli_cpu.saturating_add(v),
+                "memory" => self.memory = self.memory.saturating_add(v),
+                "ephemeral-storage" => {
+                    self.ephemeral_storage = self.ephemeral_storage.saturating_add(v)
+                }
+                "pods" => self.allowed_pod_number = self.allowed_pod_number.saturating_add(v),
+                other if is_scalar_resource_name(other) => {
+                    let e = self.scalar_resources.entry(other.to_owned()).or_insert(0);
+                    *e = e.saturating_add(v);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Adds another resource.
+    pub fn add(&mut self, other: &Resource) {
+        self.milli_cpu = self.milli_cpu.saturating_add(other.milli_cpu);
+        self.memory = self.memory.saturating_add(other.memory);
+        self.ephemeral_storage = self
+            .ephemeral_storage
+            .saturating_add(other.ephemeral_storage);
+        self.allowed_pod_number = self
+            .allowed_pod_number
+            .saturating_add(other.allowed_pod_number);
+        for (k, v) in &other.scalar_resources {
+            let e = self.scalar_resources.entry(k.clone()).or_insert(0);
+            *e = e.saturating_add(*v);
+        }
+    }
+
+    /// Subtracts another resource (`Resource.Sub`).
+    pub fn sub(&mut self, other: &Resource) {
+        self.milli_cpu = self.milli_cpu.saturating_sub(other.milli_cpu);
+        self.memory = self.memory.saturating_sub(other.memory);
+        self.ephemeral_storage = self
+            .ephemeral_storage
+            .saturating_sub(other.ephemeral_storage);
+        self.allowed_pod_number = self
+            .allowed_pod_number
+            .saturating_sub(other.allowed_pod_number);
+        for (k, v) in &other.scalar_resources {
+            let e = self.scalar_resources.entry(k.clone()).or_insert(0);
+            *e = e.saturating_sub(*v);
+        }
+    }
+
+    /// The amount of one resource by name (0 when absent).
+    pub fn get(&self, name: &str) -> i64 {
+        match name {
+            "cpu" => self.milli_cpu,
+            "memory" => self.memory,
+            "ephemeral-storage" => self.ephemeral_storage,
+            "pods" => self.allowed_pod_number,
+            other => self.scalar_resources.get(other).copied().unwrap_or(0),
+        }
+    }
+}
+
+/// `v1helper.IsScalarResourceName`: extended resources, hugepages,
+/// `attachable-volumes-*` and prefixed native resources.
+pub fn is_scalar_resource_name(name: &str) -> bool {
+    is_extended_resource_name(name)
+        || name.starts_with("hugepages-")
+        || name.starts_with("attachable-volumes-")
+        || is_prefixed_native_resource(name)
+}
+
+/// `IsPrefixedNativeResource`: a name in the `kubernetes.io/` domain.
+pub fn is_prefixed_native_resource(name: &str) -> bool {
+    name.contains("kubernetes.io/")
+}
+
+/// `IsNativeResource`: no domain, or the `kubernetes.io/` domain.
+pub fn is_native_resource(name: &str) -> bool {
+    !name.contains('/') || is_prefixed_native_resource(name)
+}
+
+/// `IsExtendedResourceName`: not native, not a quota `requests.` name.
+pub fn is_extended_resource_name(name: &str) -> bool {
+    if is_native_resource(name) || name.starts_with("requests.") {
+        return false;
+    }
+    // The name must be a valid qualified name once prefixed with "requests.";
+    // anything with a domain and a name part is accepted here.
+    name.split_once('/')
+        .is_some_and(|(d, n)| !d.is_empty() && !n.is_empty())
+}
+
+/// One host port a pod uses: `(protocol, hostIP, port)`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HostPort {
+    /// `TCP`, `UDP` or `SCTP`.
+    pub protocol: String,
+    /// The host IP (`0.0.0.0` when unset).
+    pub ip: String,
+    /// The port.
+    pub port: i32,
+}
+
+/// The host ports a pod asks for (`schedutil.GetHostPorts` / `getContainerPorts`):
+/// regular containers and restartable (sidecar) init containers, ports with
+/// a non-zero `hostPort` only.
+pub fn pod_host_ports(pod: &Pod) -> Vec<HostPort> {
+    let sidecars = pod
+        .spec
+        .init_containers
+        .iter()
+        .filter(|c| c.is_restartable());
+    pod.spec
+        .containers
+        .iter()
+        .chain(sidecars)
+        .flat_map(|c| c.ports.iter())
+        .filter_map(|p| {
+            let port = p.host_port.filter(|p| *p > 0)?;
+            Some(HostPort {
+                protocol: p
+                    .protocol
+                    .clone()
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| "TCP".to_owned()),
+                ip: p
+                    .host_ip
+                    .clone()
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| "0.0.0.0".to_owned()),
+                port,
+            })
+        })
+        .collect()
+}
+
+/// A pod affinity term resolved for matching (`framework.AffinityTerm`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AffinityTerm {
+    /// Namespaces named explicitly (or the pod's own namespace by default).
+    pub namespaces: BTreeSet<String>,
+    /// Which pods (`None`: nothing).
+    pub selector: Option<LabelSelector>,
+    /// The topology key.
+    pub topology_key: String,
+    /// Namespaces by label (`None`: nothing; an empty selector: all).
+    pub namespace_selector: Option<LabelSelector>,
+}
+
+impl AffinityTerm {
+    fn new(pod: &Pod, term: &PodAffinityTerm, path: &str) -> Result<AffinityTerm, String> {
+        if let Some(s) = &term.label_selector {
+            s.validate()
+                .map_err(|e| format!("{path}.labelSelector.{e}"))?;
+        }
+        if let Some(s) = &term.namespace_selector {
+            s.validate()
+                .map_err(|e| format!("{path}.namespaceSelector.{e}"))?;
+        }
+        let namespaces = if term.namespaces.is_empty() && term.namespace_selector.is_none() {
+            std::iter::once(pod.metadata.namespace().to_owned()).collect()
+        } else {
+            term.namespaces.iter().cloned().collect()
+        };
+        Ok(AffinityTerm {
+            namespaces,
+            selector: term.label_selector.clone(),
+            topology_key: term.topology_key.clone(),
+            namespace_selector: term.namespace_selector.clone(),
+        })
+    }
+
+    /// `AffinityTerm.Matches`: the pod is in one of the namespaces (by name or
+    /// by the namespace's labels) and its labels match the selector.
+    pub fn matches(&self, pod: &Pod, namespace_labels: Option<&Labels>) -> bool {
+        let ns = pod.metadata.namespace();
+        let ns_ok = self.namespaces.contains(ns)
+            || match (&self.namespace_selector, namespace_labels) {
+                (Some(sel), Some(labels)) => sel.matches_unchecked(labels),
+                (Some(sel), None) => sel.is_empty(),
+                (None, _) => false,
+            };
+        ns_ok
+            && self
+                .selector
+                .as_ref()
+                .is_some_and(|s| s.matches_unchecked(pod.labels()))
+    }
+}
+
+/// A weighted affinity term (`framework.WeightedAffinityTerm`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WeightedAffinityTerm {
+    /// The term.
+    pub term: AffinityTerm,
+    /// Its weight.
+    pub weight: i32,
+}
+
+/// A pod parsed once for scheduling (`framework.PodInfo`).
+#[derive(Clone, Debug)]
+pub struct PodInfo {
+    /// The pod.
+    pub pod: Arc<Pod>,
+    /// Effective requests (`PodRequests` with the scheduler's options).
+    pub requests: Resource,
+    /// Requests with the 100m / 200Mi defaults for containers that name no cpu/memory.
+    pub non_zero_requests: Resource,
+    /// Host ports the pod needs.
+    pub host_ports: Vec<HostPort>,
+    /// `podAffinity.required...` terms.
+    pub required_affinity_terms: Vec<AffinityTerm>,
+    /// `podAntiAffinity.required...` terms.
+    pub required_anti_affinity_terms: Vec<AffinityTerm>,
+    /// `podAffinity.preferred...` terms.
+    pub preferred_affinity_terms: Vec<WeightedAffinityTerm>,
+    /// `podAntiAffinity.preferred...` terms.
+    pub preferred_anti_affinity_terms: Vec<WeightedAffinityTerm>,
+    /// Why the affinity terms could not be parsed (`PodInfo.ParseError`).
+    pub parse_error: Option<String>,
+}
+
+/// The options the scheduler's `NodeInfo` uses for `PodRequests`.
+pub fn scheduler_request_options(gates: &FeatureGates) -> PodResourcesOptions {
+    PodResourcesOptions {
+        use_status_resources: gates.in_place_pod_vertical_scaling,
+        skip_pod_level_resources: !gates.pod_level_resources,
+        in_place_pod_level_resources_vertical_scaling_enabled: gates
+            .in_place_pod_level_resources_vertical_scaling,
+        ..PodResourcesOptions::default()
+    }
+}
+
+impl PodInfo {
+    /// Parses `pod` for scheduling under `gates`.
+    pub fn new(pod: impl Into<Arc<Pod>>, gates: &FeatureGates) -> PodInfo {
+        let pod: Arc<Pod> = pod.into();
+        let opts = scheduler_request_options(gates);
+        let requests = Resource::from_list(&pod_requests(&pod, &opts));
+        let non_zero_requests = non_zero_requests(&pod, &opts, &requests);
+        let host_ports = pod_host_ports(&pod);
+        let mut info = PodInfo {
+            pod: Arc::clone(&pod),
+            requests,
+            non_zero_requests,
+            host_ports,
+            required_affinity_terms: Vec::new(),
+            required_anti_affinity_terms: Vec::new(),
+            preferred_affinity_terms: Vec::new(),
+            preferred_anti_affinity_terms: Vec::new(),
+            parse_error: None,
+        };
+        if let Err(e) = info.parse_affinity_terms() {
+            info.parse_error = Some(e);
+        }
+        info
+    }
+
+    fn parse_affinity_terms(&mut self) -> Result<(), String> {
+        let pod = Arc::clone(&self.pod);
+        let Some(affinity) = pod.spec.affinity.as_ref() else {
+            return Ok(());
+        };
+        let base = "spec.affinity";
+        if let Some(a) = &affinity.pod_affinity {
+            let p = format!("{base}.podAffinity");
+            self.required_affinity_terms = required_terms(
+                &pod,
+                &a.required_during_scheduling_ignored_during_execution,
+                &p,
+            )?;
+            self.preferred_affinity_terms = weighted_terms(
+                &pod,
+                &a.preferred_during_scheduling_ignored_during_execution,
+                &p,
+            )?;
+        }
+        if let Some(a) = &affinity.pod_anti_affinity {
+            let p = format!("{base}.podAntiAffinity");
+            self.required_anti_affinity_terms = required_terms(
+                &pod,
+                &a.required_during_scheduling_ignored_during_execution,
+                &p,
+            )?;
+            self.preferred_anti_affinity_terms = weighted_terms(
+                &pod,
+                &a.preferred_during_scheduling_ignored_during_execution,
+                &p,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Whether the pod has any pod affinity or anti-affinity term.
+    pub fn has_affinity(&self) -> bool {
+        self.pod
+            .spec
+            .affinity
+            .as_ref()
+            .is_some_and(|a| a.pod_affinity.is_some() || a.pod_anti_affinity.is_some())
+    }
+}
+
+fn required_terms(
+    pod: &Pod,
+    terms: &[PodAffinityTerm],
+    path: &str,
+) -> Result<Vec<AffinityTerm>, String> {
+    terms
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            AffinityTerm::new(
+                pod,
+                t,
+                &format!("{path}.requiredDuringSchedulingIgnoredDuringExecution[{i}]"),
+            )
+        })
+        .collect()
+}
+
+fn weighted_terms(
+    pod: &Pod,
+    terms: &[crate::model::WeightedPodAffinityTerm],
+    path: &str,
+) -> Result<Vec<WeightedAffinityTerm>, String> {
+    terms
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let p = format!(
+                "{path}.preferredDuringSchedulingIgnoredDuringExecution[{i}].podAffinityTerm"
+            );
+            Ok(WeightedAffinityTerm {
+                term: AffinityTerm::new(pod, &t.pod_affinity_term, &p)?,
+                weight: t.weight,
+            })
+        })
+        .collect()
+}
+
+/// Requests with the non-zero defaults (`NodeInfo.calculateResource`'s second result).
+fn non_zero_requests(pod: &Pod, opts: &PodResourcesOptions, requests: &Resource) -> Resource {
+    let mut defaults = ResourceList::new();
+    defaults.insert(
+        "cpu".to_owned(),
+        Quantity::from_milli(DEFAULT_MILLI_CPU_REQUEST, crate::Format::DecimalSI),
+    );
+    defaults.insert(
+        "memory".to_owned(),
+        Quantity::from_value(DEFAULT_MEMORY_REQUEST, crate::Format::BinarySI),
+    );
+    let with_defaults = PodResourcesOptions {
+        non_missing_container_requests: Some(defaults),
+        ..opts.clone()
+    };
+    let list = pod_requests(pod, &with_defaults);
+    let mut r = requests.clone();
+    r.milli_cpu = list.get("cpu").map_or(0, |q| units("cpu", q));
+    r.memory = list.get("memory").map_or(0, |q| units("memory", q));
+    r
+}
+
+/// An image on a node, with how many nodes of the cluster have it (`ImageStateSummary`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageStateSummary {
+    /// Size in bytes.
+    pub size: i64,
+    /// Nodes that have this image.
+    pub num_nodes: usize,
+}
+
+/// `normalizedImageName`: a name without a tag gets `:latest`.
+pub fn normalized_image_name(name: &str) -> String {
+    let colon = name.rfind(':');
+    let slash = name.rfind('/');
+    let has_tag = match (colon, slash) {
+        (Some(c), Some(s)) => c > s,
+        (Some(_), None) => true,
+        (None, _) => false,
+    };
+    if has_tag || name.contains('@') {
+        name.to_owned()
+    } else {
+        format!("{name}:latest")
+    }
+}
+
+/// A node and what runs on it (`framework.NodeInfo`).
+#[derive(Clone, Debug)]
+pub struct NodeInfo {
+    /// The node.
+    pub node: Arc<Node>,
+    /// Pods bound to the node.
+    pub pods: Vec<Arc<PodInfo>>,
+    /// Pods with pod affinity or anti-affinity terms.
+    pub pods_with_affinity: Vec<Arc<PodInfo>>,
+    /// Pods with required anti-affinity terms.
+    pub pods_with_required_anti_affinity: Vec<Arc<PodInfo>>,
+    /// Host ports in use.
+    pub used_ports: BTreeSet<HostPort>,
+    /// Sum of the pods' requests.
+    pub requested: Resource,
+    /// Sum of the pods' requests with the non-zero defaults.
+    pub non_zero_requested: Resource,
+    /// `status.allocatable`.
+    pub allocatable: Resource,
+    /// Images on the node by normalized name.
+    pub image_states: BTreeMap<String, ImageStateSummary>,
+}
+
+impl NodeInfo {
+    /// A node with no pods.
+    pub fn new(node: impl Into<Arc<Node>>) -> NodeInfo {
+        let node: Arc<Node> = node.into();
+        let allocatable = Resource::from_list(&node.status.allocatable);
+        NodeInfo {
+            node,
+            pods: Vec::new(),
+            pods_with_affinity: Vec::new(),
+            pods_with_required_anti_affinity: Vec::new(),
+            used_ports: BTreeSet::new(),
+            requested: Resource::default(),
+            non_zero_requested: Resource::default(),
+            allocatable,
+            image_states: BTreeMap::new(),
+        }
+    }
+
+    /// The node's name.
+    pub fn name(&self) -> &str {
+        self.node.name()
+    }
+
+    /// Accounts a pod on this node (`NodeInfo.AddPodInfo`).
+    pub fn add_pod(&mut self, pod: Arc<PodInfo>) {
+        self.requested.add(&pod.requests);
+        self.non_zero_requested.add(&pod.non_zero_requests);
+        self.used_ports.extend(pod.host_ports.iter().cloned());
+        if pod.has_affinity() {
+            self.pods_with_affinity.push(Arc::clone(&pod));
+        }
+        if !pod.required_anti_affinity_terms.is_empty() {
+            self.pods_with_required_anti_affinity.push(Arc::clone(&pod));
+        }
+        self.pods.push(pod);
+    }
+
+    /// Removes a pod by `namespace/name` (`NodeInfo.RemovePod`); whether it was there.
+    pub fn remove_pod(&mut self, key: &str) -> bool {
+        let Some(pos) = self.pods.iter().position(|p| p.pod.key() == key) else {
+            return false;
+        };
+        let pod = self.pods.remove(pos);
+        self.requested.sub(&pod.requests);
+        self.non_zero_requested.sub(&pod.non_zero_requests);
+        self.pods_with_affinity.retain(|p| p.pod.key() != key);
+        self.pods_with_required_anti_affinity
+            .retain(|p| p.pod.key() != key);
+        self.used_ports = self
+            .pods
+            .iter()
+            .flat_map(|p| p.host_ports.iter().cloned())
+            .collect();
+        true
+    }
+}
+
+/// The cluster state one scheduling cycle reads (`framework.Snapshot`).
+#[derive(Clone, Debug, Default)]
+pub struct Snapshot {
+    nodes: Vec<NodeInfo>,
+    index: HashMap<String, usize>,
+    /// Namespace labels by namespace name.
+    pub namespaces: BTreeMap<String, Labels>,
+    /// The feature gates the pods were parsed with.
+    pub gates: FeatureGates,
+    /// Other objects plugins read (Services and ReplicaSets for default
+    /// topology spread, PDBs for preemption).
+    pub objects: Objects,
+    /// Pods that could not be placed on a node of the snapshot
+    /// (`namespace/name` and why), kept so nothing is dropped silently.
+    pub ignored_pods: Vec<String>,
+}
+
+impl Snapshot {
+    /// Builds a snapshot from nodes, pods (only those bound to a node of the
+    /// snapshot and not terminal count) and namespaces.
+    pub fn new(
+        nodes: Vec<Node>,
+        pods: Vec<Pod>,
+        namespaces: Vec<Namespace>,
+        gates: FeatureGates,
+    ) -> Snapshot {
+        let objects = Objects {
+            nodes,
+            pods,
+            namespaces,
+            ..Objects::default()
+        };
+        Snapshot::from_objects(objects, gates)
+    }
+
+    /// Builds a snapshot from everything a document held.
+    pub fn from_objects(mut objects: Objects, gates: FeatureGates) -> Snapshot {
+        let nodes = std::mem::take(&mut objects.nodes);
+        let pods = std::mem::take(&mut objects.pods);
+        let mut snap = Snapshot {
+            nodes: Vec::with_capacity(nodes.len()),
+            index: HashMap::with_capacity(nodes.len()),
+            namespaces: objects
+                .namespaces
+                .iter()
+                .map(|n| (n.metadata.name().to_owned(), n.metadata.labels.clone()))
+                .collect(),
+            gates,
+            objects,
+            ignored_pods: Vec::new(),
+        };
+        for node in nodes {
+            let name = node.name().to_owned();
+            if snap.index.contains_key(&name) {
+                snap.ignored_pods.push(format!(
+                    "node {name}: duplicate node name, later copy ignored"
+                ));
+                continue;
+            }
+            snap.index.insert(name, snap.nodes.len());
+            snap.nodes.push(NodeInfo::new(node));
+        }
+        snap.refresh_image_states();
+        for pod in pods {
+            let key = pod.key();
+            match snap.add_pod(pod) {
+                Ok(()) => {}
+                Err(why) => snap.ignored_pods.push(format!("{key}: {why}")),
+            }
+        }
+        snap
+    }
+
+    fn refresh_image_states(&mut self) {
+        let mut counts: HashMap<String, (i64, usize)> = HashMap::new();
+        for n in &self.nodes {
+            let mut seen = BTreeSet::new();
+            for image in &n.node.status.images {
+                for name in &image.names {
+                    let name = normalized_image_name(name);
+                    if seen.insert(name.clone()) {
+                        let e = counts
+                            .entry(name)
+                            .or_insert((image.size_bytes.unwrap_or(0), 0));
+                        e.1 += 1;
+                    }
+                }
+            }
+        }
+        for n in &mut self.nodes {
+            let mut states = BTreeMap::new();
+            for image in &n.node.status.images {
+                for name in &image.names {
+                    let name = normalized_image_name(name);
+                    let num_nodes = counts.get(&name).map_or(1, |c| c.1);
+                    states.insert(
+                        name,
+                        ImageStateSummary {
+                            size: image.size_bytes.unwrap_or(0),
+                            num_nodes,
+                        },
+                    );
+                }
+            }
+            n.image_states = states;
+        }
+    }
+
+    /// Places a bound pod (`spec.nodeName` set) on its node. Pending pods,
+    /// terminal pods (`Succeeded`/`Failed`, which kube-scheduler never sees)
+    /// and pods on unknown nodes are refused with the reason.
+    pub fn add_pod(&mut self, pod: Pod) -> Result<(), String> {
+        let Some(node_name) = pod.spec.node_name.clone().filter(|n| !n.is_empty()) else {
+            return Err("not bound to a node (pending)".to_owned());
+        };
+        if matches!(pod.status.phase.as_deref(), Some("Succeeded" | "Failed")) {
+            return Err(format!(
+                "terminal phase {}",
+                pod.status.phase.as_deref().unwrap_or("")
+            ));
+        }
+        let Some(&i) = self.index.get(&node_name) else {
+            return Err(format!(
+                "bound to node {node_name}, which is not in the snapshot"
+            ));
+        };
+        let info = Arc::new(PodInfo::new(pod, &self.gates));
+        match self.nodes.get_mut(i) {
+            Some(n) => {
+                n.add_pod(info);
+                Ok(())
+            }
+            None => Err("node index out of range".to_owned()),
+        }
+    }
+
+    /// Binds `pod` to `node_name` and accounts it (what `place_all` does after each decision).
+    pub fn bind(&mut self, mut pod: Pod, node_name: &str) -> Result<(), String> {
+        pod.spec.node_name = Some(node_name.to_owned());
+        self.add_pod(pod)
+    }
+
+    /// All nodes, in the order they were given.
+    pub fn nodes(&self) -> &[NodeInfo] {
+        &self.nodes
+    }
+
+    /// Mutable access to the nodes (for simulations such as preemption).
+    pub fn nodes_mut(&mut self) -> &mut [NodeInfo] {
+        &mut self.nodes
+    }
+
+    /// A node by name.
+    pub fn node(&self, name: &str) -> Option<&NodeInfo> {
+        self.index.get(name).and_then(|&i| self.nodes.get(i))
+    }
+
+    /// The position of a node in [`Snapshot::nodes`].
+    pub fn node_index(&self, name: &str) -> Option<usize> {
+        self.index.get(name).copied()
+    }
+
+    /// A node by name, mutably.
+    pub fn node_mut(&mut self, name: &str) -> Option<&mut NodeInfo> {
+        match self.index.get(name) {
+            Some(&i) => self.nodes.get_mut(i),
+            None => None,
+        }
+    }
+
+    /// The labels of a namespace, if the snapshot knows it.
+    pub fn namespace_labels(&self, name: &str) -> Option<&Labels> {
+        self.namespaces.get(name)
+    }
+
+    /// Nodes that have pods with (anti-)affinity (`HavePodsWithAffinityList`).
+    pub fn have_pods_with_affinity(&self) -> impl Iterator<Item = &NodeInfo> {
+        self.nodes
+            .iter()
+            .filter(|n| !n.pods_with_affinity.is_empty())
+    }
+
+    /// Nodes that have pods with required anti-affinity (`HavePodsWithRequiredAntiAffinityList`).
+    pub fn have_pods_with_required_anti_affinity(&self) -> impl Iterator<Item = &NodeInfo> {
+        self.nodes
+            .iter()
+            .filter(|n| !n.pods_with_required_anti_affinity.is_empty())
+    }
+}

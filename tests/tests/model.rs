@@ -1,0 +1,117 @@
+//! The model reads every Kubernetes object in the shared vectors and fixtures,
+//! and reports bad input with the field path.
+
+use kubelogic::model::{self, Node, Pod};
+use serde_json::Value;
+use std::path::PathBuf;
+
+fn shared() -> PathBuf {
+    match std::env::var_os("KUBELOGIC_CONFORMANCE") {
+        Some(p) => PathBuf::from(p).join(".."),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
+    }
+}
+
+#[test]
+fn reads_every_object_in_the_vectors() {
+    let files =
+        kubelogic_conformance::collect_files(&shared().join("conformance")).expect("vectors");
+    let mut pods = 0;
+    let mut nodes = 0;
+    for f in files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "json"))
+    {
+        let cases: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap();
+        for case in &cases {
+            let name = case["name"].as_str().unwrap_or("?");
+            if let Some(p) = case.get("pod") {
+                model::from_value::<Pod>(p)
+                    .unwrap_or_else(|e| panic!("{}: {name}: {e}", f.display()));
+                pods += 1;
+            }
+            for p in case
+                .get("pods")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                model::from_value::<Pod>(p)
+                    .unwrap_or_else(|e| panic!("{}: {name}: {e}", f.display()));
+                pods += 1;
+            }
+            for n in case
+                .get("nodes")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                model::from_value::<Node>(n)
+                    .unwrap_or_else(|e| panic!("{}: {name}: {e}", f.display()));
+                nodes += 1;
+            }
+        }
+    }
+    assert!(pods > 1000 && nodes > 500, "pods {pods}, nodes {nodes}");
+}
+
+#[test]
+fn reads_the_kind_cluster_list() {
+    let text = std::fs::read_to_string(shared().join("fixtures/kind-one-node.json")).unwrap();
+    let objects = model::parse_objects(&text).unwrap();
+    assert_eq!(objects.nodes.len(), 1);
+    assert_eq!(
+        objects.nodes[0].status.allocatable["memory"].to_string(),
+        "8029368Ki"
+    );
+    assert!(objects.pods.len() >= 10, "{}", objects.pods.len());
+    assert!(objects.ignored.is_empty(), "{:?}", objects.ignored);
+}
+
+#[test]
+fn errors_name_the_field_path() {
+    let cases = [
+        (
+            r#"{"spec": {"containers": [{"name": "a"}, {"name": "b", "resources": {"limits": {"cpu": "1 core"}}}]}}"#,
+            "spec.containers[1].resources.limits.cpu",
+        ),
+        (
+            r#"{"spec": {"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution":
+                {"nodeSelectorTerms": [{"matchExpressions": [{"key": "a", "operator": "In", "values": ["x"]},
+                {"key": "b", "operator": "Within", "values": ["y"]}]}]}}}}}"#,
+            "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[1].operator",
+        ),
+        (r#"{"spec": {"priority": "high"}}"#, "spec.priority"),
+        (r#"{"spec": {"containers": {"name": "a"}}}"#, "spec.containers"),
+        (r#"{"spec": {"tolerations": [{"key": "k", "effect": "NoWay"}]}}"#, "spec.tolerations[0].effect"),
+    ];
+    for (text, path) in cases {
+        let err = model::from_json_str::<Pod>(text).unwrap_err();
+        assert_eq!(err.path(), path, "{err}");
+    }
+    let err = model::parse_objects(
+        r#"{"kind": "List", "items": [{"kind": "Node", "metadata": {"name": "n"},
+        "status": {"allocatable": {"memory": "1K"}}}]}"#,
+    )
+    .unwrap_err();
+    assert_eq!(err.path(), "items[0].status.allocatable.memory");
+    assert!(
+        err.to_string()
+            .contains("items[0].status.allocatable.memory: "),
+        "{err}"
+    );
+}
+
+#[test]
+fn tolerant_of_nulls_numbers_and_unknown_fields() {
+    let pod: Pod = model::from_json_str(
+        r#"{"metadata": {"name": "p", "labels": null, "futureField": {"x": 1}},
+            "spec": {"containers": [{"name": "c", "resources": {"requests": {"cpu": 0.5, "memory": 1048576}},
+                     "somethingNew": true}], "tolerations": null, "nodeSelector": null}}"#,
+    )
+    .unwrap();
+    let req = &pod.spec.containers[0].resources.requests;
+    assert_eq!(req["cpu"].to_string(), "500m");
+    assert_eq!(req["memory"].to_string(), "1048576");
+    assert!(pod.metadata.labels.is_empty());
+}
