@@ -22,7 +22,9 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use super::threshold::quantity_milli;
+use crate::model::{Pod, QosClass, TaintEffect, Toleration, TolerationOperator};
 use crate::quantity::{Format, Quantity};
+use crate::{qos, resources};
 
 /// `SystemCriticalPriority` (`scheduling.SystemCriticalPriority`): pods at or
 /// above this priority are critical.
@@ -328,5 +330,108 @@ impl EvictionPod {
             volumes: Vec::new(),
             stats: None,
         }
+    }
+}
+
+/// `TolerationsTolerateTaint` for `node.kubernetes.io/memory-pressure:NoSchedule`
+/// (no value): what admission under memory pressure asks of a BestEffort pod.
+fn tolerates_memory_pressure(tolerations: &[Toleration]) -> bool {
+    tolerations.iter().any(|t| {
+        if t.effect.is_some_and(|e| e != TaintEffect::NoSchedule) {
+            return false;
+        }
+        let key = t.key.as_deref().unwrap_or("");
+        let operator = t.operator.unwrap_or(TolerationOperator::Equal);
+        if key.is_empty() {
+            return operator == TolerationOperator::Exists;
+        }
+        key == "node.kubernetes.io/memory-pressure"
+            && match operator {
+                TolerationOperator::Exists => true,
+                TolerationOperator::Equal => t.value.as_deref().unwrap_or("").is_empty(),
+                _ => false,
+            }
+    })
+}
+
+impl EvictionPod {
+    /// What the eviction manager sees of a Pod object (no stats):
+    /// - requests as `GetResourceRequestQuantity` (component-helpers
+    ///   `PodRequests`: sidecars, init containers, overhead; pod-level
+    ///   resources when `pod_level_resources` is on and the pod sets them);
+    /// - the ephemeral-storage limit as `PodLimits`;
+    /// - critical as `kubelettypes.IsCriticalPod` (static, mirror, or
+    ///   priority ≥ `SystemCriticalPriority`);
+    /// - QoS as `GetPodQOS` (`status.qosClass` first);
+    /// - local volumes: emptyDir volumes not on a medium (the model keeps no
+    ///   other volume sources).
+    ///
+    /// ```
+    /// use kubelogic::eviction::EvictionPod;
+    /// use kubelogic::model::{self, Pod};
+    ///
+    /// let pod: Pod = model::from_json_str(r#"{
+    ///   "metadata": {"name": "etcd", "namespace": "kube-system",
+    ///                "annotations": {"kubernetes.io/config.source": "file"}},
+    ///   "spec": {"containers": [{"name": "etcd",
+    ///     "resources": {"requests": {"memory": "100Mi"}}}]}}"#)?;
+    /// let p = EvictionPod::from_pod(&pod, true);
+    /// assert_eq!(p.key.as_str(), "kube-system/etcd");
+    /// assert!(p.critical, "static pods are never evicted");
+    /// assert_eq!(p.memory_request.to_string(), "100Mi");
+    /// # Ok::<(), kubelogic::model::ModelError>(())
+    /// ```
+    pub fn from_pod(pod: &Pod, pod_level_resources: bool) -> EvictionPod {
+        let namespace = pod.metadata.namespace.as_deref().unwrap_or("");
+        let name = pod.metadata.name.as_deref().unwrap_or("");
+        let mut p = EvictionPod::new(namespace, name);
+        p.priority = pod.spec.priority.unwrap_or(0);
+        p.critical = qos::is_critical_pod(pod);
+        p.best_effort = qos::get_pod_qos(pod, pod_level_resources) == QosClass::BestEffort;
+        p.tolerates_memory_pressure = tolerates_memory_pressure(&pod.spec.tolerations);
+        p.termination_grace_period_seconds = pod.spec.termination_grace_period_seconds;
+        let request =
+            |r: &str| resources::get_resource_request_quantity(pod, r, pod_level_resources);
+        p.memory_request = request("memory").into();
+        p.ephemeral_storage_request = request("ephemeral-storage").into();
+        p.inodes_request = request("inodes").into();
+        p.ephemeral_storage_limit =
+            resources::pod_limits(pod, &resources::PodResourcesOptions::default())
+                .remove("ephemeral-storage");
+        if pod_level_resources && resources::is_pod_level_resources_set(pod) {
+            p.pod_level_memory_request = pod
+                .spec
+                .resources
+                .as_ref()
+                .and_then(|r| r.requests.get("memory").cloned());
+        }
+        for (list, init) in [
+            (&pod.spec.containers, false),
+            (&pod.spec.init_containers, true),
+        ] {
+            for c in list {
+                p.containers.push(EvictionContainer {
+                    name: c.name.clone(),
+                    init,
+                    memory_request: c.resources.requests.get("memory").cloned(),
+                    ephemeral_storage_request: c
+                        .resources
+                        .requests
+                        .get("ephemeral-storage")
+                        .cloned(),
+                    ephemeral_storage_limit: c.resources.limits.get("ephemeral-storage").cloned(),
+                });
+            }
+        }
+        for v in &pod.spec.volumes {
+            let empty_dir = v.empty_dir.as_ref();
+            p.volumes.push(EvictionVolume {
+                name: v.name.clone(),
+                local: empty_dir.is_some_and(|e| e.medium.as_deref().unwrap_or("").is_empty()),
+                empty_dir_size_limit: empty_dir.and_then(|e| e.size_limit.clone()),
+                empty_dir: empty_dir.is_some(),
+            });
+        }
+        p
     }
 }
