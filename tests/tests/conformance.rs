@@ -30,3 +30,15 @@ fn run_family(family: &str) {
 fn quantity() {
     run_family("quantity");
 }
+#[test]
+fn scheduling_tainttoleration() {
+    run_family("scheduling/tainttoleration");
+}
+#[test]
+fn scheduling_nodeports() {
+    run_family("scheduling/nodeports");
+}
+#[test]
+fn scheduling_imagelocality() {
+    run_family("scheduling/imagelocality");
+}

@@ -36,6 +36,7 @@ mod node;
 mod objects;
 mod pod;
 mod selector;
+mod toleration;
 
 use std::fmt;
 
@@ -62,6 +63,9 @@ pub use pod::{
 pub use selector::{
     LabelSelector, LabelSelectorOperator, LabelSelectorRequirement, NodeFields, NodeSelector,
     NodeSelectorOperator, NodeSelectorRequirement, NodeSelectorTerm, SelectorError,
+};
+pub use toleration::{
+    find_matching_untolerated_taint, tolerations_tolerate_taint, TolerationError, UntoleratedTaint,
 };
 
 /// Why a document could not be read.

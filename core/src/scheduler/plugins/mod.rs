@@ -2,9 +2,12 @@
 //! (`pkg/scheduler/framework/plugins/<name>`), and the registry that builds
 //! them from KubeSchedulerConfiguration args.
 
+pub mod imagelocality;
 pub mod names;
 pub mod nodename;
+pub mod nodeports;
 pub mod nodeunschedulable;
+pub mod tainttoleration;
 
 use std::fmt;
 
@@ -63,6 +66,9 @@ pub fn new_plugin(
     match name {
         names::NODE_UNSCHEDULABLE => Ok(Box::new(nodeunschedulable::NodeUnschedulable)),
         names::NODE_NAME => Ok(Box::new(nodename::NodeName)),
+        names::TAINT_TOLERATION => Ok(Box::new(tainttoleration::TaintToleration::new(gates))),
+        names::NODE_PORTS => Ok(Box::new(nodeports::NodePorts)),
+        names::IMAGE_LOCALITY => Ok(Box::new(imagelocality::ImageLocality)),
         other => Err(ConfigError::new(
             other,
             "",
