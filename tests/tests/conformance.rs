@@ -42,3 +42,7 @@ fn scheduling_nodeports() {
 fn scheduling_imagelocality() {
     run_family("scheduling/imagelocality");
 }
+#[test]
+fn scheduling_nodeaffinity() {
+    run_family("scheduling/nodeaffinity");
+}

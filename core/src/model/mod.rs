@@ -33,10 +33,12 @@ mod affinity;
 pub mod de;
 mod meta;
 mod node;
+pub mod nodeaffinity;
 mod objects;
 mod pod;
 mod selector;
 mod toleration;
+pub mod validation;
 
 use std::fmt;
 
