@@ -25,7 +25,7 @@ cargo test --workspace --all-targets
 cargo test --workspace --doc
 
 step "conformance runner over $KUBELOGIC_CONFORMANCE"
-cargo run --release -q -p kubelogic-conformance --bin conformance -- "$KUBELOGIC_CONFORMANCE/quantity"
+cargo run --release -q -p kubelogic-conformance --bin conformance -- "$KUBELOGIC_CONFORMANCE/quantity" "$KUBELOGIC_CONFORMANCE/resources" "$KUBELOGIC_CONFORMANCE/qos"
 for family in tainttoleration nodeports imagelocality nodeaffinity noderesourcesfit noderesourcesbalancedallocation; do
   cargo run --release -q -p kubelogic-conformance --bin conformance -- "$KUBELOGIC_CONFORMANCE/scheduling/$family"
 done
@@ -38,3 +38,6 @@ RUSTDOCFLAGS="-D warnings" cargo doc -q --workspace --no-deps
 
 step "fuzz targets (briefly)"
 bash scripts/fuzz-smoke.sh
+
+step "wasm bindings and browser playground (wasm-bindgen tests under node, headless Chromium)"
+bash scripts/web-test.sh

@@ -30,6 +30,17 @@ fn run_family(family: &str) {
 fn quantity() {
     run_family("quantity");
 }
+
+#[test]
+fn resources() {
+    run_family("resources");
+}
+
+#[test]
+fn qos() {
+    run_family("qos");
+}
+
 #[test]
 fn scheduling_tainttoleration() {
     run_family("scheduling/tainttoleration");
