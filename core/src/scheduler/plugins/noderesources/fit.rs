@@ -595,8 +595,10 @@ mod tests {
 
     #[test]
     fn sidecars_disabled_reject_restartable_init_containers() {
-        let mut gates = FeatureGates::default();
-        gates.sidecar_containers = false;
+        let gates = FeatureGates {
+            sidecar_containers: false,
+            ..FeatureGates::default()
+        };
         let fit = Fit::new(None, &gates).unwrap();
         let pod: Pod = serde_json::from_value(json!({"spec": {"initContainers": [
             {"name": "s", "restartPolicy": "Always"}], "containers": [{"name": "c"}]}}))
