@@ -26,6 +26,8 @@ cargo test --workspace --doc
 
 step "conformance runner over $KUBELOGIC_CONFORMANCE"
 cargo run --release -q -p kubelogic-conformance --bin conformance -- "$KUBELOGIC_CONFORMANCE/quantity"
+cargo run --release -q -p kubelogic-conformance --bin conformance -- "$KUBELOGIC_CONFORMANCE/scheduling/interpodaffinity"
+cargo run --release -q -p kubelogic-conformance --bin conformance -- "$KUBELOGIC_CONFORMANCE/scheduling/podtopologyspread"
 
 step "core builds for wasm32-unknown-unknown"
 cargo build -q -p kubelogic --target wasm32-unknown-unknown

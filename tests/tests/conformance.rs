@@ -30,3 +30,11 @@ fn run_family(family: &str) {
 fn quantity() {
     run_family("quantity");
 }
+#[test]
+fn scheduling_interpodaffinity() {
+    run_family("scheduling/interpodaffinity");
+}
+#[test]
+fn scheduling_podtopologyspread() {
+    run_family("scheduling/podtopologyspread");
+}

@@ -36,6 +36,7 @@ mod node;
 mod objects;
 mod pod;
 mod selector;
+pub mod validation;
 
 use std::fmt;
 

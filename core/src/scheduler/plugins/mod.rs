@@ -2,9 +2,11 @@
 //! (`pkg/scheduler/framework/plugins/<name>`), and the registry that builds
 //! them from KubeSchedulerConfiguration args.
 
+pub mod interpodaffinity;
 pub mod names;
 pub mod nodename;
 pub mod nodeunschedulable;
+pub mod podtopologyspread;
 
 use std::fmt;
 
@@ -63,6 +65,10 @@ pub fn new_plugin(
     match name {
         names::NODE_UNSCHEDULABLE => Ok(Box::new(nodeunschedulable::NodeUnschedulable)),
         names::NODE_NAME => Ok(Box::new(nodename::NodeName)),
+        names::INTER_POD_AFFINITY => Ok(Box::new(interpodaffinity::InterPodAffinity::new(args)?)),
+        names::POD_TOPOLOGY_SPREAD => Ok(Box::new(podtopologyspread::PodTopologySpread::new(
+            args, gates,
+        )?)),
         other => Err(ConfigError::new(
             other,
             "",
