@@ -25,9 +25,8 @@ cargo test --workspace --all-targets
 cargo test --workspace --doc
 
 step "conformance runner over $KUBELOGIC_CONFORMANCE"
-cargo run --release -q -p kubelogic-conformance --bin conformance -- "$KUBELOGIC_CONFORMANCE/quantity"
-cargo run --release -q -p kubelogic-conformance --bin conformance -- "$KUBELOGIC_CONFORMANCE/scheduling/interpodaffinity"
-cargo run --release -q -p kubelogic-conformance --bin conformance -- "$KUBELOGIC_CONFORMANCE/scheduling/podtopologyspread"
+cargo run --release -q -p kubelogic-conformance --bin conformance -- "$KUBELOGIC_CONFORMANCE/quantity" "$KUBELOGIC_CONFORMANCE/resources" "$KUBELOGIC_CONFORMANCE/qos"
+cargo run --release -q -p kubelogic-conformance --bin conformance -- "$KUBELOGIC_CONFORMANCE/scheduling/interpodaffinity" "$KUBELOGIC_CONFORMANCE/scheduling/podtopologyspread"
 
 step "core builds for wasm32-unknown-unknown"
 cargo build -q -p kubelogic --target wasm32-unknown-unknown
@@ -37,3 +36,6 @@ RUSTDOCFLAGS="-D warnings" cargo doc -q --workspace --no-deps
 
 step "fuzz targets (briefly)"
 bash scripts/fuzz-smoke.sh
+
+step "wasm bindings and browser playground (wasm-bindgen tests under node, headless Chromium)"
+bash scripts/web-test.sh

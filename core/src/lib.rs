@@ -30,9 +30,15 @@
 
 pub mod features;
 pub mod model;
+pub mod qos;
 pub mod quantity;
 pub mod resources;
 pub mod scheduler;
 
 pub use features::{FeatureGates, UnknownFeatureGate};
 pub use quantity::{Format, Quantity, QuantityError, QuantityErrorKind};
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

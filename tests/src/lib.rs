@@ -9,7 +9,9 @@
 #![forbid(unsafe_code)]
 
 pub mod cases;
+pub mod qos;
 pub mod quantity;
+pub mod resources;
 pub mod scheduling;
 
 use std::fmt;

@@ -30,10 +30,22 @@ fn run_family(family: &str) {
 fn quantity() {
     run_family("quantity");
 }
+
+#[test]
+fn resources() {
+    run_family("resources");
+}
+
+#[test]
+fn qos() {
+    run_family("qos");
+}
+
 #[test]
 fn scheduling_interpodaffinity() {
     run_family("scheduling/interpodaffinity");
 }
+
 #[test]
 fn scheduling_podtopologyspread() {
     run_family("scheduling/podtopologyspread");
