@@ -313,3 +313,32 @@ fn prop_add_remove_pod_agree_with_pre_filter() {
         add_remove_pod_agree_with_pre_filter as fn(Cluster, (usize, u8, u8, u8)) -> TestResult,
     );
 }
+
+/// The snapshot's indexes change nothing: Filter statuses and normalized
+/// scores equal those of the same snapshot with its indexes marked stale
+/// (every node and pod scanned, as upstream does).
+fn indexes_agree_with_scanning(c: Cluster) -> bool {
+    let gates = FeatureGates::default();
+    let indexed = snapshot(&c, None);
+    let mut scanned = indexed.clone();
+    let _ = scanned.nodes_mut();
+    assert!(!scanned.indexes().is_valid());
+    [
+        ("InterPodAffinity", affinity_pod(&c)),
+        ("PodTopologySpread", spread_pod(&c)),
+    ]
+    .into_iter()
+    .all(|(name, pod)| {
+        let p = plugin(name);
+        let pod = PodInfo::new(pod, &gates);
+        filter_all(p.as_ref(), &mut CycleState::new(), &pod, &indexed)
+            == filter_all(p.as_ref(), &mut CycleState::new(), &pod, &scanned)
+            && normalized_scores(p.as_ref(), &pod, &indexed)
+                == normalized_scores(p.as_ref(), &pod, &scanned)
+    })
+}
+
+#[test]
+fn prop_indexes_agree_with_scanning() {
+    qc().quickcheck(indexes_agree_with_scanning as fn(Cluster) -> bool);
+}

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::index::SnapshotIndexes;
 use crate::model::validation::label_selector_error;
 use crate::model::{
     LabelSelector, Labels, Namespace, Node, Objects, Pod, PodAffinityTerm, ResourceList,
@@ -548,6 +549,8 @@ pub struct Snapshot {
     /// Pods that could not be placed on a node of the snapshot
     /// (`namespace/name` and why), kept so nothing is dropped silently.
     pub ignored_pods: Vec<String>,
+    /// Topology and pod-label indexes (see [`super::index`]).
+    indexes: SnapshotIndexes,
 }
 
 impl Snapshot {
@@ -583,6 +586,7 @@ impl Snapshot {
             gates,
             objects,
             ignored_pods: Vec::new(),
+            indexes: SnapshotIndexes::default(),
         };
         for node in nodes {
             let name = node.name().to_owned();
@@ -596,6 +600,7 @@ impl Snapshot {
             snap.nodes.push(NodeInfo::new(node));
         }
         snap.refresh_image_states();
+        snap.indexes = SnapshotIndexes::from_nodes(snap.nodes.iter().map(|n| n.node.as_ref()));
         for pod in pods {
             let key = pod.key();
             match snap.add_pod(pod) {
@@ -662,6 +667,7 @@ impl Snapshot {
         let info = Arc::new(PodInfo::new(pod, &self.gates));
         match self.nodes.get_mut(i) {
             Some(n) => {
+                self.indexes.add_pod(i, &info);
                 n.add_pod(info);
                 Ok(())
             }
@@ -681,7 +687,9 @@ impl Snapshot {
     }
 
     /// Mutable access to the nodes (for simulations such as preemption).
+    /// The indexes are marked stale: plugins then scan instead.
     pub fn nodes_mut(&mut self) -> &mut [NodeInfo] {
+        self.indexes.mark_stale();
         &mut self.nodes
     }
 
@@ -696,11 +704,18 @@ impl Snapshot {
     }
 
     /// A node by name, mutably.
+    /// The indexes are marked stale: plugins then scan instead.
     pub fn node_mut(&mut self, name: &str) -> Option<&mut NodeInfo> {
+        self.indexes.mark_stale();
         match self.index.get(name) {
             Some(&i) => self.nodes.get_mut(i),
             None => None,
         }
+    }
+
+    /// The topology and pod-label indexes.
+    pub fn indexes(&self) -> &SnapshotIndexes {
+        &self.indexes
     }
 
     /// The labels of a namespace, if the snapshot knows it.
