@@ -336,3 +336,31 @@ impl ScorePlugin for InterPodAffinity {
         scoring::normalize_score(state, scores)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn args() {
+        assert_eq!(
+            InterPodAffinity::new(None).unwrap().args,
+            InterPodAffinityArgs::default()
+        );
+        let a = InterPodAffinity::new(Some(&json!({"hardPodAffinityWeight": 0,
+            "ignorePreferredTermsOfExistingPods": true})))
+        .unwrap()
+        .args;
+        assert_eq!(a.hard_pod_affinity_weight, 0);
+        assert!(a.ignore_preferred_terms_of_existing_pods);
+        for w in [-1, 101] {
+            let e =
+                InterPodAffinity::new(Some(&json!({ "hardPodAffinityWeight": w }))).unwrap_err();
+            assert_eq!(
+                (e.field.as_str(), e.error_type.as_str()),
+                ("hardPodAffinityWeight", "FieldValueInvalid")
+            );
+        }
+    }
+}
