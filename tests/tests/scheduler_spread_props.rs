@@ -322,7 +322,8 @@ fn indexes_agree_with_scanning(c: Cluster) -> bool {
     let indexed = snapshot(&c, None);
     let mut scanned = indexed.clone();
     let _ = scanned.nodes_mut();
-    assert!(!scanned.indexes().is_valid());
+    assert!(scanned.valid_indexes().is_none());
+    assert!(indexed.valid_indexes().is_some());
     [
         ("InterPodAffinity", affinity_pod(&c)),
         ("PodTopologySpread", spread_pod(&c)),

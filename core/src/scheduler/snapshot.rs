@@ -713,9 +713,17 @@ impl Snapshot {
         }
     }
 
-    /// The topology and pod-label indexes.
+    /// The topology and pod-label indexes (possibly stale: see
+    /// [`Snapshot::valid_indexes`]).
     pub fn indexes(&self) -> &SnapshotIndexes {
         &self.indexes
+    }
+
+    /// The indexes, when they describe this snapshot: not stale, and built
+    /// over its nodes. Plugins scan when this is `None`.
+    pub fn valid_indexes(&self) -> Option<&SnapshotIndexes> {
+        (self.indexes.is_valid() && self.indexes.node_count() == self.nodes.len())
+            .then_some(&self.indexes)
     }
 
     /// The labels of a namespace, if the snapshot knows it.

@@ -144,10 +144,9 @@ fn incoming_counts_indexed(
     affinity_counts: &mut TopologyCounts,
     anti_affinity_counts: &mut TopologyCounts,
 ) -> bool {
-    let index = snapshot.indexes();
-    if !index.is_valid() {
+    let Some(index) = snapshot.valid_indexes() else {
         return false;
-    }
+    };
     let nodes = snapshot.nodes();
     let count_term_pods = |terms: &[AffinityTerm],
                            sel: Option<&LabelSelector>,

@@ -161,8 +161,8 @@ pub fn pre_score(
                 );
             }
         };
-    let index = snapshot.indexes();
-    if has_constraints && !index.is_valid() {
+    let index = snapshot.valid_indexes();
+    if has_constraints && index.is_none() {
         for node in snapshot.nodes() {
             process_node(&mut acc, node, &node.pods, true);
         }
@@ -182,7 +182,7 @@ pub fn pre_score(
                         acc.process_term(&t.term, weight, p, None, labels);
                     }
                 };
-                match index.candidates(sel) {
+                match index.and_then(|i| i.candidates(sel)) {
                     Some(lists) => {
                         for r in lists.into_iter().flatten() {
                             if let Some(node) = nodes.get(r.node) {

@@ -322,7 +322,7 @@ fn indexed_counts(
     constraints: &[TopologySpreadConstraint],
     snapshot: &Snapshot,
 ) -> Option<Vec<DomainCounts>> {
-    let index = snapshot.indexes();
+    let index = snapshot.valid_indexes()?;
     let mut domains: Vec<Arc<TopologyDomains>> = Vec::with_capacity(constraints.len());
     for c in constraints {
         match index.topology(&c.topology_key).ok()? {

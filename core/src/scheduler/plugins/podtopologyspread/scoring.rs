@@ -177,7 +177,9 @@ fn hostname_counts_indexed(
     constraints: &[TopologySpreadConstraint],
     snapshot: &Snapshot,
 ) -> Vec<Option<HashMap<String, i64>>> {
-    let index = snapshot.indexes();
+    let Some(index) = snapshot.valid_indexes() else {
+        return vec![None; constraints.len()];
+    };
     let nodes = snapshot.nodes();
     let ns = pod.pod.metadata.namespace();
     constraints
@@ -223,7 +225,9 @@ fn count_indexed(
     require_all_topologies: bool,
     snapshot: &Snapshot,
 ) -> bool {
-    let index = snapshot.indexes();
+    let Some(index) = snapshot.valid_indexes() else {
+        return false;
+    };
     let mut domains: Vec<Option<&Arc<TopologyDomains>>> = Vec::with_capacity(constraints.len());
     for c in constraints {
         match index.topology(&c.topology_key) {
