@@ -25,7 +25,7 @@ pub struct TopologyDomains {
     /// The distinct values, in the order nodes first show them.
     pub values: Vec<String>,
     /// Value → position in `values`.
-    pub ids: HashMap<String, u32>,
+    pub ids: FxHashMap<String, u32>,
     /// Per node position: its domain in `values`, or [`NO_DOMAIN`].
     pub node_domain: Vec<u32>,
 }
@@ -175,3 +175,62 @@ impl SnapshotIndexes {
             .min_by_key(|lists| lists.iter().map(|l| l.len()).sum::<usize>())
     }
 }
+
+/// A fast, non-cryptographic hasher (the Fx hash of rustc) for the short
+/// label keys and values the plugins look up once per node per cycle, where
+/// SipHash would dominate. Not resistant to chosen collisions; it hashes
+/// cluster data, not network input.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FxHasher {
+    hash: u64,
+}
+
+const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
+    }
+}
+
+impl std::hash::Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            for (d, s) in w.iter_mut().zip(rest) {
+                *d = *s;
+            }
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+/// [`FxHasher`] as a `BuildHasher`.
+pub type FxBuildHasher = std::hash::BuildHasherDefault<FxHasher>;
+
+/// A `HashMap` with [`FxHasher`].
+pub type FxHashMap<K, V> = HashMap<K, V, FxBuildHasher>;

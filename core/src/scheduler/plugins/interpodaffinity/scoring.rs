@@ -8,7 +8,7 @@
 //! sum over the pairs its labels hold; NormalizeScore maps the scores
 //! min–max onto `0..=100`, truncating.
 
-use std::collections::HashMap;
+use crate::scheduler::index::FxHashMap;
 use std::sync::Arc;
 
 use crate::model::{Labels, Pod};
@@ -21,11 +21,11 @@ use super::{merge_affinity_term_namespaces, namespace_labels, InterPodAffinityAr
 #[derive(Clone, Debug, Default)]
 pub struct PreScoreState {
     /// `topologyScore[key][value]`.
-    pub topology_score: Arc<HashMap<String, HashMap<String, i64>>>,
+    pub topology_score: Arc<FxHashMap<String, FxHashMap<String, i64>>>,
 }
 
 struct Accumulator<'a> {
-    scores: HashMap<String, HashMap<String, i64>>,
+    scores: FxHashMap<String, FxHashMap<String, i64>>,
     touched: bool,
     ns_labels: &'a Labels,
 }
@@ -118,7 +118,7 @@ pub fn pre_score(
     let hard_weight = i64::from(args.hard_pod_affinity_weight);
 
     let mut acc = Accumulator {
-        scores: HashMap::new(),
+        scores: FxHashMap::default(),
         touched: false,
         ns_labels: &ns_labels,
     };

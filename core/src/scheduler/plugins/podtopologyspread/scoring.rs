@@ -7,14 +7,14 @@
 //! Filtered nodes lacking a key are ignored (score 0) unless the
 //! constraints are the system defaults.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::model::{NodeInclusionPolicy, UnsatisfiableConstraintAction};
 use crate::scheduler::framework::{CycleState, NodeScore, Status, MAX_NODE_SCORE};
 use crate::scheduler::snapshot::{NodeInfo, PodInfo, Snapshot};
 
-use crate::scheduler::index::TopologyDomains;
+use crate::scheduler::index::{FxHashMap, TopologyDomains};
 
 use super::common::{
     count_pods_match_selector, node_labels_match_spread_constraints,
@@ -30,13 +30,13 @@ pub struct PreScoreState {
     /// Filtered nodes missing some constraint's key.
     pub ignored_nodes: Arc<HashSet<String>>,
     /// Per constraint (not hostname), matching pods per domain of the filtered nodes.
-    pub topology_value_to_pod_counts: Arc<Vec<HashMap<String, i64>>>,
+    pub topology_value_to_pod_counts: Arc<Vec<FxHashMap<String, i64>>>,
     /// Per constraint, `ln(domains + 2)`.
     pub topology_normalizing_weight: Arc<Vec<f64>>,
     /// Per hostname constraint, when the snapshot is indexed: the matching
     /// pods per node name (absent: none), counted once here instead of on
     /// every node in Score.
-    pub node_pod_counts: Arc<Vec<Option<HashMap<String, i64>>>>,
+    pub node_pod_counts: Arc<Vec<Option<FxHashMap<String, i64>>>>,
 }
 
 /// `topologyNormalizingWeight`: `ln(size + 2)`.
@@ -85,7 +85,7 @@ pub fn pre_score(
 
     // initPreScoreState
     let mut ignored: HashSet<String> = HashSet::new();
-    let mut counts: Vec<HashMap<String, i64>> = vec![HashMap::new(); constraints.len()];
+    let mut counts: Vec<FxHashMap<String, i64>> = vec![FxHashMap::default(); constraints.len()];
     for node in filtered {
         let labels = node.node.labels();
         if require_all_topologies && !node_labels_match_spread_constraints(labels, &constraints) {
@@ -176,7 +176,7 @@ fn hostname_counts_indexed(
     pod: &PodInfo,
     constraints: &[TopologySpreadConstraint],
     snapshot: &Snapshot,
-) -> Vec<Option<HashMap<String, i64>>> {
+) -> Vec<Option<FxHashMap<String, i64>>> {
     let Some(index) = snapshot.valid_indexes() else {
         return vec![None; constraints.len()];
     };
@@ -189,10 +189,10 @@ fn hostname_counts_indexed(
                 return None;
             }
             let Some(sel) = c.selector.as_ref().filter(|s| !s.is_empty()) else {
-                return Some(HashMap::new());
+                return Some(FxHashMap::default());
             };
             let lists = index.candidates(sel)?;
-            let mut m: HashMap<String, i64> = HashMap::new();
+            let mut m: FxHashMap<String, i64> = FxHashMap::default();
             for r in lists.into_iter().flatten() {
                 let p = &r.pod.pod;
                 if p.metadata.deletion_timestamp.is_none()
@@ -221,7 +221,7 @@ fn count_indexed(
     pl: &PodTopologySpread,
     pod: &PodInfo,
     constraints: &[TopologySpreadConstraint],
-    counts: &mut [HashMap<String, i64>],
+    counts: &mut [FxHashMap<String, i64>],
     require_all_topologies: bool,
     snapshot: &Snapshot,
 ) -> bool {
