@@ -189,6 +189,9 @@ pub struct PreFilterState {
     pub critical_paths: Vec<CriticalPaths>,
     /// Per constraint, matching pods per topology value.
     pub tp_value_to_match_num: Vec<DomainCounts>,
+    /// Per constraint, whether the incoming pod matches its own selector
+    /// (the same for every node of the cycle).
+    pub self_match: Vec<bool>,
 }
 
 impl PreFilterState {
@@ -263,6 +266,10 @@ pub fn cal_pre_filter_state(
         })
         .collect();
     PreFilterState {
+        self_match: constraints
+            .iter()
+            .map(|c| selector_matches(&c.selector, pod.labels()))
+            .collect(),
         constraints: Arc::new(constraints),
         critical_paths,
         tp_value_to_match_num: tp,
@@ -482,7 +489,10 @@ pub fn filter(state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status {
             return Status::unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH);
         };
         let min_match = s.min_match_num(i, c.min_domains);
-        let self_match = i64::from(selector_matches(&c.selector, pod.pod.labels()));
+        let self_match = i64::from(match s.self_match.get(i) {
+            Some(m) => *m,
+            None => selector_matches(&c.selector, pod.pod.labels()),
+        });
         let match_num = s
             .tp_value_to_match_num
             .get(i)
