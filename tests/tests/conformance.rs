@@ -42,6 +42,31 @@ fn qos() {
 }
 
 #[test]
+fn scheduling_tainttoleration() {
+    run_family("scheduling/tainttoleration");
+}
+#[test]
+fn scheduling_nodeports() {
+    run_family("scheduling/nodeports");
+}
+#[test]
+fn scheduling_imagelocality() {
+    run_family("scheduling/imagelocality");
+}
+#[test]
+fn scheduling_nodeaffinity() {
+    run_family("scheduling/nodeaffinity");
+}
+#[test]
+fn scheduling_noderesourcesfit() {
+    run_family("scheduling/noderesourcesfit");
+}
+#[test]
+fn scheduling_noderesourcesbalancedallocation() {
+    run_family("scheduling/noderesourcesbalancedallocation");
+}
+
+#[test]
 fn scheduling_interpodaffinity() {
     run_family("scheduling/interpodaffinity");
 }

@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::model::nodeaffinity::RequiredNodeAffinity;
 use crate::model::{NodeInclusionPolicy, Pod, UnsatisfiableConstraintAction};
 use crate::scheduler::framework::{missing_state, CycleState, PreFilterResult, Status};
 use crate::scheduler::index::{TopologyDomains, NO_DOMAIN};
@@ -294,16 +295,18 @@ fn scanned_counts(
 ) -> Vec<DomainCounts> {
     let mut tp: Vec<DomainCounts> = vec![DomainCounts::default(); constraints.len()];
     let policies = policies_used(pl, constraints);
+    let required = RequiredNodeAffinity::new(pod);
     let ns = pod.metadata.namespace();
     for node in nodes {
         let labels = node.node.labels();
-        if !pl.gates.node_inclusion_policy && !required_node_affinity_matches(pod, &node.node) {
+        if !pl.gates.node_inclusion_policy && !required_node_affinity_matches(&required, &node.node)
+        {
             continue;
         }
         if !node_labels_match_spread_constraints(labels, constraints) {
             continue;
         }
-        let inclusion = policies.then(|| NodeInclusion::of(pod, &node.node, pl.gates));
+        let inclusion = policies.then(|| NodeInclusion::of(&required, pod, &node.node, pl.gates));
         for (c, counts) in constraints.iter().zip(tp.iter_mut()) {
             if inclusion.is_some_and(|inc| !inc.matches(c)) {
                 continue;
@@ -340,6 +343,7 @@ fn indexed_counts(
     }
     let nodes = snapshot.nodes();
     let policies = policies_used(pl, constraints);
+    let required = RequiredNodeAffinity::new(pod);
     let pod_has_node_affinity = !pod.spec.node_selector.is_empty()
         || pod
             .spec
@@ -368,13 +372,13 @@ fn indexed_counts(
         }
         if !pl.gates.node_inclusion_policy
             && pod_has_node_affinity
-            && !required_node_affinity_matches(pod, &node.node)
+            && !required_node_affinity_matches(&required, &node.node)
         {
             continue;
         }
         let inclusion = policies.then(|| {
             if pod_has_node_affinity || !node.node.spec.taints.is_empty() {
-                NodeInclusion::of(pod, &node.node, pl.gates)
+                NodeInclusion::of(&required, pod, &node.node, pl.gates)
             } else {
                 NodeInclusion {
                     affinity: true,
@@ -449,12 +453,11 @@ pub fn update_with_pod(
     if !node_labels_match_spread_constraints(labels, &s.constraints) {
         return Status::success();
     }
-    if !pl.gates.node_inclusion_policy
-        && !required_node_affinity_matches(&preemptor.pod, &node.node)
-    {
+    let required = RequiredNodeAffinity::new(&preemptor.pod);
+    if !pl.gates.node_inclusion_policy && !required_node_affinity_matches(&required, &node.node) {
         return Status::success();
     }
-    let inclusion = NodeInclusion::of(&preemptor.pod, &node.node, pl.gates);
+    let inclusion = NodeInclusion::of(&required, &preemptor.pod, &node.node, pl.gates);
     let constraints = Arc::clone(&s.constraints);
     for (i, c) in constraints.iter().enumerate() {
         if !selector_matches(&c.selector, updated.pod.labels()) {

@@ -10,6 +10,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use crate::model::nodeaffinity::RequiredNodeAffinity;
 use crate::model::{NodeInclusionPolicy, UnsatisfiableConstraintAction};
 use crate::scheduler::framework::{CycleState, NodeScore, Status, MAX_NODE_SCORE};
 use crate::scheduler::snapshot::{NodeInfo, PodInfo, Snapshot};
@@ -122,6 +123,7 @@ pub fn pre_score(
                 || c.node_taints_policy == NodeInclusionPolicy::Honor
         });
     let ns = pod.pod.metadata.namespace();
+    let required = RequiredNodeAffinity::new(&pod.pod);
     let any_domain = counts.iter().any(|m| !m.is_empty());
     if any_domain
         && !count_indexed(
@@ -136,7 +138,7 @@ pub fn pre_score(
         for node in all_nodes {
             let labels = node.node.labels();
             if !pl.gates.node_inclusion_policy
-                && !required_node_affinity_matches(&pod.pod, &node.node)
+                && !required_node_affinity_matches(&required, &node.node)
             {
                 continue;
             }
@@ -145,7 +147,7 @@ pub fn pre_score(
                 continue;
             }
             let inclusion =
-                policies_used.then(|| NodeInclusion::of(&pod.pod, &node.node, pl.gates));
+                policies_used.then(|| NodeInclusion::of(&required, &pod.pod, &node.node, pl.gates));
             for (c, m) in constraints.iter().zip(counts.iter_mut()) {
                 if inclusion.is_some_and(|inc| !inc.matches(c)) {
                     continue;
@@ -237,6 +239,7 @@ fn count_indexed(
     }
     let nodes = snapshot.nodes();
     let ns = pod.pod.metadata.namespace();
+    let required = RequiredNodeAffinity::new(&pod.pod);
     let policies = pl.gates.node_inclusion_policy
         && constraints.iter().any(|c| {
             c.node_affinity_policy == NodeInclusionPolicy::Honor
@@ -257,11 +260,12 @@ fn count_indexed(
                 return;
             }
             if !pl.gates.node_inclusion_policy
-                && !required_node_affinity_matches(&pod.pod, &node.node)
+                && !required_node_affinity_matches(&required, &node.node)
             {
                 return;
             }
-            if policies && !NodeInclusion::of(&pod.pod, &node.node, pl.gates).matches(c) {
+            if policies && !NodeInclusion::of(&required, &pod.pod, &node.node, pl.gates).matches(c)
+            {
                 return;
             }
             let value = domain_at(domains.get(i).copied().flatten(), pos).unwrap_or("");
