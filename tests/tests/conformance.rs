@@ -65,3 +65,13 @@ fn scheduling_noderesourcesfit() {
 fn scheduling_noderesourcesbalancedallocation() {
     run_family("scheduling/noderesourcesbalancedallocation");
 }
+
+#[test]
+fn scheduling_interpodaffinity() {
+    run_family("scheduling/interpodaffinity");
+}
+
+#[test]
+fn scheduling_podtopologyspread() {
+    run_family("scheduling/podtopologyspread");
+}

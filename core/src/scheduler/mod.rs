@@ -6,6 +6,7 @@
 //! - [`profile`]: the plugin set with weights and args, and the runtime that runs an extension point.
 
 pub mod framework;
+pub mod index;
 pub mod plugins;
 pub mod profile;
 pub mod snapshot;

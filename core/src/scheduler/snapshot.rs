@@ -11,6 +11,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::index::SnapshotIndexes;
+use crate::model::validation::label_selector_error;
 use crate::model::{
     LabelSelector, Labels, Namespace, Node, Objects, Pod, PodAffinityTerm, ResourceList,
 };
@@ -214,14 +216,19 @@ pub struct AffinityTerm {
 }
 
 impl AffinityTerm {
-    fn new(pod: &Pod, term: &PodAffinityTerm, path: &str) -> Result<AffinityTerm, String> {
-        if let Some(s) = &term.label_selector {
-            s.validate()
-                .map_err(|e| format!("{path}.labelSelector.{e}"))?;
+    /// `newAffinityTerm`: the term of `pod`, or the error
+    /// `metav1.LabelSelectorAsSelector` gives for its label selector or
+    /// namespace selector, in Kubernetes' words.
+    pub fn new(pod: &Pod, term: &PodAffinityTerm) -> Result<AffinityTerm, String> {
+        if let Some(e) = term.label_selector.as_ref().and_then(label_selector_error) {
+            return Err(e);
         }
-        if let Some(s) = &term.namespace_selector {
-            s.validate()
-                .map_err(|e| format!("{path}.namespaceSelector.{e}"))?;
+        if let Some(e) = term
+            .namespace_selector
+            .as_ref()
+            .and_then(label_selector_error)
+        {
+            return Err(e);
         }
         let namespaces = if term.namespaces.is_empty() && term.namespace_selector.is_none() {
             std::iter::once(pod.metadata.namespace().to_owned()).collect()
@@ -237,15 +244,17 @@ impl AffinityTerm {
     }
 
     /// `AffinityTerm.Matches`: the pod is in one of the namespaces (by name or
-    /// by the namespace's labels) and its labels match the selector.
+    /// by the namespace's labels; unknown labels count as none) and its labels
+    /// match the selector.
     pub fn matches(&self, pod: &Pod, namespace_labels: Option<&Labels>) -> bool {
-        let ns = pod.metadata.namespace();
-        let ns_ok = self.namespaces.contains(ns)
-            || match (&self.namespace_selector, namespace_labels) {
-                (Some(sel), Some(labels)) => sel.matches_unchecked(labels),
-                (Some(sel), None) => sel.is_empty(),
-                (None, _) => false,
-            };
+        let ns_ok = self.namespaces.contains(pod.metadata.namespace())
+            || self
+                .namespace_selector
+                .as_ref()
+                .is_some_and(|sel| match namespace_labels {
+                    Some(labels) => sel.matches_unchecked(labels),
+                    None => sel.matches_unchecked(&Labels::new()),
+                });
         ns_ok
             && self
                 .selector
@@ -322,39 +331,50 @@ impl PodInfo {
         info
     }
 
+    /// `PodInfo.Update`'s parsing: each of the four term lists is parsed on
+    /// its own (a list stops at its first bad term) and the errors are
+    /// aggregated as `utilerrors.NewAggregate` prints them.
     fn parse_affinity_terms(&mut self) -> Result<(), String> {
         let pod = Arc::clone(&self.pod);
         let Some(affinity) = pod.spec.affinity.as_ref() else {
             return Ok(());
         };
-        let base = "spec.affinity";
+        let mut errs: Vec<String> = Vec::new();
         if let Some(a) = &affinity.pod_affinity {
-            let p = format!("{base}.podAffinity");
-            self.required_affinity_terms = required_terms(
-                &pod,
-                &a.required_during_scheduling_ignored_during_execution,
-                &p,
-            )?;
-            self.preferred_affinity_terms = weighted_terms(
-                &pod,
-                &a.preferred_during_scheduling_ignored_during_execution,
-                &p,
-            )?;
+            match required_terms(&pod, &a.required_during_scheduling_ignored_during_execution) {
+                Ok(t) => self.required_affinity_terms = t,
+                Err(e) => errs.push(format!("requiredAffinityTerms: {e}")),
+            }
         }
         if let Some(a) = &affinity.pod_anti_affinity {
-            let p = format!("{base}.podAntiAffinity");
-            self.required_anti_affinity_terms = required_terms(
-                &pod,
-                &a.required_during_scheduling_ignored_during_execution,
-                &p,
-            )?;
-            self.preferred_anti_affinity_terms = weighted_terms(
+            match required_terms(&pod, &a.required_during_scheduling_ignored_during_execution) {
+                Ok(t) => self.required_anti_affinity_terms = t,
+                Err(e) => errs.push(format!("requiredAntiAffinityTerms: {e}")),
+            }
+        }
+        if let Some(a) = &affinity.pod_affinity {
+            match weighted_terms(
                 &pod,
                 &a.preferred_during_scheduling_ignored_during_execution,
-                &p,
-            )?;
+            ) {
+                Ok(t) => self.preferred_affinity_terms = t,
+                Err(e) => errs.push(format!("preferredAffinityTerms: {e}")),
+            }
         }
-        Ok(())
+        if let Some(a) = &affinity.pod_anti_affinity {
+            match weighted_terms(
+                &pod,
+                &a.preferred_during_scheduling_ignored_during_execution,
+            ) {
+                Ok(t) => self.preferred_anti_affinity_terms = t,
+                Err(e) => errs.push(format!("preferredAntiAffinityTerms: {e}")),
+            }
+        }
+        match errs.len() {
+            0 => Ok(()),
+            1 => Err(errs.join("")),
+            _ => Err(format!("[{}]", errs.join(", "))),
+        }
     }
 
     /// Whether the pod has any pod affinity or anti-affinity term.
@@ -367,38 +387,19 @@ impl PodInfo {
     }
 }
 
-fn required_terms(
-    pod: &Pod,
-    terms: &[PodAffinityTerm],
-    path: &str,
-) -> Result<Vec<AffinityTerm>, String> {
-    terms
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            AffinityTerm::new(
-                pod,
-                t,
-                &format!("{path}.requiredDuringSchedulingIgnoredDuringExecution[{i}]"),
-            )
-        })
-        .collect()
+fn required_terms(pod: &Pod, terms: &[PodAffinityTerm]) -> Result<Vec<AffinityTerm>, String> {
+    terms.iter().map(|t| AffinityTerm::new(pod, t)).collect()
 }
 
 fn weighted_terms(
     pod: &Pod,
     terms: &[crate::model::WeightedPodAffinityTerm],
-    path: &str,
 ) -> Result<Vec<WeightedAffinityTerm>, String> {
     terms
         .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let p = format!(
-                "{path}.preferredDuringSchedulingIgnoredDuringExecution[{i}].podAffinityTerm"
-            );
+        .map(|t| {
             Ok(WeightedAffinityTerm {
-                term: AffinityTerm::new(pod, &t.pod_affinity_term, &p)?,
+                term: AffinityTerm::new(pod, &t.pod_affinity_term)?,
                 weight: t.weight,
             })
         })
@@ -548,6 +549,8 @@ pub struct Snapshot {
     /// Pods that could not be placed on a node of the snapshot
     /// (`namespace/name` and why), kept so nothing is dropped silently.
     pub ignored_pods: Vec<String>,
+    /// Topology and pod-label indexes (see [`super::index`]).
+    indexes: SnapshotIndexes,
 }
 
 impl Snapshot {
@@ -583,6 +586,7 @@ impl Snapshot {
             gates,
             objects,
             ignored_pods: Vec::new(),
+            indexes: SnapshotIndexes::default(),
         };
         for node in nodes {
             let name = node.name().to_owned();
@@ -596,6 +600,7 @@ impl Snapshot {
             snap.nodes.push(NodeInfo::new(node));
         }
         snap.refresh_image_states();
+        snap.indexes = SnapshotIndexes::from_nodes(snap.nodes.iter().map(|n| n.node.as_ref()));
         for pod in pods {
             let key = pod.key();
             match snap.add_pod(pod) {
@@ -662,6 +667,7 @@ impl Snapshot {
         let info = Arc::new(PodInfo::new(pod, &self.gates));
         match self.nodes.get_mut(i) {
             Some(n) => {
+                self.indexes.add_pod(i, &info);
                 n.add_pod(info);
                 Ok(())
             }
@@ -681,7 +687,9 @@ impl Snapshot {
     }
 
     /// Mutable access to the nodes (for simulations such as preemption).
+    /// The indexes are marked stale: plugins then scan instead.
     pub fn nodes_mut(&mut self) -> &mut [NodeInfo] {
+        self.indexes.mark_stale();
         &mut self.nodes
     }
 
@@ -696,11 +704,26 @@ impl Snapshot {
     }
 
     /// A node by name, mutably.
+    /// The indexes are marked stale: plugins then scan instead.
     pub fn node_mut(&mut self, name: &str) -> Option<&mut NodeInfo> {
+        self.indexes.mark_stale();
         match self.index.get(name) {
             Some(&i) => self.nodes.get_mut(i),
             None => None,
         }
+    }
+
+    /// The topology and pod-label indexes (possibly stale: see
+    /// [`Snapshot::valid_indexes`]).
+    pub fn indexes(&self) -> &SnapshotIndexes {
+        &self.indexes
+    }
+
+    /// The indexes, when they describe this snapshot: not stale, and built
+    /// over its nodes. Plugins scan when this is `None`.
+    pub fn valid_indexes(&self) -> Option<&SnapshotIndexes> {
+        (self.indexes.is_valid() && self.indexes.node_count() == self.nodes.len())
+            .then_some(&self.indexes)
     }
 
     /// The labels of a namespace, if the snapshot knows it.
