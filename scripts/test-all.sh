@@ -25,7 +25,7 @@ cargo test --workspace --all-targets
 cargo test --workspace --doc
 
 step "conformance runner over $KUBELOGIC_CONFORMANCE"
-cargo run --release -q -p kubelogic-conformance --bin conformance -- "$KUBELOGIC_CONFORMANCE/quantity"
+cargo run --release -q -p kubelogic-conformance --bin conformance -- "$KUBELOGIC_CONFORMANCE/quantity" "$KUBELOGIC_CONFORMANCE/resources" "$KUBELOGIC_CONFORMANCE/qos"
 
 step "core builds for wasm32-unknown-unknown"
 cargo build -q -p kubelogic --target wasm32-unknown-unknown
@@ -35,3 +35,6 @@ RUSTDOCFLAGS="-D warnings" cargo doc -q --workspace --no-deps
 
 step "fuzz targets (briefly)"
 bash scripts/fuzz-smoke.sh
+
+step "wasm bindings and browser playground (wasm-bindgen tests under node, headless Chromium)"
+bash scripts/web-test.sh

@@ -30,6 +30,7 @@
 
 pub mod features;
 pub mod model;
+pub mod qos;
 pub mod quantity;
 pub mod resources;
 pub mod scheduler;

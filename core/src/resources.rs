@@ -1,80 +1,1039 @@
-//! Pod resource totals: INTERIM (the full component-helpers port replaces it).
-#![allow(missing_docs)]
+//! Pod resource totals: the effective requests and limits of a pod as the
+//! scheduler, the kubelet and quota compute them.
+//!
+//! This is `k8s.io/component-helpers/resource` (`PodRequests`, `PodLimits`,
+//! `AggregateContainerRequests`, `AggregateContainerLimits`), the kubelet's
+//! single-resource `GetResourceRequest` (`pkg/api/v1/resource`), and the
+//! scheduler's integer accounting (`framework.Resource`, `calculateResource`,
+//! `GetRequestForResource` and the non-zero defaults of
+//! `pkg/scheduler/util/pod_resources.go`).
+//!
+//! The rules, per resource name:
+//!
+//! - regular containers are summed; restartable init containers (sidecars,
+//!   `restartPolicy: Always`) are added to that sum too;
+//! - init containers run one after another: the init phase needs
+//!   `max over init containers i of (request of i + sidecars started before i)`,
+//!   and the pod needs the larger of that peak and the sum above;
+//! - pod-level values (`spec.resources`, the `PodLevelResources` feature)
+//!   replace the container total for cpu, memory and `hugepages-*` only;
+//! - `spec.overhead` is added to requests, and to limits only where a
+//!   non-zero limit exists.
+//!
+//! ```
+//! use kubelogic::model::{self, Pod};
+//! use kubelogic::resources::{pod_requests, PodResourcesOptions};
+//!
+//! let pod: Pod = model::from_json_str(r#"{"spec": {
+//!   "initContainers": [
+//!     {"name": "setup", "resources": {"requests": {"cpu": "2"}}},
+//!     {"name": "proxy", "restartPolicy": "Always", "resources": {"requests": {"cpu": "500m"}}}],
+//!   "containers": [{"name": "app", "resources": {"requests": {"cpu": "1", "memory": "1Gi"}}}],
+//!   "overhead": {"cpu": "100m"}}}"#)?;
+//! let requests = pod_requests(&pod, &PodResourcesOptions::default());
+//! // max(2 (setup), 1 + 0.5 (app + sidecar)) + 0.1 overhead
+//! assert_eq!(requests["cpu"].to_string(), "2100m");
+//! assert_eq!(requests["memory"].to_string(), "1Gi");
+//! # Ok::<(), kubelogic::model::ModelError>(())
+//! ```
+//!
+//! Arithmetic is exact ([`Quantity::checked_add`]). A sum beyond what a
+//! [`Quantity`] can hold is reported by [`try_pod_requests`] /
+//! [`try_pod_limits`] as [`ResourcesError::Overflow`]; [`pod_requests`] and
+//! [`pod_limits`] never fail and keep the larger operand instead (the entry
+//! is then a lower bound of the true total). Nothing here panics.
 
-use crate::model::{Pod, ResourceList};
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::model::{Container, ContainerStatus, Pod, ResourceList};
 use crate::Quantity;
 
-#[derive(Clone, Debug, Default)]
+/// `cpu`.
+pub const RESOURCE_CPU: &str = "cpu";
+/// `memory`.
+pub const RESOURCE_MEMORY: &str = "memory";
+/// `ephemeral-storage`.
+pub const RESOURCE_EPHEMERAL_STORAGE: &str = "ephemeral-storage";
+/// `pods`.
+pub const RESOURCE_PODS: &str = "pods";
+/// `storage`.
+pub const RESOURCE_STORAGE: &str = "storage";
+/// The prefix of huge page resources (`hugepages-2Mi`).
+pub const RESOURCE_HUGE_PAGES_PREFIX: &str = "hugepages-";
+/// The prefix of attachable-volume resources.
+pub const RESOURCE_ATTACHABLE_VOLUMES_PREFIX: &str = "attachable-volumes-";
+/// The prefix quota uses for request resources (`requests.cpu`).
+pub const DEFAULT_RESOURCE_REQUESTS_PREFIX: &str = "requests.";
+
+/// The scheduler's cpu request for a container that has none, in millicores
+/// (`schedutil.DefaultMilliCPURequest`; scoring only).
+pub const DEFAULT_MILLI_CPU_REQUEST: i64 = 100;
+/// The scheduler's memory request for a container that has none, in bytes
+/// (`schedutil.DefaultMemoryRequest`, 200Mi; scoring only).
+pub const DEFAULT_MEMORY_REQUEST: i64 = 200 * 1024 * 1024;
+
+/// How [`pod_requests`] and [`pod_limits`] count (upstream
+/// `PodResourcesOptions`; every field is `false`/`None` by default, as the Go
+/// zero value).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PodResourcesOptions {
-    pub exclude_overhead: bool,
-    pub non_missing_container_requests: Option<ResourceList>,
-    pub skip_pod_level_resources: bool,
-    pub skip_container_level_resources: bool,
+    /// Also look at the container statuses' `allocatedResources` and
+    /// `resources` (in-place resize); callers set it from
+    /// `InPlacePodVerticalScaling`.
     pub use_status_resources: bool,
+    /// With `use_status_resources`, also look at the pod-level
+    /// `status.resources` / `status.allocatedResources`; callers set it from
+    /// `InPlacePodLevelResourcesVerticalScaling`.
     pub in_place_pod_level_resources_vertical_scaling_enabled: bool,
+    /// Leave `spec.overhead` out.
+    pub exclude_overhead: bool,
+    /// For each container (regular and init) without a request for one of
+    /// these resources, count this value instead. An explicit request, even
+    /// `0`, is kept. Requests only. An empty list is the same as `None`.
+    pub non_missing_container_requests: Option<ResourceList>,
+    /// Ignore `spec.resources`; callers set it to `!PodLevelResources`.
+    pub skip_pod_level_resources: bool,
+    /// Requests only: leave the container totals out (only pod-level values
+    /// and overhead remain).
+    pub skip_container_level_resources: bool,
+    /// Add the DRA node-allocatable amounts of
+    /// `status.nodeAllocatableResourceClaimStatuses`; callers set it from
+    /// `DRANodeAllocatableResources`.
     pub use_dra_node_allocatable_resource_claim_status: bool,
 }
 
-fn add_into(total: &mut ResourceList, list: &ResourceList) {
-    for (k, v) in list {
-        let sum = match total.get(k) {
-            Some(t) => t.checked_add(v).unwrap_or_else(|| t.clone()),
-            None => v.clone(),
-        };
-        total.insert(k.clone(), sum);
-    }
+/// Why a total could not be computed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ResourcesError {
+    /// The total of `resource` is beyond what a [`Quantity`] can hold.
+    Overflow {
+        /// The resource name.
+        resource: String,
+    },
 }
 
-fn max_into(total: &mut ResourceList, list: &ResourceList) {
-    for (k, v) in list {
-        if total.get(k).is_none_or(|t| v > t) {
-            total.insert(k.clone(), v.clone());
+impl fmt::Display for ResourcesError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ResourcesError::Overflow { resource } => {
+                write!(f, "the pod's total {resource} overflows a quantity")
+            }
         }
     }
 }
 
-fn container_requests(c: &crate::model::Container, opts: &PodResourcesOptions) -> ResourceList {
-    let mut r = c.resources.requests.clone();
-    if let Some(defaults) = &opts.non_missing_container_requests {
-        for (k, v) in defaults {
-            r.entry(k.clone()).or_insert_with(|| v.clone());
-        }
-    }
-    r
+impl std::error::Error for ResourcesError {}
+
+/// Accumulates quantities, remembering the first overflow.
+#[derive(Debug, Default)]
+struct Acc {
+    overflow: Option<String>,
 }
 
-pub fn pod_requests(pod: &Pod, opts: &PodResourcesOptions) -> ResourceList {
-    let mut total = ResourceList::new();
-    for c in &pod.spec.containers {
-        add_into(&mut total, &container_requests(c, opts));
-    }
-    let mut sidecars = ResourceList::new();
-    let mut init_max = ResourceList::new();
-    for c in &pod.spec.init_containers {
-        let r = container_requests(c, opts);
-        if c.is_restartable() {
-            add_into(&mut total, &r);
-            add_into(&mut sidecars, &r);
-            max_into(&mut init_max, &sidecars);
-        } else {
-            let mut phase = r;
-            add_into(&mut phase, &sidecars);
-            max_into(&mut init_max, &phase);
-        }
-    }
-    max_into(&mut total, &init_max);
-    if !opts.skip_pod_level_resources {
-        if let Some(pl) = &pod.spec.resources {
-            for (k, v) in &pl.requests {
-                if k == "cpu" || k == "memory" || k.starts_with("hugepages-") {
-                    total.insert(k.clone(), v.clone());
+impl Acc {
+    fn sum(&mut self, name: &str, a: &Quantity, b: &Quantity) -> Quantity {
+        match a.checked_add(b) {
+            Some(q) => q,
+            None => {
+                if self.overflow.is_none() {
+                    self.overflow = Some(name.to_owned());
+                }
+                // Keep the operand furthest in the direction of the sum.
+                if b.signum().is_ge() {
+                    a.clone().max(b.clone())
+                } else {
+                    a.clone().min(b.clone())
                 }
             }
         }
     }
-    if !opts.exclude_overhead {
-        add_into(&mut total, &pod.spec.overhead);
+
+    /// `list[name] += q` (an absent entry starts at zero, as in Go).
+    fn add(&mut self, list: &mut ResourceList, name: &str, q: &Quantity) {
+        match list.get_mut(name) {
+            Some(v) => {
+                let s = self.sum(name, v, q);
+                *v = s;
+            }
+            None => {
+                list.insert(name.to_owned(), q.clone());
+            }
+        }
     }
-    let _ = Quantity::zero();
-    total
+
+    /// `addResourceList`: adds every entry of `new` to `list`.
+    fn add_list(&mut self, list: &mut ResourceList, new: &ResourceList) {
+        for (name, q) in new {
+            self.add(list, name, q);
+        }
+    }
+
+    fn finish<T>(self, value: T) -> Result<T, ResourcesError> {
+        match self.overflow {
+            None => Ok(value),
+            Some(resource) => Err(ResourcesError::Overflow { resource }),
+        }
+    }
+}
+
+/// `maxResourceList`: `list[name] = max(list[name], new[name])` for every
+/// entry of `new` (an absent entry takes the new value, even zero).
+fn max_list(list: &mut ResourceList, new: &ResourceList) {
+    for (name, q) in new {
+        match list.get_mut(name) {
+            Some(v) if *q <= *v => {}
+            Some(v) => *v = q.clone(),
+            None => {
+                list.insert(name.clone(), q.clone());
+            }
+        }
+    }
+}
+
+/// `max(a, b...)` of upstream: the per-resource maximum of several lists.
+fn max_of<'a>(lists: impl IntoIterator<Item = &'a ResourceList>) -> ResourceList {
+    let mut out = ResourceList::new();
+    for l in lists {
+        max_list(&mut out, l);
+    }
+    out
+}
+
+/// Whether `name` is a resource that pod-level resources (`spec.resources`)
+/// may set: cpu, memory and `hugepages-*` (`IsSupportedPodLevelResource`).
+pub fn is_supported_pod_level_resource(name: &str) -> bool {
+    name == RESOURCE_CPU || name == RESOURCE_MEMORY || name.starts_with(RESOURCE_HUGE_PAGES_PREFIX)
+}
+
+/// Whether the pod sets pod-level requests or limits for a supported
+/// resource (`IsPodLevelResourcesSet`).
+pub fn is_pod_level_resources_set(pod: &Pod) -> bool {
+    pod.spec.resources.as_ref().is_some_and(|r| {
+        r.requests
+            .keys()
+            .chain(r.limits.keys())
+            .any(|n| is_supported_pod_level_resource(n))
+    })
+}
+
+/// Whether the pod sets pod-level requests for a supported resource
+/// (`IsPodLevelRequestsSet`).
+pub fn is_pod_level_requests_set(pod: &Pod) -> bool {
+    pod.spec.resources.as_ref().is_some_and(|r| {
+        r.requests
+            .keys()
+            .any(|n| is_supported_pod_level_resource(n))
+    })
+}
+
+/// Whether the pod sets pod-level limits for a supported resource
+/// (`IsPodLevelLimitsSet`).
+pub fn is_pod_level_limits_set(pod: &Pod) -> bool {
+    pod.spec
+        .resources
+        .as_ref()
+        .is_some_and(|r| r.limits.keys().any(|n| is_supported_pod_level_resource(n)))
+}
+
+fn pod_resize_pending_reason(pod: &Pod) -> Option<&str> {
+    pod.status
+        .conditions
+        .iter()
+        .find(|c| c.type_ == "PodResizePending")
+        .map(|c| c.reason.as_deref().unwrap_or(""))
+}
+
+/// Whether the `PodResizePending` condition says `Infeasible`
+/// (`IsPodResizeInfeasible`).
+pub fn is_pod_resize_infeasible(pod: &Pod) -> bool {
+    pod_resize_pending_reason(pod) == Some("Infeasible")
+}
+
+/// Whether the `PodResizePending` condition says `Deferred`
+/// (`IsPodResizeDeferred`).
+pub fn is_pod_resize_deferred(pod: &Pod) -> bool {
+    pod_resize_pending_reason(pod) == Some("Deferred")
+}
+
+/// The status of the container called `name` (regular statuses first).
+fn find_container_status<'a>(pod: &'a Pod, name: &str) -> Option<&'a ContainerStatus> {
+    pod.status
+        .container_statuses
+        .iter()
+        .chain(pod.status.init_container_statuses.iter())
+        .find(|s| s.name == name)
+}
+
+/// Where a container's resource list is read from. `None` is Go's `nil`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Source {
+    SpecRequests,
+    AllocatedRequests,
+    ActuatedRequests,
+    SpecLimits,
+    ActuatedLimits,
+}
+
+fn non_empty(l: &ResourceList) -> Option<&ResourceList> {
+    if l.is_empty() {
+        None
+    } else {
+        Some(l)
+    }
+}
+
+impl Source {
+    fn get<'a>(
+        self,
+        c: &'a Container,
+        cs: Option<&'a ContainerStatus>,
+        infeasible: bool,
+    ) -> Option<&'a ResourceList> {
+        let allocated = cs.and_then(|s| non_empty(&s.allocated_resources));
+        let actuated = |pick: fn(&crate::model::ResourceRequirements) -> &ResourceList| {
+            cs.and_then(|s| s.resources.as_ref())
+                .and_then(|r| non_empty(pick(r)))
+        };
+        let spec = |l: &'a ResourceList| if infeasible { None } else { Some(l) };
+        match self {
+            Source::SpecRequests => Some(&c.resources.requests),
+            Source::SpecLimits => Some(&c.resources.limits),
+            Source::AllocatedRequests => allocated.or_else(|| spec(&c.resources.requests)),
+            Source::ActuatedRequests => actuated(|r| &r.requests)
+                .or(allocated)
+                .or_else(|| spec(&c.resources.requests)),
+            Source::ActuatedLimits => actuated(|r| &r.limits).or_else(|| spec(&c.resources.limits)),
+        }
+    }
+}
+
+/// The pod's DRA node-allocatable claim amounts.
+#[derive(Debug, Default)]
+struct DraResources {
+    /// Charged for the pod's whole life: mappings, per-pod overheads and the
+    /// per-container overheads of references to unknown containers.
+    pod_fixed: ResourceList,
+    /// Per-container overheads, by container name.
+    per_container: BTreeMap<String, ResourceList>,
+}
+
+fn dra_resources(pod: &Pod, opts: &PodResourcesOptions, acc: &mut Acc) -> DraResources {
+    let mut out = DraResources::default();
+    if !opts.use_dra_node_allocatable_resource_claim_status {
+        return out;
+    }
+    for claim in &pod.status.node_allocatable_resource_claim_statuses {
+        for m in &claim.mapping {
+            acc.add(&mut out.pod_fixed, &m.name, &m.quantity);
+        }
+        for o in &claim.overhead {
+            if let Some(q) = &o.per_pod {
+                acc.add(&mut out.pod_fixed, &o.name, q);
+            }
+        }
+        if !claim.overhead.iter().any(|o| o.per_container.is_some()) {
+            continue;
+        }
+        let mut known_refs = 0usize;
+        for c in pod.all_containers() {
+            if !claim.containers.contains(&c.name) {
+                continue;
+            }
+            known_refs += 1;
+            let list = out.per_container.entry(c.name.clone()).or_default();
+            for o in &claim.overhead {
+                if let Some(q) = &o.per_container {
+                    acc.add(list, &o.name, q);
+                }
+            }
+        }
+        // References to containers not in the spec are charged to the pod.
+        let unknown = claim.containers.len().saturating_sub(known_refs);
+        for _ in 0..unknown {
+            for o in &claim.overhead {
+                if let Some(q) = &o.per_container {
+                    acc.add(&mut out.pod_fixed, &o.name, q);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Drops DRA amounts of resources without a declared container limit
+/// (hugepages excepted): the kubelet leaves such limits unset
+/// (`dropDRAValuesForUndeclaredLimits`).
+fn drop_dra_for_undeclared_limits(pod: &Pod, dra: &mut DraResources) {
+    let declared = |name: &str| {
+        name.starts_with(RESOURCE_HUGE_PAGES_PREFIX)
+            || pod
+                .all_containers()
+                .any(|c| c.resources.limits.contains_key(name))
+    };
+    dra.pod_fixed.retain(|n, _| declared(n));
+    for list in dra.per_container.values_mut() {
+        list.retain(|n, _| declared(n));
+    }
+}
+
+/// `applyNonMissing`: `reqs` with each missing resource of `non_missing` added.
+fn apply_non_missing(reqs: Option<&ResourceList>, non_missing: &ResourceList) -> ResourceList {
+    let mut out = reqs.cloned().unwrap_or_default();
+    for (k, v) in non_missing {
+        if !reqs.is_some_and(|r| r.contains_key(k)) {
+            out.insert(k.clone(), v.clone());
+        }
+    }
+    out
+}
+
+/// `aggregateContainerResourcesByFn`: the sidecar-aware container total.
+fn aggregate_by(
+    pod: &Pod,
+    opts: &PodResourcesOptions,
+    source: Source,
+    dra: Option<&DraResources>,
+    acc: &mut Acc,
+) -> ResourceList {
+    let infeasible = opts.use_status_resources && is_pod_resize_infeasible(pod);
+    let non_missing = opts
+        .non_missing_container_requests
+        .as_ref()
+        .filter(|l| !l.is_empty());
+    let container_list = |c: &Container| -> ResourceList {
+        let cs = if opts.use_status_resources {
+            find_container_status(pod, &c.name)
+        } else {
+            None
+        };
+        let list = source.get(c, cs, infeasible);
+        match non_missing {
+            Some(nm) => apply_non_missing(list, nm),
+            None => list.cloned().unwrap_or_default(),
+        }
+    };
+    let dra_of = |name: &str| dra.and_then(|d| d.per_container.get(name));
+
+    let mut result = ResourceList::new();
+    for c in &pod.spec.containers {
+        acc.add_list(&mut result, &container_list(c));
+        if let Some(d) = dra_of(&c.name) {
+            acc.add_list(&mut result, d);
+        }
+    }
+
+    let mut restartable = ResourceList::new();
+    let mut init_peak = ResourceList::new();
+    for c in &pod.spec.init_containers {
+        let mut own = container_list(c);
+        if let Some(d) = dra_of(&c.name) {
+            acc.add_list(&mut own, d);
+        }
+        if c.is_restartable() {
+            acc.add_list(&mut result, &own);
+            acc.add_list(&mut restartable, &own);
+            max_list(&mut init_peak, &restartable);
+        } else {
+            let mut combined = own;
+            acc.add_list(&mut combined, &restartable);
+            max_list(&mut init_peak, &combined);
+        }
+    }
+    max_list(&mut result, &init_peak);
+    if let Some(d) = dra {
+        acc.add_list(&mut result, &d.pod_fixed);
+    }
+    result
+}
+
+fn aggregate_container_requests_acc(
+    pod: &Pod,
+    opts: &PodResourcesOptions,
+    acc: &mut Acc,
+) -> ResourceList {
+    let dra = dra_resources(pod, opts, acc);
+    let spec = aggregate_by(pod, opts, Source::SpecRequests, Some(&dra), acc);
+    if !opts.use_status_resources {
+        return spec;
+    }
+    let infeasible = is_pod_resize_infeasible(pod);
+    let status_requests = pod
+        .status
+        .resources
+        .as_ref()
+        .and_then(|r| non_empty(&r.requests));
+    let (allocated, actuated) = match (
+        opts.in_place_pod_level_resources_vertical_scaling_enabled,
+        non_empty(&pod.status.allocated_resources),
+        status_requests,
+    ) {
+        // Pod-level status maps already hold the container aggregate (DRA included).
+        (true, Some(allocated), Some(actuated)) => (allocated.clone(), actuated.clone()),
+        _ => (
+            aggregate_by(pod, opts, Source::AllocatedRequests, Some(&dra), acc),
+            aggregate_by(pod, opts, Source::ActuatedRequests, None, acc),
+        ),
+    };
+    if infeasible {
+        max_of([&actuated, &allocated])
+    } else {
+        max_of([&spec, &actuated, &allocated])
+    }
+}
+
+fn aggregate_container_limits_acc(
+    pod: &Pod,
+    opts: &PodResourcesOptions,
+    acc: &mut Acc,
+) -> ResourceList {
+    let opts = PodResourcesOptions {
+        non_missing_container_requests: None,
+        ..opts.clone()
+    };
+    let mut dra = dra_resources(pod, &opts, acc);
+    drop_dra_for_undeclared_limits(pod, &mut dra);
+    let spec = aggregate_by(pod, &opts, Source::SpecLimits, Some(&dra), acc);
+    if !opts.use_status_resources {
+        return spec;
+    }
+    let infeasible = is_pod_resize_infeasible(pod);
+    let status_limits = pod
+        .status
+        .resources
+        .as_ref()
+        .and_then(|r| non_empty(&r.limits));
+    let actuated = match (
+        opts.in_place_pod_level_resources_vertical_scaling_enabled,
+        status_limits,
+    ) {
+        (true, Some(l)) => l.clone(),
+        _ => aggregate_by(pod, &opts, Source::ActuatedLimits, None, acc),
+    };
+    if infeasible {
+        actuated
+    } else {
+        max_of([&spec, &actuated])
+    }
+}
+
+/// `effectivePodLevelResources`: the spec value (dropped when the resize is
+/// infeasible) and the status values, per-resource maximum.
+fn effective_pod_level(pod: &Pod, spec: &ResourceList, statuses: &[&ResourceList]) -> ResourceList {
+    let mut out = if is_pod_resize_infeasible(pod) {
+        ResourceList::new()
+    } else {
+        spec.clone()
+    };
+    for s in statuses {
+        max_list(&mut out, s);
+    }
+    out
+}
+
+fn apply_pod_level(result: &mut ResourceList, effective: &ResourceList) {
+    for (name, q) in effective {
+        if is_supported_pod_level_resource(name) {
+            result.insert(name.clone(), q.clone());
+        }
+    }
+}
+
+/// The total container requests, sidecar rule included, without pod-level
+/// values and overhead (`AggregateContainerRequests`). See the module docs
+/// for overflow.
+pub fn aggregate_container_requests(pod: &Pod, opts: &PodResourcesOptions) -> ResourceList {
+    aggregate_container_requests_acc(pod, opts, &mut Acc::default())
+}
+
+/// The total container limits, sidecar rule included, without pod-level
+/// values and overhead (`AggregateContainerLimits`).
+pub fn aggregate_container_limits(pod: &Pod, opts: &PodResourcesOptions) -> ResourceList {
+    aggregate_container_limits_acc(pod, opts, &mut Acc::default())
+}
+
+fn pod_requests_acc(pod: &Pod, opts: &PodResourcesOptions, acc: &mut Acc) -> ResourceList {
+    let mut reqs = if opts.skip_container_level_resources {
+        ResourceList::new()
+    } else {
+        aggregate_container_requests_acc(pod, opts, acc)
+    };
+    if !opts.skip_pod_level_resources && is_pod_level_requests_set(pod) {
+        if let Some(spec) = &pod.spec.resources {
+            match &pod.status.resources {
+                Some(status)
+                    if opts.in_place_pod_level_resources_vertical_scaling_enabled
+                        && opts.use_status_resources =>
+                {
+                    let eff = effective_pod_level(
+                        pod,
+                        &spec.requests,
+                        &[&status.requests, &pod.status.allocated_resources],
+                    );
+                    apply_pod_level(&mut reqs, &eff);
+                }
+                _ => apply_pod_level(&mut reqs, &spec.requests),
+            }
+        }
+    }
+    if !opts.exclude_overhead {
+        acc.add_list(&mut reqs, &pod.spec.overhead);
+    }
+    reqs
+}
+
+fn pod_limits_acc(pod: &Pod, opts: &PodResourcesOptions, acc: &mut Acc) -> ResourceList {
+    let mut limits = aggregate_container_limits_acc(pod, opts, acc);
+    if !opts.skip_pod_level_resources && is_pod_level_resources_set(pod) {
+        if let Some(spec) = &pod.spec.resources {
+            match &pod.status.resources {
+                Some(status)
+                    if opts.in_place_pod_level_resources_vertical_scaling_enabled
+                        && opts.use_status_resources =>
+                {
+                    let eff = effective_pod_level(pod, &spec.limits, &[&status.limits]);
+                    apply_pod_level(&mut limits, &eff);
+                }
+                _ => apply_pod_level(&mut limits, &spec.limits),
+            }
+        }
+    }
+    if !opts.exclude_overhead {
+        for (name, q) in &pod.spec.overhead {
+            if limits.get(name).is_some_and(|v| !v.is_zero()) {
+                acc.add(&mut limits, name, q);
+            }
+        }
+    }
+    limits
+}
+
+/// The pod's effective requests (`PodRequests`): the container total
+/// (sidecar rule), replaced by pod-level values for cpu, memory and
+/// hugepages when set and not skipped, plus `spec.overhead`.
+///
+/// Never fails: see the module docs for overflow, and [`try_pod_requests`].
+pub fn pod_requests(pod: &Pod, opts: &PodResourcesOptions) -> ResourceList {
+    pod_requests_acc(pod, opts, &mut Acc::default())
+}
+
+/// [`pod_requests`], reporting a total that overflows a [`Quantity`].
+pub fn try_pod_requests(
+    pod: &Pod,
+    opts: &PodResourcesOptions,
+) -> Result<ResourceList, ResourcesError> {
+    let mut acc = Acc::default();
+    let r = pod_requests_acc(pod, opts, &mut acc);
+    acc.finish(r)
+}
+
+/// The pod's effective limits (`PodLimits`): the container total (sidecar
+/// rule), replaced by pod-level values for cpu, memory and hugepages when
+/// set and not skipped, plus `spec.overhead` for resources that have a
+/// non-zero limit.
+///
+/// ```
+/// use kubelogic::model::{self, Pod};
+/// use kubelogic::resources::{pod_limits, PodResourcesOptions};
+///
+/// let pod: Pod = model::from_json_str(r#"{"spec": {
+///   "containers": [{"name": "a", "resources": {"limits": {"cpu": "1"}}}],
+///   "overhead": {"cpu": "250m", "memory": "64Mi"}}}"#)?;
+/// let limits = pod_limits(&pod, &PodResourcesOptions::default());
+/// assert_eq!(limits["cpu"].to_string(), "1250m");
+/// assert!(!limits.contains_key("memory")); // no memory limit to add overhead to
+/// # Ok::<(), kubelogic::model::ModelError>(())
+/// ```
+pub fn pod_limits(pod: &Pod, opts: &PodResourcesOptions) -> ResourceList {
+    pod_limits_acc(pod, opts, &mut Acc::default())
+}
+
+/// [`pod_limits`], reporting a total that overflows a [`Quantity`].
+pub fn try_pod_limits(
+    pod: &Pod,
+    opts: &PodResourcesOptions,
+) -> Result<ResourceList, ResourcesError> {
+    let mut acc = Acc::default();
+    let r = pod_limits_acc(pod, opts, &mut acc);
+    acc.finish(r)
+}
+
+fn saturate(q: &Quantity, v: Option<i64>) -> i64 {
+    v.unwrap_or(if q.signum().is_lt() {
+        i64::MIN
+    } else {
+        i64::MAX
+    })
+}
+
+/// `MilliValue()` of a quantity, saturated to the `i64` range.
+pub fn milli_value(q: &Quantity) -> i64 {
+    saturate(q, q.milli_value())
+}
+
+/// `Value()` of a quantity (rounded up to a whole unit), saturated to the
+/// `i64` range.
+pub fn value(q: &Quantity) -> i64 {
+    saturate(q, q.value())
+}
+
+/// The kubelet's single-resource request (`GetResourceRequest` of
+/// `pkg/api/v1/resource`): millicores for cpu, whole units otherwise, 1 for
+/// `pods`.
+///
+/// With `pod_level_resources` (the `PodLevelResources` gate) and pod-level
+/// resources set, the container totals are skipped and only the pod-level
+/// value counts. As upstream, pod-level requests replace the container
+/// total even with the gate off (the helper never sets
+/// `skip_pod_level_resources`). `spec.overhead` is added only when the total
+/// is not zero.
+///
+/// ```
+/// use kubelogic::model::{self, Pod};
+/// use kubelogic::resources::get_resource_request;
+///
+/// let pod: Pod = model::from_json_str(r#"{"spec": {
+///   "containers": [{"name": "a", "resources": {"requests": {"memory": "80Mi"}}}],
+///   "resources": {"requests": {"memory": "100Mi"}},
+///   "overhead": {"cpu": "250m", "memory": "10Mi"}}}"#)?;
+/// assert_eq!(get_resource_request(&pod, "memory", true), 110 * 1024 * 1024);
+/// assert_eq!(get_resource_request(&pod, "cpu", true), 0); // overhead only on a non-zero total
+/// assert_eq!(get_resource_request(&pod, "pods", true), 1);
+/// # Ok::<(), kubelogic::model::ModelError>(())
+/// ```
+pub fn get_resource_request(pod: &Pod, resource: &str, pod_level_resources: bool) -> i64 {
+    if resource == RESOURCE_PODS {
+        return 1;
+    }
+    let q = get_resource_request_quantity(pod, resource, pod_level_resources);
+    if resource == RESOURCE_CPU {
+        milli_value(&q)
+    } else {
+        value(&q)
+    }
+}
+
+/// The quantity behind [`get_resource_request`] (`GetResourceRequestQuantity`).
+pub fn get_resource_request_quantity(
+    pod: &Pod,
+    resource: &str,
+    pod_level_resources: bool,
+) -> Quantity {
+    let has_pod_level = pod_level_resources && is_pod_level_resources_set(pod);
+    let opts = PodResourcesOptions {
+        skip_container_level_resources: has_pod_level,
+        exclude_overhead: true,
+        ..PodResourcesOptions::default()
+    };
+    let mut acc = Acc::default();
+    let mut q = pod_requests_acc(pod, &opts, &mut acc)
+        .remove(resource)
+        .unwrap_or_default();
+    if let Some(o) = pod.spec.overhead.get(resource) {
+        if !q.is_zero() {
+            q = acc.sum(resource, &q, o);
+        }
+    }
+    q
+}
+
+/// Whether `name` is a huge page resource (`hugepages-*`).
+pub fn is_huge_page_resource_name(name: &str) -> bool {
+    name.starts_with(RESOURCE_HUGE_PAGES_PREFIX)
+}
+
+/// Whether `name` is in the `kubernetes.io/` namespace (`IsPrefixedNativeResource`).
+pub fn is_prefixed_native_resource(name: &str) -> bool {
+    name.contains("kubernetes.io/")
+}
+
+/// Whether `name` is a native resource: no domain, or the `kubernetes.io/`
+/// domain (`IsNativeResource`).
+pub fn is_native_resource(name: &str) -> bool {
+    !name.contains('/') || is_prefixed_native_resource(name)
+}
+
+/// Whether `name` is an attachable-volume resource.
+pub fn is_attachable_volume_resource_name(name: &str) -> bool {
+    name.starts_with(RESOURCE_ATTACHABLE_VOLUMES_PREFIX)
+}
+
+fn is_dns1123_subdomain(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 253
+        && s.split('.').all(|label| {
+            let b = label.as_bytes();
+            !b.is_empty()
+                && b.iter()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+                && b.first().is_some_and(u8::is_ascii_alphanumeric)
+                && b.last().is_some_and(u8::is_ascii_alphanumeric)
+        })
+}
+
+/// `validation.IsQualifiedName`: `[prefix/]name`, prefix a DNS subdomain,
+/// name at most 63 characters of `[A-Za-z0-9._-]` starting and ending
+/// alphanumeric.
+fn is_qualified_name(s: &str) -> bool {
+    let (prefix, name) = match s.split_once('/') {
+        Some((p, n)) => (Some(p), n),
+        None => (None, s),
+    };
+    if prefix.is_some_and(|p| !is_dns1123_subdomain(p)) {
+        return false;
+    }
+    let b = name.as_bytes();
+    !b.is_empty()
+        && b.len() <= 63
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+        && b.first().is_some_and(u8::is_ascii_alphanumeric)
+        && b.last().is_some_and(u8::is_ascii_alphanumeric)
+}
+
+/// Whether `name` is an extended resource: a domain-qualified name outside
+/// `kubernetes.io/` that quota can name as `requests.<name>`
+/// (`IsExtendedResourceName`).
+pub fn is_extended_resource_name(name: &str) -> bool {
+    if is_native_resource(name) || name.starts_with(DEFAULT_RESOURCE_REQUESTS_PREFIX) {
+        return false;
+    }
+    is_qualified_name(&format!("{DEFAULT_RESOURCE_REQUESTS_PREFIX}{name}"))
+}
+
+/// Whether the scheduler tracks `name` as a scalar resource: extended,
+/// huge pages, prefixed native or attachable volumes (`IsScalarResourceName`).
+pub fn is_scalar_resource_name(name: &str) -> bool {
+    is_extended_resource_name(name)
+        || is_huge_page_resource_name(name)
+        || is_prefixed_native_resource(name)
+        || is_attachable_volume_resource_name(name)
+}
+
+/// A resource list in the scheduler's integer units (`framework.Resource`):
+/// millicores, bytes, a pod count and scalar resources in whole units.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Resource {
+    /// cpu, in millicores.
+    pub milli_cpu: i64,
+    /// memory, in bytes.
+    pub memory: i64,
+    /// ephemeral-storage, in bytes.
+    pub ephemeral_storage: i64,
+    /// `pods` (on a node: how many pods it accepts).
+    pub allowed_pod_number: i64,
+    /// Extended resources, huge pages, attachable volumes and other scalar
+    /// resources, in whole units. Other names are ignored.
+    pub scalar_resources: BTreeMap<String, i64>,
+}
+
+impl Resource {
+    /// `NewResource(rl)`: converts a resource list (a node's allocatable, a
+    /// pod's requests).
+    pub fn from_list(list: &ResourceList) -> Self {
+        let mut r = Resource::default();
+        r.add(list);
+        r
+    }
+
+    /// `Resource.Add(rl)` (saturating).
+    pub fn add(&mut self, list: &ResourceList) {
+        for (name, q) in list {
+            match name.as_str() {
+                RESOURCE_CPU => self.milli_cpu = self.milli_cpu.saturating_add(milli_value(q)),
+                RESOURCE_MEMORY => self.memory = self.memory.saturating_add(value(q)),
+                RESOURCE_PODS => {
+                    self.allowed_pod_number = self.allowed_pod_number.saturating_add(value(q))
+                }
+                RESOURCE_EPHEMERAL_STORAGE => {
+                    self.ephemeral_storage = self.ephemeral_storage.saturating_add(value(q))
+                }
+                other if is_scalar_resource_name(other) => {
+                    let e = self.scalar_resources.entry(other.to_owned()).or_insert(0);
+                    *e = e.saturating_add(value(q));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The amount of one resource in this list's units (0 when absent).
+    pub fn get(&self, name: &str) -> i64 {
+        match name {
+            RESOURCE_CPU => self.milli_cpu,
+            RESOURCE_MEMORY => self.memory,
+            RESOURCE_PODS => self.allowed_pod_number,
+            RESOURCE_EPHEMERAL_STORAGE => self.ephemeral_storage,
+            other => self.scalar_resources.get(other).copied().unwrap_or(0),
+        }
+    }
+}
+
+/// The feature gates the scheduler's pod accounting reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SchedulerResourceGates {
+    /// `InPlacePodVerticalScaling` (GA, on): count status resources.
+    pub in_place_pod_vertical_scaling: bool,
+    /// `PodLevelResources` (beta, on by default since v1.34).
+    pub pod_level_resources: bool,
+    /// `DRANodeAllocatableResources` (alpha, off).
+    pub dra_node_allocatable_resources: bool,
+}
+
+impl Default for SchedulerResourceGates {
+    fn default() -> Self {
+        SchedulerResourceGates {
+            in_place_pod_vertical_scaling: true,
+            pod_level_resources: true,
+            dra_node_allocatable_resources: false,
+        }
+    }
+}
+
+/// A pod's requests as the scheduler accounts them, computed once per pod
+/// (`PodInfo.calculateResource`): the true requests in integer units and the
+/// non-zero cpu and memory used for scoring.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PodRequestsSummary {
+    /// cpu request, in millicores.
+    pub milli_cpu: i64,
+    /// memory request, in bytes.
+    pub memory: i64,
+    /// ephemeral-storage request, in bytes.
+    pub ephemeral_storage: i64,
+    /// Scalar resource requests (extended, huge pages, ...), in whole units.
+    pub scalar: BTreeMap<String, i64>,
+    /// cpu with [`DEFAULT_MILLI_CPU_REQUEST`] for each container that has no
+    /// cpu request (scoring only).
+    pub non_zero_milli_cpu: i64,
+    /// memory with [`DEFAULT_MEMORY_REQUEST`] for each container that has no
+    /// memory request (scoring only).
+    pub non_zero_memory: i64,
+}
+
+/// The scheduler's non-zero defaults (`getNonMissingContainerRequests`):
+/// both defaults without pod-level requests; with them, only for cpu or
+/// memory missing from the pod's total requests.
+fn non_missing_container_requests(requests: &ResourceList, pod_level_set: bool) -> ResourceList {
+    let mut out = ResourceList::new();
+    let cpu = Quantity::from_milli(DEFAULT_MILLI_CPU_REQUEST, crate::Format::DecimalSI);
+    let mem = Quantity::from_value(DEFAULT_MEMORY_REQUEST, crate::Format::DecimalSI);
+    if !pod_level_set || !requests.contains_key(RESOURCE_CPU) {
+        out.insert(RESOURCE_CPU.to_owned(), cpu);
+    }
+    if !pod_level_set || !requests.contains_key(RESOURCE_MEMORY) {
+        out.insert(RESOURCE_MEMORY.to_owned(), mem);
+    }
+    out
+}
+
+/// Computes [`PodRequestsSummary`] as kube-scheduler does
+/// (`calculateResource`): `PodRequests` with status resources (in-place
+/// resize) and pod-level resources per `gates`, then again with the non-zero
+/// defaults per container for cpu and memory.
+///
+/// ```
+/// use kubelogic::model::{self, Pod};
+/// use kubelogic::resources::{pod_requests_summary, SchedulerResourceGates};
+///
+/// let pod: Pod = model::from_json_str(r#"{"spec": {"containers": [
+///   {"name": "a", "resources": {"requests": {"cpu": "250m"}}},
+///   {"name": "b"}]}}"#)?;
+/// let s = pod_requests_summary(&pod, &SchedulerResourceGates::default());
+/// assert_eq!((s.milli_cpu, s.memory), (250, 0));
+/// assert_eq!(s.non_zero_milli_cpu, 350); // b counts as 100m
+/// assert_eq!(s.non_zero_memory, 2 * 200 * 1024 * 1024);
+/// # Ok::<(), kubelogic::model::ModelError>(())
+/// ```
+pub fn pod_requests_summary(pod: &Pod, gates: &SchedulerResourceGates) -> PodRequestsSummary {
+    let opts = PodResourcesOptions {
+        use_status_resources: gates.in_place_pod_vertical_scaling,
+        skip_pod_level_resources: !gates.pod_level_resources,
+        use_dra_node_allocatable_resource_claim_status: gates.dra_node_allocatable_resources,
+        ..PodResourcesOptions::default()
+    };
+    let requests = pod_requests(pod, &opts);
+    let pod_level_set = gates.pod_level_resources && is_pod_level_requests_set(pod);
+    let non_missing = non_missing_container_requests(&requests, pod_level_set);
+    let non_zero = if non_missing.is_empty() {
+        None
+    } else {
+        Some(pod_requests(
+            pod,
+            &PodResourcesOptions {
+                non_missing_container_requests: Some(non_missing),
+                ..opts
+            },
+        ))
+    };
+    let non_zero = non_zero.as_ref().unwrap_or(&requests);
+    let r = Resource::from_list(&requests);
+    PodRequestsSummary {
+        milli_cpu: r.milli_cpu,
+        memory: r.memory,
+        ephemeral_storage: r.ephemeral_storage,
+        scalar: r.scalar_resources,
+        non_zero_milli_cpu: non_zero.get(RESOURCE_CPU).map_or(0, milli_value),
+        non_zero_memory: non_zero.get(RESOURCE_MEMORY).map_or(0, value),
+    }
+}
+
+/// One resource of a request list in the scheduler's units
+/// (`schedutil.GetRequestForResource`): with `non_zero`, a missing cpu or
+/// memory entry counts as the default request (an explicit `0` stays 0).
+pub fn get_request_for_resource(resource: &str, requests: &ResourceList, non_zero: bool) -> i64 {
+    match resource {
+        RESOURCE_CPU => match requests.get(RESOURCE_CPU) {
+            None if non_zero => DEFAULT_MILLI_CPU_REQUEST,
+            None => 0,
+            Some(q) => milli_value(q),
+        },
+        RESOURCE_MEMORY => match requests.get(RESOURCE_MEMORY) {
+            None if non_zero => DEFAULT_MEMORY_REQUEST,
+            None => 0,
+            Some(q) => value(q),
+        },
+        other => requests.get(other).map_or(0, value),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model;
+
+    fn pod(json: &str) -> Pod {
+        model::from_json_str(json).unwrap()
+    }
+
+    #[test]
+    fn sidecar_before_init_counts_in_init_peak() {
+        let p = pod(r#"{"spec": {
+          "initContainers": [
+            {"name": "s", "restartPolicy": "Always", "resources": {"requests": {"cpu": "1"}}},
+            {"name": "i", "resources": {"requests": {"cpu": "3"}}}],
+          "containers": [{"name": "a", "resources": {"requests": {"cpu": "1"}}}]}}"#);
+        let r = pod_requests(&p, &PodResourcesOptions::default());
+        assert_eq!(r["cpu"].to_string(), "4");
+    }
+
+    #[test]
+    fn non_zero_with_pod_level() {
+        let p = pod(r#"{"spec": {"resources": {"requests": {"cpu": "1"}},
+          "containers": [{"name": "a"}, {"name": "b"}]}}"#);
+        let s = pod_requests_summary(&p, &SchedulerResourceGates::default());
+        assert_eq!(s.milli_cpu, 1000);
+        assert_eq!(s.non_zero_milli_cpu, 1000);
+        assert_eq!(s.non_zero_memory, 2 * DEFAULT_MEMORY_REQUEST);
+    }
+
+    #[test]
+    fn scalar_names() {
+        assert!(is_scalar_resource_name("nvidia.com/gpu"));
+        assert!(is_scalar_resource_name("hugepages-2Mi"));
+        assert!(is_scalar_resource_name("kubernetes.io/foo"));
+        assert!(!is_scalar_resource_name("foo"));
+        assert!(!is_extended_resource_name("requests.foo/bar"));
+    }
 }

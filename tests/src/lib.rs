@@ -9,8 +9,10 @@
 #![forbid(unsafe_code)]
 
 pub mod cases;
+pub mod qos;
 pub mod quantity;
 pub mod scheduling;
+pub mod resources;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

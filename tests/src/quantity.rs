@@ -74,7 +74,13 @@ fn check_parsed(q: &Quantity, c: &ParseCase, canonical: &str) -> Result<(), Stri
     if let Some(f) = &c.format {
         expect_eq("format", f.as_str(), q.format().as_str())?;
     }
-    expect_eq("value", c.value, q.value())?;
+    // The vector generator leaves out `value` together with `milliValue`
+    // whenever the milli value overflows i64 (e.g. "1E", "0559P"), even when
+    // the value itself fits: an absent `value` is only checked when
+    // `milliValue` is present.
+    if c.value.is_some() || c.milli_value.is_some() {
+        expect_eq("value", c.value, q.value())?;
+    }
     expect_eq("milliValue", c.milli_value, q.milli_value())?;
     Ok(())
 }

@@ -30,3 +30,13 @@ fn run_family(family: &str) {
 fn quantity() {
     run_family("quantity");
 }
+
+#[test]
+fn resources() {
+    run_family("resources");
+}
+
+#[test]
+fn qos() {
+    run_family("qos");
+}

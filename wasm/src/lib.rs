@@ -1,13 +1,46 @@
-//! WebAssembly bindings of `kubelogic`: DTOs and conversions only.
+//! WebAssembly bindings of [`kubelogic`] for the browser playground.
+//!
+//! This crate holds DTOs and conversions only, no logic of its own: every
+//! exported function takes JavaScript values, converts them into the core's
+//! types, calls one core entry point, and converts the answer back. The
+//! conventions every entry point follows:
+//!
+//! - **Names**: one JS function per core entry point, in camelCase
+//!   (`parseQuantity`, `addQuantities`, ...); DTO fields are camelCase too.
+//! - **Results**: plain JS objects produced by `serde-wasm-bindgen`'s
+//!   JSON-compatible serializer ([`convert::to_js`]), so Rust maps become plain
+//!   objects and every result survives `JSON.stringify`.
+//! - **Errors**: a thrown JS `Error` whose `message` is the core's message and
+//!   whose extra `path` property names the input field at fault
+//!   ([`error::BindingError`]); core errors that say more (a byte offset, a
+//!   kind) carry it as extra properties.
+//! - **Panics**: a bug must never leave the page dead silently, so the module's
+//!   start function installs a panic hook that writes the panic message and
+//!   the JS stack to `console.error` ([`panic_hook`]).
+//! - **Types**: TypeScript declarations for each DTO live next to it in a
+//!   `typescript_custom_section`, and exported functions name them with
+//!   `unchecked_param_type` / `unchecked_return_type`.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod convert;
+pub mod error;
+pub mod panic_hook;
+pub mod quantity;
 
 use wasm_bindgen::prelude::*;
 
-/// The canonical form of a quantity, as Kubernetes prints it.
-#[wasm_bindgen(js_name = canonicalQuantity)]
-pub fn canonical_quantity(input: &str) -> Result<String, JsError> {
-    let q: kubelogic::Quantity = input
-        .parse()
-        .map_err(|e: kubelogic::QuantityError| JsError::new(&e.to_string()))?;
-    Ok(q.to_string())
+pub use error::BindingError;
+pub use quantity::{add_quantities, compare_quantities, parse_quantity, sub_quantities};
+
+/// Runs once when the module is instantiated: installs the panic hook.
+#[wasm_bindgen(start)]
+fn start() {
+    panic_hook::install();
+}
+
+/// The version of kubelogic these bindings were built from.
+#[wasm_bindgen(js_name = kubelogicVersion)]
+pub fn kubelogic_version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
 }

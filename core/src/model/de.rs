@@ -24,6 +24,24 @@ pub struct PathError {
 }
 
 impl PathError {
+    /// Names the offending value of an error raised at a scalar (a bad
+    /// quantity, an unknown operator), unless the message already shows it.
+    fn with_leaf_value(mut self, v: &Value) -> Self {
+        let text = match v {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::Null | Value::Array(_) | Value::Object(_) => return self,
+        };
+        let shown = self.message.contains(&format!("`{text}`"))
+            || self.message.contains(&format!("\"{text}\""))
+            || self.message.ends_with(&format!(" {text}"));
+        if self.path.is_empty() && !shown {
+            self.message = format!("{} (value {v})", self.message);
+        }
+        self
+    }
+
     fn prefixed(mut self, segment: &Segment<'_>) -> Self {
         let mut path = match segment {
             Segment::Key(k) => (*k).to_owned(),
@@ -178,7 +196,7 @@ impl<'de, 'a> de::SeqAccess<'de> for SeqDe<'a> {
                 self.index += 1;
                 seed.deserialize(ValueDe(v))
                     .map(Some)
-                    .map_err(|e| e.prefixed(&Segment::Index(i)))
+                    .map_err(|e| e.with_leaf_value(v).prefixed(&Segment::Index(i)))
             }
         }
     }
@@ -215,7 +233,7 @@ impl<'de, 'a> de::MapAccess<'de> for MapDe<'a> {
         match self.pending.take() {
             Some((k, v)) => seed
                 .deserialize(ValueDe(v))
-                .map_err(|e| e.prefixed(&Segment::Key(k))),
+                .map_err(|e| e.with_leaf_value(v).prefixed(&Segment::Key(k))),
             None => Err(de::Error::custom("value requested before key")),
         }
     }

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Builds the browser bundle of kubelogic into web-demo/pkg/:
+#   the wasm32 target (rustup), wasm-bindgen-cli at exactly the version of the
+#   wasm-bindgen crate in Cargo.lock (cargo install, skipped when present),
+#   `cargo build --profile wasm-release`, `wasm-bindgen --target web`, and
+#   `wasm-opt -Oz` when binaryen is installed (skipped, and said so, when not).
+# Prints the .wasm size, raw and gzipped. Safe to run again: each step is
+# skipped when its result is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+out=web-demo/pkg
+target_dir="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])' 2>/dev/null || echo target)"
+
+# The wasm-bindgen CLI must match the crate exactly: the two speak a private
+# protocol that changes between versions.
+wb_version="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)"
+if [[ -z "$wb_version" ]]; then
+  wb_version="$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)".*/\1/p' Cargo.toml)"
+fi
+[[ -n "$wb_version" ]] || { echo "cannot find the wasm-bindgen version in Cargo.lock or Cargo.toml" >&2; exit 1; }
+
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# One crate installs both: wasm-bindgen and wasm-bindgen-test-runner.
+if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wb_version" ||
+  "$(wasm-bindgen-test-runner --version 2>/dev/null || true)" != "wasm-bindgen-test-runner $wb_version" ]]; then
+  say "cargo install wasm-bindgen-cli --version $wb_version (a few minutes, once)"
+  cargo install --force wasm-bindgen-cli --version "$wb_version"
+fi
+
+say "cargo build -p kubelogic-wasm --target wasm32-unknown-unknown --profile wasm-release"
+cargo build -q -p kubelogic-wasm --target wasm32-unknown-unknown --profile wasm-release
+
+linked="$target_dir/wasm32-unknown-unknown/wasm-release/kubelogic_wasm.wasm"
+wasm="$out/kubelogic_wasm_bg.wasm"
+
+bindgen() {
+  rm -rf "$out"
+  wasm-bindgen --target web --out-dir "$out" "$1"
+}
+
+# Loads the bundle in node and calls one function: proves the .wasm works.
+smoke() {
+  (cd "$out" && node --input-type=module -e '
+    import { readFileSync } from "node:fs";
+    import { initSync, parseQuantity } from "./kubelogic_wasm.js";
+    initSync({ module: readFileSync("kubelogic_wasm_bg.wasm") });
+    const q = parseQuantity("1.5Gi");
+    if (q.canonical !== "1536Mi") throw new Error(JSON.stringify(q));
+  ') 2>&1
+}
+
+command -v node >/dev/null 2>&1 || { echo "node is required (Debian package nodejs)" >&2; exit 1; }
+
+# wasm-opt runs on the linker's output, before wasm-bindgen: older binaryen
+# releases (Debian's 108) mistype the externref table that wasm-bindgen adds,
+# while the module before wasm-bindgen has none.
+optimized=""
+if command -v wasm-opt >/dev/null 2>&1; then
+  say "wasm-opt -Oz ($(wasm-opt --version))"
+  tmp="$(mktemp -d)"
+  trap 'rm -rf "$tmp"' EXIT
+  # The features Rust's wasm32 target enables by default (1.82+).
+  if wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
+    --enable-nontrapping-float-to-int --enable-multivalue --enable-reference-types \
+    "$linked" -o "$tmp/kubelogic_wasm.wasm"; then
+    optimized="$tmp/kubelogic_wasm.wasm"
+  fi
+else
+  say "wasm-opt not found (Debian package binaryen): skipping the extra size pass"
+fi
+
+say "wasm-bindgen --target web --out-dir $out"
+if [[ -n "$optimized" ]]; then
+  bindgen "$optimized"
+  if ! err="$(smoke)"; then
+    printf '==> WARNING: the wasm-opt output does not load; using the unoptimized module.\n%s\n' "$err" >&2
+    bindgen "$linked"
+  fi
+else
+  bindgen "$linked"
+fi
+if ! err="$(smoke)"; then
+  printf 'the wasm-bindgen output does not load in node:\n%s\n' "$err" >&2
+  exit 1
+fi
+
+raw=$(wc -c <"$wasm")
+gz=$(gzip -9 -c "$wasm" | wc -c)
+printf '==> %s: %d bytes (%d KiB), %d bytes gzipped (%d KiB)\n' \
+  "$wasm" "$raw" $(((raw + 1023) / 1024)) "$gz" $(((gz + 1023) / 1024)) >&2

@@ -1,0 +1,178 @@
+// Browser tests of the playground in real headless Chromium (Debian's
+// /usr/bin/chromium driven by playwright-core). Serves the page itself on a
+// loopback port; saves screenshots to test-results/.
+//
+//   node --test tests/        (after scripts/build-wasm.sh)
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from '../serve.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const results = join(root, 'test-results');
+const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+let server;
+let browser;
+let profile;
+
+before(async () => {
+  assert.ok(existsSync(join(root, 'pkg/kubelogic_wasm_bg.wasm')),
+    'web-demo/pkg is missing: run scripts/build-wasm.sh first');
+  assert.ok(existsSync(executablePath), `${executablePath} is missing: apt-get install chromium`);
+  mkdirSync(results, { recursive: true });
+  server = await serve({ root, port: 0 });
+  profile = mkdtempSync(join(tmpdir(), 'kubelogic-chromium-'));
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    viewport: { width: 1360, height: 1000 },
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+/** Opens the page, collecting console errors and page errors. */
+async function open(hash = '') {
+  const page = await browser.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console.error: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  await page.goto(server.url + hash);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 });
+  return { page, problems };
+}
+
+const text = (page, sel) => page.locator(sel).evaluate((el) => el.value ?? el.textContent);
+
+test('the page loads every panel with no console errors', async () => {
+  const { page, problems } = await open();
+  assert.match(await page.locator('#version').textContent(), /^kubelogic \d+\.\d+\.\d+/);
+  for (const id of ['cluster', 'pod', 'scheduling', 'qos', 'eviction', 'quantity']) {
+    const body = await page.locator(`#panel-${id} .panel-body`).textContent();
+    assert.doesNotMatch(body, /Loading…|failed to start/, `panel ${id}: ${body.slice(0, 200)}`);
+  }
+  // The kind preset is loaded and read.
+  assert.equal(await page.locator('#cluster-preset').inputValue(), 'kind-one-node');
+  assert.match(await page.locator('#cluster-summary').textContent(), /^1 node, 12 pods \(10 Running, 2 Pending\)/);
+  assert.equal(await page.locator('#banners').textContent(), '');
+  await page.screenshot({ path: join(results, 'preset-kind-one-node.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the calculator shows 1536Mi for 1.5Gi, computed by the wasm core', async () => {
+  const { page, problems } = await open();
+  await page.fill('#quantity-a', '1.5Gi');
+  await page.fill('#quantity-b', '512Mi');
+  await page.waitForFunction(() => document.querySelector('#quantity-a-canonical').value === '1536Mi');
+  assert.equal(await text(page, '#quantity-a-format'), 'BinarySI');
+  assert.equal(await text(page, '#quantity-a-value'), '1610612736');
+  assert.equal(await text(page, '#quantity-a-milliValue'), '1610612736000');
+  assert.equal(await text(page, '#quantity-sum'), '2Gi');
+  assert.equal(await text(page, '#quantity-difference'), '1Gi');
+  assert.equal(await text(page, '#quantity-compare'), 'A > B');
+  assert.ok(await page.locator('#quantity-a-error').isHidden());
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a bad quantity shows an error next to its field and the page keeps working', async () => {
+  const { page, problems } = await open();
+  await page.fill('#quantity-b', '1K');
+  const error = page.locator('#quantity-b-error');
+  await error.waitFor({ state: 'visible' });
+  assert.ok((await error.textContent()).length > 0);
+  await page.locator('#panel-quantity').screenshot({ path: join(results, 'quantity-error.png') });
+  assert.equal(await page.locator('#quantity-b').getAttribute('aria-invalid'), '');
+  assert.equal(await text(page, '#quantity-sum'), 'fix the input above');
+  // Field A is untouched and still live.
+  await page.fill('#quantity-a', '2Gi');
+  await page.waitForFunction(() => document.querySelector('#quantity-a-canonical').value === '2Gi');
+  // Fixing B clears the error and brings the results back.
+  await page.fill('#quantity-b', '1Gi');
+  await error.waitFor({ state: 'hidden' });
+  await page.waitForFunction(() => document.querySelector('#quantity-sum').value === '3Gi');
+  // Garbage in the cluster field: an error there, the calculator unaffected.
+  await page.fill('#cluster-input', '{ not json');
+  await page.locator('#cluster-input-error').waitFor({ state: 'visible' });
+  await page.fill('#quantity-a', '100m');
+  await page.waitForFunction(() => document.querySelector('#quantity-a-canonical').value === '100m');
+  await page.screenshot({ path: join(results, 'errors.png'), fullPage: true });
+  assert.equal(await page.locator('#banners').textContent(), '');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the state in the URL survives a reload and a shared link', async () => {
+  const { page, problems } = await open();
+  await page.waitForTimeout(300);
+  assert.equal(new URL(page.url()).hash, '', 'an untouched page keeps a clean address');
+  await page.fill('#quantity-a', '8029368Ki');
+  await page.fill('#quantity-b', '5Gi');
+  await page.waitForFunction(() => document.querySelector('#quantity-difference').value === '2786488Ki');
+  // The address holds base64url JSON of the edited state.
+  await page.waitForFunction(() => {
+    const raw = new URLSearchParams(location.hash.slice(1)).get('s');
+    if (!raw) return false;
+    const state = JSON.parse(atob(raw.replace(/-/g, '+').replace(/_/g, '/')));
+    return state.quantity?.a === '8029368Ki' && state.quantity?.b === '5Gi';
+  });
+  const shared = new URL(page.url()).hash;
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.equal(await page.locator('#quantity-a').inputValue(), '8029368Ki');
+  assert.equal(await page.locator('#quantity-b').inputValue(), '5Gi');
+  // The same link opened in a fresh tab.
+  const other = await open(shared);
+  assert.equal(await other.page.locator('#quantity-a').inputValue(), '8029368Ki');
+  assert.equal(await text(other.page, '#quantity-difference'), '2786488Ki');
+  await other.page.close();
+  // A corrupt link: a warning, and the page starts fresh and works.
+  const broken = await open('#s=%%%not-base64');
+  assert.match(await broken.page.locator('#banners').textContent(), /could not be read/);
+  assert.equal(await text(broken.page, '#quantity-a-canonical'), '1536Mi');
+  await broken.page.close();
+  assert.deepEqual([...problems, ...other.problems, ...broken.problems], []);
+  await page.close();
+});
+
+test('the cluster and pod editors keep their state in the URL too', async () => {
+  const { page, problems } = await open();
+  await page.selectOption('#pod-example', 'best-effort');
+  await page.fill('#pod-replicas', '3');
+  await page.fill('#cluster-input', '{"kind": "List", "items": [{"kind": "Node", "metadata": {"name": "n1"}}]}');
+  await page.waitForFunction(() => document.querySelector('#cluster-summary').textContent.startsWith('1 node, 0 pods'));
+  await page.waitForFunction(() => {
+    const raw = new URLSearchParams(location.hash.slice(1)).get('s');
+    const state = raw && JSON.parse(atob(raw.replace(/-/g, '+').replace(/_/g, '/')));
+    return state?.pod?.replicas === 3 && state?.cluster?.text?.includes('"n1"');
+  });
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.equal(await page.locator('#pod-example').inputValue(), 'best-effort');
+  assert.equal(await page.locator('#pod-replicas').inputValue(), '3');
+  assert.match(await page.locator('#pod-input').inputValue(), /"name": "batch"/);
+  assert.equal(await page.locator('#cluster-preset').inputValue(), '');
+  assert.match(await page.locator('#cluster-summary').textContent(), /^1 node, 0 pods/);
+  // YAML is refused with a message next to the field, not a dead page.
+  await page.fill('#pod-input', 'apiVersion: v1\nkind: Pod');
+  await page.locator('#pod-input-error').waitFor({ state: 'visible' });
+  assert.match(await page.locator('#pod-input-error').textContent(), /JSON/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
