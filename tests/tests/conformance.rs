@@ -57,3 +57,11 @@ fn scheduling_imagelocality() {
 fn scheduling_nodeaffinity() {
     run_family("scheduling/nodeaffinity");
 }
+#[test]
+fn scheduling_noderesourcesfit() {
+    run_family("scheduling/noderesourcesfit");
+}
+#[test]
+fn scheduling_noderesourcesbalancedallocation() {
+    run_family("scheduling/noderesourcesbalancedallocation");
+}

@@ -8,6 +8,7 @@ pub mod names;
 pub mod nodeaffinity;
 pub mod nodename;
 pub mod nodeports;
+pub mod noderesources;
 pub mod nodeunschedulable;
 pub mod tainttoleration;
 
@@ -87,12 +88,15 @@ pub fn new_plugin(
     args: Option<&Value>,
     gates: &FeatureGates,
 ) -> Result<Box<dyn Plugin>, ConfigError> {
-    let _ = (args, gates);
     match name {
         names::NODE_UNSCHEDULABLE => Ok(Box::new(nodeunschedulable::NodeUnschedulable)),
         names::NODE_NAME => Ok(Box::new(nodename::NodeName)),
         names::TAINT_TOLERATION => Ok(Box::new(tainttoleration::TaintToleration::new(gates))),
         names::NODE_AFFINITY => Ok(Box::new(nodeaffinity::NodeAffinity::new(args)?)),
+        names::NODE_RESOURCES_FIT => Ok(Box::new(noderesources::Fit::new(args, gates)?)),
+        names::NODE_RESOURCES_BALANCED_ALLOCATION => {
+            Ok(Box::new(noderesources::BalancedAllocation::new(args)?))
+        }
         names::NODE_PORTS => Ok(Box::new(nodeports::NodePorts)),
         names::IMAGE_LOCALITY => Ok(Box::new(imagelocality::ImageLocality)),
         other => Err(ConfigError::new(
