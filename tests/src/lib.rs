@@ -11,8 +11,8 @@
 pub mod cases;
 pub mod qos;
 pub mod quantity;
-pub mod scheduling;
 pub mod resources;
+pub mod scheduling;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
