@@ -416,7 +416,7 @@ pub fn schedule_pod_info(snapshot: &Snapshot, pod: &PodInfo, profile: &Profile) 
             nodes: all
                 .iter()
                 .map(|n| NodeResult {
-                    name: NodeName::new(Arc::clone(&n.node)),
+                    name: NodeName::new(Arc::clone(&n.shared_name)),
                     status: None,
                     feasible_index: None,
                     total: None,

@@ -1,6 +1,7 @@
-//! [`NodeName`]: a node's name shared with the snapshot (an `Arc` of the
-//! node, no copy of the string), so that a [`super::ScheduleResult`] over
-//! thousands of nodes allocates nothing per node for names.
+//! [`NodeName`]: a node's name shared with the snapshot
+//! ([`NodeInfo::shared_name`](crate::scheduler::NodeInfo::shared_name), no
+//! copy of the string), so that a [`super::ScheduleResult`] over thousands
+//! of nodes allocates nothing per node for names.
 
 use std::fmt;
 use std::ops::Deref;
@@ -8,36 +9,28 @@ use std::sync::Arc;
 
 use serde::{Serialize, Serializer};
 
-use crate::model::Node;
-
 /// A node's name; derefs to `str` and serializes as a string.
 ///
 /// ```
 /// use std::sync::Arc;
 /// use kubelogic::scheduler::cycle::NodeName;
 ///
-/// let node: kubelogic::model::Node = kubelogic::model::from_json_str(r#"{"metadata": {"name": "n1"}}"#)?;
-/// let name = NodeName::new(Arc::new(node));
+/// let name = NodeName::new(Arc::from("n1"));
 /// assert_eq!(name, "n1");
 /// assert_eq!(serde_json::to_string(&name)?, "\"n1\"");
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Clone)]
-pub struct NodeName(Arc<Node>);
+pub struct NodeName(Arc<str>);
 
 impl NodeName {
-    /// The name of `node`.
-    pub fn new(node: Arc<Node>) -> Self {
-        NodeName(node)
+    /// A name.
+    pub fn new(name: Arc<str>) -> Self {
+        NodeName(name)
     }
 
     /// The name.
     pub fn as_str(&self) -> &str {
-        self.0.name()
-    }
-
-    /// The node itself.
-    pub fn node(&self) -> &Arc<Node> {
         &self.0
     }
 }
