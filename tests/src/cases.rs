@@ -34,6 +34,8 @@ pub fn run_case(case: Value) -> Result<(), String> {
         .to_owned();
     match kind.as_str() {
         "" => Err("case has no `kind`".into()),
+        "evictionConfig" => crate::eviction::run_config(case),
+        "evictionRun" => crate::eviction::run_run(case),
         "filter" => crate::scheduling::run_filter(parse_case(case)?),
         "score" => crate::scheduling::run_score(parse_case(case)?),
         "schedule" => crate::scheduling::run_schedule(parse_case(case)?),
