@@ -75,3 +75,13 @@ fn scheduling_interpodaffinity() {
 fn scheduling_podtopologyspread() {
     run_family("scheduling/podtopologyspread");
 }
+
+#[test]
+fn scheduling_cycle() {
+    run_family("scheduling/cycle");
+}
+
+#[test]
+fn scheduling_real() {
+    run_family("scheduling/real");
+}

@@ -2,6 +2,7 @@
 //! (`pkg/scheduler/framework/plugins/<name>`), and the registry that builds
 //! them from KubeSchedulerConfiguration args.
 
+pub mod defaultpreemption;
 pub mod imagelocality;
 pub mod interpodaffinity;
 pub mod names;
