@@ -28,9 +28,11 @@
 )]
 #![warn(missing_docs)]
 
+pub mod eviction;
 pub mod features;
 pub mod model;
 pub mod qos;
+
 pub mod quantity;
 pub mod resources;
 pub mod scheduler;

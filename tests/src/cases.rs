@@ -39,6 +39,8 @@ pub fn run_case(case: Value) -> Result<(), String> {
         "podResources" => crate::resources::run(case),
         "qos" => crate::qos::run_qos(case),
         "oomScoreAdj" => crate::qos::run_oom(case),
+        "evictionConfig" => crate::eviction::run_config(case),
+        "evictionRun" => crate::eviction::run_run(case),
         other => Err(format!("unknown kind `{other}`")),
     }
 }

@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cases;
+pub mod eviction;
 pub mod qos;
 pub mod quantity;
 pub mod scheduling;
