@@ -26,6 +26,9 @@ cargo test --workspace --doc
 
 step "conformance runner over $KUBELOGIC_CONFORMANCE"
 cargo run --release -q -p kubelogic-conformance --bin conformance -- "$KUBELOGIC_CONFORMANCE/quantity" "$KUBELOGIC_CONFORMANCE/resources" "$KUBELOGIC_CONFORMANCE/qos"
+for family in tainttoleration nodeports imagelocality nodeaffinity noderesourcesfit noderesourcesbalancedallocation cycle real; do
+  cargo run --release -q -p kubelogic-conformance --bin conformance -- "$KUBELOGIC_CONFORMANCE/scheduling/$family"
+done
 
 step "core builds for wasm32-unknown-unknown"
 cargo build -q -p kubelogic --target wasm32-unknown-unknown

@@ -32,7 +32,6 @@ pub mod eviction;
 pub mod features;
 pub mod model;
 pub mod qos;
-
 pub mod quantity;
 pub mod resources;
 pub mod scheduler;

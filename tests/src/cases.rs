@@ -36,6 +36,7 @@ pub fn run_case(case: Value) -> Result<(), String> {
         "" => Err("case has no `kind`".into()),
         "filter" => crate::scheduling::run_filter(parse_case(case)?),
         "score" => crate::scheduling::run_score(parse_case(case)?),
+        "schedule" => crate::scheduling::run_schedule(parse_case(case)?),
         "podResources" => crate::resources::run(case),
         "qos" => crate::qos::run_qos(case),
         "oomScoreAdj" => crate::qos::run_oom(case),

@@ -12,8 +12,8 @@ pub mod cases;
 pub mod eviction;
 pub mod qos;
 pub mod quantity;
-pub mod scheduling;
 pub mod resources;
+pub mod scheduling;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -1,14 +1,18 @@
 //! Scheduler cases: kinds `filter` and `score` (one plugin's extension
-//! points run directly, as the upstream plugin tests do).
+//! points run directly, as the upstream plugin tests do) and `schedule`
+//! (a whole cycle with a profile, PostFilter included).
 
 use std::collections::BTreeMap;
 
 use kubelogic::model::{
     self, Namespace, Node, Objects, Pod, PodDisruptionBudget, ReplicaSet, Service,
 };
+use kubelogic::scheduler::cycle::{schedule_pod_info, NodeToStatus};
 use kubelogic::scheduler::framework::{Code, CycleState, NodeScore, Status};
+use kubelogic::scheduler::plugins::defaultpreemption::DefaultPreemption;
 use kubelogic::scheduler::plugins::new_plugin;
-use kubelogic::scheduler::{Plugin, PodInfo, Snapshot};
+use kubelogic::scheduler::preemption::PreemptionResult;
+use kubelogic::scheduler::{Plugin, PodInfo, Profile, Snapshot};
 use kubelogic::FeatureGates;
 use serde::Deserialize;
 use serde_json::Value;
@@ -318,4 +322,267 @@ pub fn run_score(case: SchedulingCase) -> Result<(), String> {
     } else {
         Err(failures.join("; "))
     }
+}
+
+/// `expect.preemption` of a `schedule` case.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct ExpectedPreemption {
+    /// Absent: not checked; `null`: no PostFilterResult; a string: that node (`""` clears).
+    #[serde(default, deserialize_with = "present")]
+    nominated_node: Option<Option<String>>,
+    nominated_node_one_of: Option<Vec<String>>,
+    victims: Option<Vec<String>>,
+    status: Option<ExpectedPostFilterStatus>,
+    candidates: Option<BTreeMap<String, ExpectedCandidate>>,
+    eligible: Option<bool>,
+}
+
+/// Distinguishes an absent field (`None`) from `null` (`Some(None)`).
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpectedPostFilterStatus {
+    code: Code,
+    #[serde(default)]
+    message: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct ExpectedCandidate {
+    victims: Vec<String>,
+    #[serde(rename = "numPDBViolations")]
+    num_pdb_violations: i64,
+}
+
+/// `expect` of a `schedule` case.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct ExpectedSchedule {
+    feasible: Option<Vec<String>>,
+    total_scores: Option<BTreeMap<String, i64>>,
+    selected: Option<Vec<String>>,
+    fit_error: Option<String>,
+    node_statuses: Option<BTreeMap<String, Value>>,
+    preemption: Option<ExpectedPreemption>,
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+fn check_preemption(
+    want: &ExpectedPreemption,
+    got: Option<&PreemptionResult>,
+    eligible: bool,
+    failures: &mut Vec<String>,
+) {
+    if let Some(e) = want.eligible {
+        if e != eligible {
+            failures.push(format!("preemption.eligible: expected {e}, got {eligible}"));
+        }
+    }
+    let checks_result = want.nominated_node.is_some()
+        || want.nominated_node_one_of.is_some()
+        || want.victims.is_some()
+        || want.status.is_some()
+        || want.candidates.is_some();
+    if !checks_result {
+        return;
+    }
+    let Some(got) = got else {
+        failures
+            .push("preemption: expected a PostFilter result, DefaultPreemption did not run".into());
+        return;
+    };
+    if let Some(n) = &want.nominated_node {
+        if n != &got.nominated_node {
+            failures.push(format!(
+                "preemption.nominatedNode: expected {n:?}, got {:?}",
+                got.nominated_node
+            ));
+        }
+    }
+    if let Some(one_of) = &want.nominated_node_one_of {
+        if !got
+            .nominated_node
+            .as_ref()
+            .is_some_and(|n| one_of.contains(n))
+        {
+            failures.push(format!(
+                "preemption.nominatedNodeOneOf: expected one of {one_of:?}, got {:?}",
+                got.nominated_node
+            ));
+        }
+    }
+    if let Some(v) = &want.victims {
+        if sorted(v.clone()) != sorted(got.victims.clone()) {
+            failures.push(format!(
+                "preemption.victims: expected {v:?}, got {:?}",
+                got.victims
+            ));
+        }
+    }
+    if let Some(s) = &want.status {
+        if s.code != got.status.code || s.message != got.status.message() {
+            failures.push(format!(
+                "preemption.status: expected {} {:?}, got {} {:?}",
+                s.code,
+                s.message,
+                got.status.code,
+                got.status.message()
+            ));
+        }
+    }
+    if let Some(c) = &want.candidates {
+        let want: BTreeMap<String, (Vec<String>, i64)> = c
+            .iter()
+            .map(|(k, v)| (k.clone(), (sorted(v.victims.clone()), v.num_pdb_violations)))
+            .collect();
+        let have: BTreeMap<String, (Vec<String>, i64)> = got
+            .candidates
+            .iter()
+            .map(|c| {
+                (
+                    c.node.clone(),
+                    (sorted(c.victim_keys()), c.num_pdb_violations),
+                )
+            })
+            .collect();
+        if want != have {
+            failures.push(format!(
+                "preemption.candidates: expected {want:?}, got {have:?}"
+            ));
+        }
+    }
+}
+
+fn finish(failures: Vec<String>) -> Result<(), String> {
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("; "))
+    }
+}
+
+/// Kind `schedule`: a whole cycle with a profile (see scheduling/cycle/NOTES.md).
+pub fn run_schedule(case: SchedulingCase) -> Result<(), String> {
+    if case.feasible_nodes.is_some() {
+        return Err("feasibleNodes is for kind score".into());
+    }
+    let parsed = case.parse()?;
+    let want: ExpectedSchedule =
+        serde_json::from_value(Value::Object(case.expect.clone().into_iter().collect()))
+            .map_err(|e| format!("bad expect: {e}"))?;
+    let profile = Profile::new(case.plugins.as_deref(), &case.plugin_config, parsed.gates)
+        .map_err(|e| format!("profile rejected: {e}"))?;
+    let snap = &parsed.snapshot;
+    let pod = PodInfo::new(parsed.pod, &parsed.gates);
+    let mut failures = Vec::new();
+
+    if let Some(statuses) = &case.filter_statuses {
+        // PreFilter runs (preemption's dry run reads its state); the given
+        // statuses replace the Filter phase and go straight to PostFilter.
+        let mut state = CycleState::new();
+        let _ = profile.run_pre_filter(&mut state, &pod, snap);
+        let mut m = NodeToStatus::default();
+        for (node, v) in statuses {
+            let s: ExpectedStatus = serde_json::from_value(v.clone())
+                .map_err(|e| format!("bad filterStatuses[{node}]: {e}"))?;
+            m.set(node.clone(), Status::with_reasons(s.code, s.reasons));
+        }
+        let plugin = match DefaultPreemption::from_profile(&profile) {
+            Some(p) => Some(p.map_err(|e| e.to_string())?),
+            None => None,
+        };
+        let nominated = pod.pod.status.nominated_node_name.as_deref().unwrap_or("");
+        let eligible = DefaultPreemption::default()
+            .pod_eligible_to_preempt_others(&pod.pod, snap, m.get(nominated))
+            .is_ok();
+        let result = plugin.map(|p| p.post_filter(&profile, &state, &pod, &m, snap));
+        if want.feasible.is_some()
+            || want.total_scores.is_some()
+            || want.selected.is_some()
+            || want.fit_error.is_some()
+            || want.node_statuses.is_some()
+        {
+            return Err("a filterStatuses case checks only expect.preemption".into());
+        }
+        if let Some(p) = &want.preemption {
+            check_preemption(p, result.as_ref(), eligible, &mut failures);
+        }
+        return finish(failures);
+    }
+
+    let result = schedule_pod_info(snap, &pod, &profile);
+    if let Some(e) = &result.error {
+        return Err(format!("the cycle failed: {e}"));
+    }
+    if let Some(f) = &want.feasible {
+        if sorted(f.clone()) != sorted(result.feasible.clone()) {
+            failures.push(format!(
+                "feasible: expected {f:?}, got {:?}",
+                result.feasible
+            ));
+        }
+    }
+    if let Some(s) = &want.selected {
+        if sorted(s.clone()) != sorted(result.tied.clone()) {
+            failures.push(format!("selected: expected {s:?}, got {:?}", result.tied));
+        }
+        if !result.selected.as_ref().is_some_and(|n| s.contains(n)) {
+            failures.push(format!(
+                "selected: chose {:?}, not one of {s:?}",
+                result.selected
+            ));
+        }
+    }
+    if let Some(t) = &want.total_scores {
+        let got: BTreeMap<String, i64> = result
+            .nodes
+            .iter()
+            .filter_map(|n| n.total.map(|t| (n.name.clone(), t)))
+            .collect();
+        if t != &got {
+            failures.push(format!("totalScores: expected {t:?}, got {got:?}"));
+        }
+    }
+    if let Some(m) = &want.fit_error {
+        let got = result.message();
+        if got.as_deref() != Some(m.as_str()) {
+            failures.push(format!("fitError: expected {m:?}, got {got:?}"));
+        }
+    }
+    if let Some(statuses) = &want.node_statuses {
+        for n in &result.nodes {
+            let got = n.status.clone().unwrap_or_default();
+            match statuses.get(&n.name) {
+                Some(w) => {
+                    if let Err(e) = check_status(&format!("nodeStatuses[{}]", n.name), w, &got) {
+                        failures.push(e);
+                    }
+                }
+                None => failures.push(format!("nodeStatuses: no entry for node {}", n.name)),
+            }
+        }
+        for k in statuses.keys() {
+            if result.node(k).is_none() {
+                failures.push(format!("nodeStatuses names {k:?}, which is not a node"));
+            }
+        }
+    }
+    if let Some(p) = &want.preemption {
+        let eligible = result.preemption.as_ref().is_none_or(|p| p.eligible);
+        check_preemption(p, result.preemption.as_ref(), eligible, &mut failures);
+    }
+    finish(failures)
 }

@@ -40,3 +40,28 @@ fn resources() {
 fn qos() {
     run_family("qos");
 }
+
+#[test]
+fn scheduling_tainttoleration() {
+    run_family("scheduling/tainttoleration");
+}
+#[test]
+fn scheduling_nodeports() {
+    run_family("scheduling/nodeports");
+}
+#[test]
+fn scheduling_imagelocality() {
+    run_family("scheduling/imagelocality");
+}
+#[test]
+fn scheduling_nodeaffinity() {
+    run_family("scheduling/nodeaffinity");
+}
+#[test]
+fn scheduling_noderesourcesfit() {
+    run_family("scheduling/noderesourcesfit");
+}
+#[test]
+fn scheduling_noderesourcesbalancedallocation() {
+    run_family("scheduling/noderesourcesbalancedallocation");
+}

@@ -33,9 +33,12 @@ mod affinity;
 pub mod de;
 mod meta;
 mod node;
+pub mod nodeaffinity;
 mod objects;
 mod pod;
 mod selector;
+mod toleration;
+pub mod validation;
 
 use std::fmt;
 
@@ -62,6 +65,9 @@ pub use pod::{
 pub use selector::{
     LabelSelector, LabelSelectorOperator, LabelSelectorRequirement, NodeFields, NodeSelector,
     NodeSelectorOperator, NodeSelectorRequirement, NodeSelectorTerm, SelectorError,
+};
+pub use toleration::{
+    find_matching_untolerated_taint, tolerations_tolerate_taint, TolerationError, UntoleratedTaint,
 };
 
 /// Why a document could not be read.

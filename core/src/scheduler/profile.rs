@@ -27,6 +27,17 @@ pub const DEFAULT_PLUGINS: &[(&str, i64)] = &[
     (names::IMAGE_LOCALITY, 1),
 ];
 
+/// What [`Profile::run_pre_filter_plugins`] returns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PreFilterOutcome {
+    /// The intersection of the PreFilterResults (all nodes when none narrowed).
+    pub result: PreFilterResult,
+    /// Success, the rejecting status (with its plugin), or an error.
+    pub status: Status,
+    /// The plugins whose PreFilterResult narrowed the nodes, sorted.
+    pub plugins_with_nodes: Vec<&'static str>,
+}
+
 /// A plugin of a profile with its score weight.
 #[derive(Debug)]
 pub struct ProfilePlugin {
@@ -101,6 +112,9 @@ impl Profile {
                 .cloned()
                 .unwrap_or(Value::Null)
         });
+        if let Some(args) = &default_preemption {
+            super::plugins::defaultpreemption::DefaultPreemptionArgs::from_value(Some(args))?;
+        }
         Ok(Profile {
             scheduler_name: "default-scheduler".to_owned(),
             plugins,
@@ -120,9 +134,30 @@ impl Profile {
         pod: &PodInfo,
         snapshot: &Snapshot,
     ) -> (PreFilterResult, Status) {
+        let outcome = self.run_pre_filter_plugins(state, pod, snapshot);
+        (outcome.result, outcome.status)
+    }
+
+    /// [`Profile::run_pre_filter`], also returning the plugins whose
+    /// PreFilterResult narrowed the nodes (upstream's third return value,
+    /// used for the `node(s) didn't satisfy plugin(s) [...]` status).
+    pub fn run_pre_filter_plugins(
+        &self,
+        state: &mut CycleState,
+        pod: &PodInfo,
+        snapshot: &Snapshot,
+    ) -> PreFilterOutcome {
         let mut result = PreFilterResult::all_nodes();
         let mut restricting: Vec<&'static str> = Vec::new();
         let mut rejected: Option<Status> = None;
+        let outcome = |result, status, mut plugins: Vec<&'static str>| {
+            plugins.sort_unstable();
+            PreFilterOutcome {
+                result,
+                status,
+                plugins_with_nodes: plugins,
+            }
+        };
         for p in &self.plugins {
             let Some(pf) = p.plugin.as_pre_filter() else {
                 continue;
@@ -135,7 +170,7 @@ impl Profile {
                     continue;
                 }
                 Code::UnschedulableAndUnresolvable => {
-                    return (result, status.with_plugin(p.plugin.name()));
+                    return outcome(result, status.with_plugin(p.plugin.name()), Vec::new());
                 }
                 Code::Unschedulable => {
                     if rejected.is_none() {
@@ -149,7 +184,8 @@ impl Profile {
                         p.plugin.name(),
                         status.message()
                     );
-                    return (result, Status::error(msg).with_plugin(p.plugin.name()));
+                    let status = Status::error(msg).with_plugin(p.plugin.name());
+                    return outcome(result, status, Vec::new());
                 }
             }
             if let Some(r) = r.filter(|r| !r.is_all_nodes()) {
@@ -166,14 +202,12 @@ impl Profile {
                             sorted.join(" ")
                         )
                     };
-                    return (result, Status::unresolvable(msg));
+                    return outcome(result, Status::unresolvable(msg), restricting);
                 }
             }
         }
-        match rejected {
-            Some(s) => (result, s),
-            None => (result, Status::success()),
-        }
+        let status = rejected.unwrap_or_else(Status::success);
+        outcome(result, status, restricting)
     }
 
     /// `RunFilterPlugins`: the Filters in order, stopping at the first

@@ -2,15 +2,23 @@
 //! (`pkg/scheduler/framework/plugins/<name>`), and the registry that builds
 //! them from KubeSchedulerConfiguration args.
 
+pub mod defaultpreemption;
+pub mod imagelocality;
 pub mod names;
+pub mod nodeaffinity;
 pub mod nodename;
+pub mod nodeports;
+pub mod noderesources;
 pub mod nodeunschedulable;
+pub mod tainttoleration;
 
 use std::fmt;
 
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::framework::Plugin;
+use crate::model::validation::FieldError;
 use crate::FeatureGates;
 
 /// Plugin args that fail validation (as `field.Error`): the field path
@@ -52,6 +60,27 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+impl ConfigError {
+    /// A validation error of `plugin`'s args.
+    pub fn from_field_error(plugin: &str, e: &FieldError) -> Self {
+        ConfigError::new(plugin, &e.field, e.error_type.as_str(), e.to_string())
+    }
+}
+
+/// Decodes a plugin's args (KubeSchedulerConfiguration JSON; `None` or
+/// `null`: the defaults). A field of the wrong shape is `FieldValueInvalid`
+/// at its path.
+pub fn decode_args<T: DeserializeOwned + Default>(
+    plugin: &str,
+    args: Option<&Value>,
+) -> Result<T, ConfigError> {
+    match args {
+        None | Some(Value::Null) => Ok(T::default()),
+        Some(v) => crate::model::from_value(v)
+            .map_err(|e| ConfigError::new(plugin, e.path(), "FieldValueInvalid", e.to_string())),
+    }
+}
+
 /// Builds a plugin by its upstream name with its args (KubeSchedulerConfiguration
 /// JSON form; `None` for the defaults).
 pub fn new_plugin(
@@ -59,10 +88,17 @@ pub fn new_plugin(
     args: Option<&Value>,
     gates: &FeatureGates,
 ) -> Result<Box<dyn Plugin>, ConfigError> {
-    let _ = (args, gates);
     match name {
         names::NODE_UNSCHEDULABLE => Ok(Box::new(nodeunschedulable::NodeUnschedulable)),
         names::NODE_NAME => Ok(Box::new(nodename::NodeName)),
+        names::TAINT_TOLERATION => Ok(Box::new(tainttoleration::TaintToleration::new(gates))),
+        names::NODE_AFFINITY => Ok(Box::new(nodeaffinity::NodeAffinity::new(args)?)),
+        names::NODE_RESOURCES_FIT => Ok(Box::new(noderesources::Fit::new(args, gates)?)),
+        names::NODE_RESOURCES_BALANCED_ALLOCATION => {
+            Ok(Box::new(noderesources::BalancedAllocation::new(args)?))
+        }
+        names::NODE_PORTS => Ok(Box::new(nodeports::NodePorts)),
+        names::IMAGE_LOCALITY => Ok(Box::new(imagelocality::ImageLocality)),
         other => Err(ConfigError::new(
             other,
             "",

@@ -1,0 +1,338 @@
+//! Field errors and the name validations selectors depend on, with
+//! Kubernetes' messages (`k8s.io/apimachinery/pkg/util/validation` and
+//! `.../validation/field`).
+//!
+//! ```
+//! use kubelogic::model::validation::{is_qualified_name, is_valid_label_value};
+//!
+//! assert!(is_qualified_name("example.com/gpu").is_empty());
+//! assert_eq!(is_qualified_name("invalid key"), [
+//!     "name part must consist of alphanumeric characters, '-', '_' or '.', and must start \
+//!      and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', \
+//!      regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"]);
+//! assert!(is_valid_label_value("").is_empty());
+//! assert!(!is_valid_label_value("-x").is_empty());
+//! ```
+
+use std::fmt;
+
+/// `field.ErrorType`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FieldErrorType {
+    /// `FieldValueInvalid`.
+    Invalid,
+    /// `FieldValueRequired`.
+    Required,
+    /// `FieldValueNotSupported`.
+    NotSupported,
+    /// `FieldValueDuplicate`.
+    Duplicate,
+}
+
+impl FieldErrorType {
+    /// The Go constant's string form (`FieldValueInvalid`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldErrorType::Invalid => "FieldValueInvalid",
+            FieldErrorType::Required => "FieldValueRequired",
+            FieldErrorType::NotSupported => "FieldValueNotSupported",
+            FieldErrorType::Duplicate => "FieldValueDuplicate",
+        }
+    }
+
+    /// The words used in the message (`Invalid value`, ...).
+    pub fn description(self) -> &'static str {
+        match self {
+            FieldErrorType::Invalid => "Invalid value",
+            FieldErrorType::Required => "Required value",
+            FieldErrorType::NotSupported => "Unsupported value",
+            FieldErrorType::Duplicate => "Duplicate value",
+        }
+    }
+}
+
+/// A `field.Error`: where, what kind, the offending value as Go prints it,
+/// and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FieldError {
+    /// The field path, e.g. `[0].matchExpressions[0].key`.
+    pub field: String,
+    /// The error type.
+    pub error_type: FieldErrorType,
+    /// The bad value as Go's field errors render it (`"x"` for strings,
+    /// `[]string{"a"}` for lists, `5` for numbers); empty for Required.
+    pub value: String,
+    /// The detail.
+    pub detail: String,
+}
+
+impl FieldError {
+    /// `field.Invalid` for a string value.
+    pub fn invalid(field: impl Into<String>, value: &str, detail: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            error_type: FieldErrorType::Invalid,
+            value: format!("{value:?}"),
+            detail: detail.into(),
+        }
+    }
+
+    /// `field.Invalid` for a value already rendered as Go would.
+    pub fn invalid_rendered(
+        field: impl Into<String>,
+        rendered: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> Self {
+        FieldError {
+            field: field.into(),
+            error_type: FieldErrorType::Invalid,
+            value: rendered.into(),
+            detail: detail.into(),
+        }
+    }
+
+    /// `field.Required`.
+    pub fn required(field: impl Into<String>, detail: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            error_type: FieldErrorType::Required,
+            value: String::new(),
+            detail: detail.into(),
+        }
+    }
+
+    /// `field.NotSupported` for a string value.
+    pub fn not_supported(field: impl Into<String>, value: &str, supported: &[&str]) -> Self {
+        let list: Vec<String> = supported.iter().map(|s| format!("{s:?}")).collect();
+        FieldError {
+            field: field.into(),
+            error_type: FieldErrorType::NotSupported,
+            value: format!("{value:?}"),
+            detail: format!("supported values: {}", list.join(", ")),
+        }
+    }
+
+    /// `field.Duplicate` for a string value.
+    pub fn duplicate(field: impl Into<String>, value: &str) -> Self {
+        FieldError {
+            field: field.into(),
+            error_type: FieldErrorType::Duplicate,
+            value: format!("{value:?}"),
+            detail: String::new(),
+        }
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.error_type.description())?;
+        if self.error_type != FieldErrorType::Required {
+            write!(f, ": {}", self.value)?;
+        }
+        if !self.detail.is_empty() {
+            write!(f, ": {}", self.detail)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for FieldError {}
+
+/// Go's `%#v` of a `[]string`.
+pub fn go_string_slice(values: &[String]) -> String {
+    let items: Vec<String> = values.iter().map(|v| format!("{v:?}")).collect();
+    format!("[]string{{{}}}", items.join(", "))
+}
+
+/// `errors.NewAggregate(errs).Error()`: one message as is, several
+/// de-duplicated, comma-separated and bracketed.
+pub fn aggregate_message(errors: &[FieldError]) -> String {
+    let mut seen: Vec<String> = Vec::new();
+    for e in errors {
+        let msg = e.to_string();
+        if !seen.contains(&msg) {
+            seen.push(msg);
+        }
+    }
+    match seen.as_slice() {
+        [one] => one.clone(),
+        many => format!("[{}]", many.join(", ")),
+    }
+}
+
+const QUALIFIED_NAME_ERR_MSG: &str = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+const QUALIFIED_NAME_FMT: &str = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
+const LABEL_VALUE_ERR_MSG: &str = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+const LABEL_VALUE_FMT: &str = "(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?";
+const DNS1123_SUBDOMAIN_ERR_MSG: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
+const DNS1123_SUBDOMAIN_FMT: &str =
+    "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
+/// `LabelValueMaxLength` and the name part's maximum length.
+pub const QUALIFIED_NAME_MAX_LENGTH: usize = 63;
+/// `DNS1123SubdomainMaxLength`.
+pub const DNS1123_SUBDOMAIN_MAX_LENGTH: usize = 253;
+
+/// `validation.RegexError`.
+fn regex_error(msg: &str, fmt: &str, examples: &[&str]) -> String {
+    let mut s = format!("{msg} (e.g. ");
+    for (i, e) in examples.iter().enumerate() {
+        if i > 0 {
+            s.push_str(" or ");
+        }
+        s.push('\'');
+        s.push_str(e);
+        s.push_str("', ");
+    }
+    s.push_str("regex used for validation is '");
+    s.push_str(fmt);
+    s.push_str("')");
+    s
+}
+
+fn max_len_error(n: usize) -> String {
+    format!("must be no more than {n} characters")
+}
+
+/// `([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]`.
+fn is_qualified_name_part(s: &str) -> bool {
+    let b = s.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(f), Some(l)) => {
+            f.is_ascii_alphanumeric()
+                && l.is_ascii_alphanumeric()
+                && b.iter()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+        }
+        _ => false,
+    }
+}
+
+/// `IsDNS1123Subdomain`: the reasons `value` is not one (empty when valid).
+pub fn is_dns1123_subdomain(value: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if value.len() > DNS1123_SUBDOMAIN_MAX_LENGTH {
+        errs.push(max_len_error(DNS1123_SUBDOMAIN_MAX_LENGTH));
+    }
+    let ok = value.split('.').all(|label| {
+        let b = label.as_bytes();
+        match (b.first(), b.last()) {
+            (Some(f), Some(l)) => {
+                (f.is_ascii_lowercase() || f.is_ascii_digit())
+                    && (l.is_ascii_lowercase() || l.is_ascii_digit())
+                    && b.iter()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+            }
+            _ => false,
+        }
+    });
+    if !ok {
+        errs.push(regex_error(
+            DNS1123_SUBDOMAIN_ERR_MSG,
+            DNS1123_SUBDOMAIN_FMT,
+            &["example.com"],
+        ));
+    }
+    errs
+}
+
+/// `IsQualifiedName`: the reasons `value` is not a qualified name
+/// (`[prefix/]name`), empty when it is one.
+pub fn is_qualified_name(value: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    let parts: Vec<&str> = value.split('/').collect();
+    let name = match parts.as_slice() {
+        [name] => *name,
+        [prefix, name] => {
+            if prefix.is_empty() {
+                errs.push("prefix part must be non-empty".to_owned());
+            } else {
+                errs.extend(
+                    is_dns1123_subdomain(prefix)
+                        .into_iter()
+                        .map(|m| format!("prefix part {m}")),
+                );
+            }
+            *name
+        }
+        _ => {
+            errs.push(format!(
+                "a qualified name {} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
+                regex_error(QUALIFIED_NAME_ERR_MSG, QUALIFIED_NAME_FMT, &["MyName", "my.name", "123-abc"])
+            ));
+            return errs;
+        }
+    };
+    if name.is_empty() {
+        errs.push("name part must be non-empty".to_owned());
+    } else if name.len() > QUALIFIED_NAME_MAX_LENGTH {
+        errs.push(format!(
+            "name part {}",
+            max_len_error(QUALIFIED_NAME_MAX_LENGTH)
+        ));
+    }
+    if !is_qualified_name_part(name) {
+        errs.push(format!(
+            "name part {}",
+            regex_error(
+                QUALIFIED_NAME_ERR_MSG,
+                QUALIFIED_NAME_FMT,
+                &["MyName", "my.name", "123-abc"]
+            )
+        ));
+    }
+    errs
+}
+
+/// `IsValidLabelValue`: the reasons `value` is not a label value (empty when valid).
+pub fn is_valid_label_value(value: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if value.len() > QUALIFIED_NAME_MAX_LENGTH {
+        errs.push(max_len_error(QUALIFIED_NAME_MAX_LENGTH));
+    }
+    if !value.is_empty() && !is_qualified_name_part(value) {
+        errs.push(regex_error(
+            LABEL_VALUE_ERR_MSG,
+            LABEL_VALUE_FMT,
+            &["MyValue", "my_value", "12345"],
+        ));
+    }
+    errs
+}
+
+/// `metav1validation.ValidateLabelName`: a qualified name, as a field error.
+pub fn validate_label_name(value: &str, field: &str) -> Vec<FieldError> {
+    is_qualified_name(value)
+        .into_iter()
+        .map(|m| FieldError::invalid(field, value, m))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn qualified_names() {
+        assert!(is_qualified_name("a").is_empty());
+        assert!(is_qualified_name("kubernetes.io/hostname").is_empty());
+        assert!(!is_qualified_name("a/b/c").is_empty());
+        assert!(!is_qualified_name("/b").is_empty());
+        assert!(!is_qualified_name("Example.com/b").is_empty());
+        assert!(!is_qualified_name(&"a".repeat(64)).is_empty());
+        assert!(is_qualified_name(&"a".repeat(63)).is_empty());
+    }
+
+    #[test]
+    fn field_error_messages() {
+        let e = FieldError::invalid("a.b", "x y", "bad");
+        assert_eq!(e.to_string(), "a.b: Invalid value: \"x y\": bad");
+        let e = FieldError::required("s", "at least one point must be specified");
+        assert_eq!(
+            e.to_string(),
+            "s: Required value: at least one point must be specified"
+        );
+        assert_eq!(go_string_slice(&["a".into()]), "[]string{\"a\"}");
+    }
+}

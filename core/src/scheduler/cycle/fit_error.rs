@@ -1,0 +1,105 @@
+//! [`FitError`] and its [`Diagnosis`]: why no node fits, formatted exactly
+//! as kube-scheduler's `FailedScheduling` event (`FitError.Error()` in
+//! `pkg/scheduler/framework/types.go`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use serde::Serialize;
+
+use super::node_to_status::NodeToStatus;
+
+/// What the failed Filter phase found (`framework.Diagnosis`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Diagnosis {
+    /// The status of every node.
+    pub node_to_status: NodeToStatus,
+    /// The plugins that rejected the pod on some node (or at PreFilter).
+    pub unschedulable_plugins: BTreeSet<String>,
+    /// The message of a PreFilter that rejected the pod (then the per-node
+    /// histogram is left out).
+    pub pre_filter_msg: String,
+    /// The message of the PostFilter plugins (preemption).
+    pub post_filter_msg: String,
+}
+
+/// No node fits the pod (`framework.FitError`). [`fmt::Display`] is the
+/// `FailedScheduling` message:
+///
+/// ```
+/// use kubelogic::scheduler::cycle::{Diagnosis, FitError, NodeToStatus};
+/// use kubelogic::scheduler::Status;
+///
+/// let mut diagnosis = Diagnosis::default();
+/// diagnosis.node_to_status.set("a", Status::unschedulable("Insufficient memory"));
+/// diagnosis.node_to_status.set("b", Status::unresolvable("node(s) had untolerated taint(s)"));
+/// diagnosis.node_to_status.set("c", Status::unresolvable("node(s) had untolerated taint(s)"));
+/// let err = FitError { pod: "default/web".into(), num_all_nodes: 3, diagnosis };
+/// assert_eq!(
+///     err.to_string(),
+///     "0/3 nodes are available: 1 Insufficient memory, 2 node(s) had untolerated taint(s)."
+/// );
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FitError {
+    /// The pod, `namespace/name`.
+    pub pod: String,
+    /// The number of nodes in the snapshot.
+    pub num_all_nodes: usize,
+    /// The statuses and messages.
+    pub diagnosis: Diagnosis,
+}
+
+/// `NoNodeAvailableMsg`.
+pub const NO_NODE_AVAILABLE_MSG: &str = "nodes are available";
+
+impl FitError {
+    /// The reason histogram: `"<count> <reason>"` for every reason of every
+    /// explicit status, plus the absent-node status's reasons counted once
+    /// per node without a status; sorted as Go's `sort.Strings` (bytes).
+    pub fn reasons_histogram(&self) -> Vec<String> {
+        let m = &self.diagnosis.node_to_status;
+        let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
+        for (_, status) in m.explicit() {
+            for r in &status.reasons {
+                *reasons.entry(r.as_str()).or_insert(0) += 1;
+            }
+        }
+        if m.len() < self.num_all_nodes {
+            let absent = self.num_all_nodes - m.len();
+            for r in &m.absent_nodes_status().reasons {
+                *reasons.entry(r.as_str()).or_insert(0) += absent;
+            }
+        }
+        let mut items: Vec<String> = reasons
+            .into_iter()
+            .map(|(reason, count)| format!("{count} {reason}"))
+            .collect();
+        items.sort_unstable();
+        items
+    }
+}
+
+impl fmt::Display for FitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "0/{} {NO_NODE_AVAILABLE_MSG}:", self.num_all_nodes)?;
+        let pre = &self.diagnosis.pre_filter_msg;
+        if !pre.is_empty() {
+            write!(f, " {pre}.")?;
+        } else {
+            let items = self.reasons_histogram();
+            if !items.is_empty() {
+                write!(f, " {}.", items.join(", "))?;
+            }
+        }
+        let post = &self.diagnosis.post_filter_msg;
+        if !post.is_empty() {
+            write!(f, " {post}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for FitError {}

@@ -1,0 +1,592 @@
+//! The scheduling cycle (`pkg/scheduler/schedule_one.go`): PreFilter →
+//! Filter → (no node fits: FitError and PostFilter/preemption) → PreScore →
+//! Score → NormalizeScore → weights → select, with every step explained in
+//! a [`ScheduleResult`].
+//!
+//! ```
+//! use kubelogic::model::parse_objects;
+//! use kubelogic::scheduler::{cycle::schedule, Profile, Snapshot};
+//! use kubelogic::FeatureGates;
+//!
+//! let objects = parse_objects(r#"[
+//!   {"kind": "Node", "metadata": {"name": "a"},
+//!    "status": {"allocatable": {"cpu": "2", "memory": "4Gi", "pods": "110"}}},
+//!   {"kind": "Node", "metadata": {"name": "b"}, "spec": {"unschedulable": true},
+//!    "status": {"allocatable": {"cpu": "2", "memory": "4Gi", "pods": "110"}}}
+//! ]"#)?;
+//! let snapshot = Snapshot::from_objects(objects, FeatureGates::default());
+//! let pod = kubelogic::model::from_json_str(r#"{"metadata": {"name": "p", "namespace": "default"},
+//!   "spec": {"containers": [{"name": "c"}]}}"#)?;
+//! let profile = Profile::new(Some(&["NodeUnschedulable".into(), "NodeName".into()]),
+//!     &Default::default(), FeatureGates::default())?;
+//! let result = schedule(&snapshot, &pod, &profile);
+//! assert_eq!(result.selected.as_deref(), Some("a"));
+//! assert_eq!(result.feasible, vec!["a"]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod fit_error;
+mod node_to_status;
+
+use std::fmt;
+
+use serde::Serialize;
+
+pub use fit_error::{Diagnosis, FitError, NO_NODE_AVAILABLE_MSG};
+pub use node_to_status::NodeToStatus;
+
+use super::framework::{
+    Code, CycleState, FilterPlugin, NodeScore, PreFilterResult, ScorePlugin, Status,
+    MAX_NODE_SCORE, MIN_NODE_SCORE,
+};
+use super::plugins::defaultpreemption::DefaultPreemption;
+use super::preemption::PreemptionResult;
+use super::profile::Profile;
+use super::snapshot::{NodeInfo, PodInfo, Snapshot};
+use crate::model::Pod;
+
+/// `minFeasibleNodesToFind`.
+pub const MIN_FEASIBLE_NODES_TO_FIND: usize = 100;
+/// `minFeasibleNodesPercentageToFind`.
+pub const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND: usize = 5;
+
+/// One plugin's score for one node.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PluginScore {
+    /// The plugin.
+    pub plugin: &'static str,
+    /// What Score returned.
+    pub raw: i64,
+    /// After NormalizeScore (`0..=100`).
+    pub normalized: i64,
+    /// The plugin's weight in the profile.
+    pub weight: i64,
+    /// `normalized × weight`.
+    pub weighted: i64,
+}
+
+/// What the cycle did with one node.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeResult {
+    /// The node.
+    pub name: String,
+    /// The status after PreFilter/Filter: `Success` when feasible, the first
+    /// rejecting plugin's status otherwise (for nodes the cycle never
+    /// filtered, the status they count with: a PreFilter rejection or
+    /// `node(s) didn't satisfy plugin(s) [...]`). `None`: not evaluated (the
+    /// search stopped early under `percentageOfNodesToScore`, or the
+    /// nominated node was chosen first).
+    pub status: Option<Status>,
+    /// Each score plugin's scores (empty when the node was not scored).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scores: Vec<PluginScore>,
+    /// The weighted total, when scored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+}
+
+/// Why the cycle stopped with an error rather than a decision.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum ScheduleError {
+    /// The snapshot has no node (`ErrNoNodesAvailable`).
+    NoNodesAvailable,
+    /// A plugin returned an error status (not a rejection).
+    Plugin {
+        /// The plugin.
+        plugin: String,
+        /// `PreFilter`, `Filter`, `PreScore`, `Score`, `NormalizeScore` or `PostFilter`.
+        extension_point: &'static str,
+        /// The message, as upstream wraps it.
+        message: String,
+    },
+    /// The profile's DefaultPreemption args are invalid.
+    Config {
+        /// The message.
+        message: String,
+    },
+}
+
+impl fmt::Display for ScheduleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ScheduleError::NoNodesAvailable => f.write_str("no nodes available to schedule pods"),
+            ScheduleError::Plugin {
+                plugin,
+                extension_point,
+                message,
+            } => write!(f, "{extension_point} {plugin}: {message}"),
+            ScheduleError::Config { message } => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for ScheduleError {}
+
+/// Everything one scheduling cycle decided, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScheduleResult {
+    /// The pod, `namespace/name`.
+    pub pod: String,
+    /// Every node of the snapshot, in snapshot order.
+    pub nodes: Vec<NodeResult>,
+    /// The nodes that passed filtering, in snapshot order.
+    pub feasible: Vec<String>,
+    /// The chosen node: the first node (in snapshot order) among those with
+    /// the highest total score. Upstream picks uniformly at random among
+    /// them; kubelogic's rule is deterministic. `None` when nothing fits.
+    pub selected: Option<String>,
+    /// Every node with the highest total (the nodes `selected` was chosen from).
+    pub tied: Vec<String>,
+    /// Nodes filtered (`EvaluatedNodes`: feasible plus rejected).
+    pub evaluated_nodes: usize,
+    /// Nodes scored (0 when a single feasible node was chosen directly).
+    pub scored_nodes: usize,
+    /// Plugins whose PreFilter returned Skip (their Filter did not run).
+    pub skipped_filter_plugins: Vec<&'static str>,
+    /// Plugins whose PreScore returned Skip (their Score did not run).
+    pub skipped_score_plugins: Vec<&'static str>,
+    /// When no node fits: the FitError; its `to_string()` is the
+    /// `FailedScheduling` message, preemption's part included.
+    pub fit_error: Option<FitError>,
+    /// What DefaultPreemption did (when it ran).
+    pub preemption: Option<PreemptionResult>,
+    /// An internal error that stopped the cycle.
+    pub error: Option<ScheduleError>,
+}
+
+impl ScheduleResult {
+    /// The `FailedScheduling` message, when nothing fits.
+    pub fn message(&self) -> Option<String> {
+        self.fit_error.as_ref().map(ToString::to_string)
+    }
+
+    /// The result for a node by name.
+    pub fn node(&self, name: &str) -> Option<&NodeResult> {
+        self.nodes.iter().find(|n| n.name == name)
+    }
+}
+
+/// `numFeasibleNodesToFind`: how many feasible nodes the Filter search
+/// looks for. `None` (kubelogic's default): every node. `Some(0)`: the
+/// adaptive percentage `50 - n/125`, at least 5%. Never fewer than 100.
+///
+/// ```
+/// use kubelogic::scheduler::cycle::num_feasible_nodes_to_find;
+/// assert_eq!(num_feasible_nodes_to_find(None, 5000), 5000);
+/// assert_eq!(num_feasible_nodes_to_find(Some(0), 5000), 500);
+/// assert_eq!(num_feasible_nodes_to_find(Some(0), 1000), 420);
+/// assert_eq!(num_feasible_nodes_to_find(Some(30), 50), 50);
+/// ```
+pub fn num_feasible_nodes_to_find(percentage: Option<u32>, num_all_nodes: usize) -> usize {
+    let Some(p) = percentage else {
+        return num_all_nodes;
+    };
+    if num_all_nodes < MIN_FEASIBLE_NODES_TO_FIND {
+        return num_all_nodes;
+    }
+    let mut p = usize::try_from(p).unwrap_or(usize::MAX);
+    if p == 0 {
+        p = 50usize.saturating_sub(num_all_nodes / 125);
+        if p < MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND {
+            p = MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND;
+        }
+    }
+    let n = num_all_nodes.saturating_mul(p) / 100;
+    n.max(MIN_FEASIBLE_NODES_TO_FIND)
+}
+
+/// Runs the Filters of `filters` on one node, stopping at the first
+/// rejection (`RunFilterPlugins`).
+fn run_filters(
+    filters: &[(&'static str, &dyn FilterPlugin)],
+    state: &CycleState,
+    pod: &PodInfo,
+    node: &NodeInfo,
+) -> Status {
+    for (name, f) in filters {
+        let status = f.filter(state, pod, node);
+        if !status.is_success() {
+            if !status.is_rejected() {
+                let msg = format!("running {name:?} filter plugin: {}", status.message());
+                return Status::error(msg).with_plugin(name);
+            }
+            return status.with_plugin(name);
+        }
+    }
+    Status::success()
+}
+
+struct Builder<'a> {
+    snapshot: &'a Snapshot,
+    result: ScheduleResult,
+}
+
+impl Builder<'_> {
+    fn fail(mut self, error: ScheduleError) -> ScheduleResult {
+        self.result.error = Some(error);
+        self.result
+    }
+
+    fn set_status(&mut self, index: usize, status: Status) {
+        if let Some(n) = self.result.nodes.get_mut(index) {
+            n.status = Some(status);
+        }
+    }
+
+    fn plugin_error(&self, status: &Status, point: &'static str) -> ScheduleError {
+        ScheduleError::Plugin {
+            plugin: status.plugin.clone().unwrap_or_default(),
+            extension_point: point,
+            message: status.message(),
+        }
+    }
+
+    fn name(&self, index: usize) -> String {
+        self.snapshot
+            .nodes()
+            .get(index)
+            .map(|n| n.name().to_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// Schedules `pod` onto `snapshot` with `profile`: one scheduling cycle as
+/// kube-scheduler runs it, without binding.
+///
+/// - PreFilter (Skip, `Unschedulable` vs `UnschedulableAndUnresolvable`,
+///   PreFilterResult narrowing); then the pod's `status.nominatedNodeName`
+///   first, if set and it passes the Filters; then Filter on every
+///   remaining node (first rejecting plugin per node).
+/// - No feasible node: a [`FitError`] and the PostFilter (DefaultPreemption
+///   when the profile has it), whose message becomes part of the FitError.
+/// - One feasible node: chosen without scoring, as upstream.
+/// - Otherwise PreScore, Score, NormalizeScore, weights; the node with the
+///   highest total wins; ties go to the first such node in snapshot order
+///   (upstream chooses uniformly at random among them); `tied` lists them.
+///
+/// `profile.percentage_of_nodes_to_score` `None` filters and scores every
+/// node; `Some(p)` stops the Filter search after
+/// [`num_feasible_nodes_to_find`] feasible nodes, starting at the first node.
+/// Nominated pods of other pods are not modelled.
+pub fn schedule(snapshot: &Snapshot, pod: &Pod, profile: &Profile) -> ScheduleResult {
+    let info = PodInfo::new(pod.clone(), &snapshot.gates);
+    schedule_pod_info(snapshot, &info, profile)
+}
+
+/// [`schedule`] for a pod already parsed into a [`PodInfo`].
+pub fn schedule_pod_info(snapshot: &Snapshot, pod: &PodInfo, profile: &Profile) -> ScheduleResult {
+    let all = snapshot.nodes();
+    let mut b = Builder {
+        snapshot,
+        result: ScheduleResult {
+            pod: pod.pod.key(),
+            nodes: all
+                .iter()
+                .map(|n| NodeResult {
+                    name: n.name().to_owned(),
+                    status: None,
+                    scores: Vec::new(),
+                    total: None,
+                })
+                .collect(),
+            feasible: Vec::new(),
+            selected: None,
+            tied: Vec::new(),
+            evaluated_nodes: 0,
+            scored_nodes: 0,
+            skipped_filter_plugins: Vec::new(),
+            skipped_score_plugins: Vec::new(),
+            fit_error: None,
+            preemption: None,
+            error: None,
+        },
+    };
+    if all.is_empty() {
+        return b.fail(ScheduleError::NoNodesAvailable);
+    }
+    let mut state = CycleState::new();
+    let mut diagnosis = Diagnosis::default();
+
+    // PreFilter.
+    let pre = profile.run_pre_filter_plugins(&mut state, pod, snapshot);
+    b.result.skipped_filter_plugins = state.skip_filter_plugins.iter().copied().collect();
+    if !pre.status.is_success() {
+        if !pre.status.is_rejected() {
+            let err = b.plugin_error(&pre.status, "PreFilter");
+            return b.fail(err);
+        }
+        for i in 0..all.len() {
+            b.set_status(i, pre.status.clone());
+        }
+        if let Some(p) = &pre.status.plugin {
+            diagnosis.unschedulable_plugins.insert(p.clone());
+        }
+        diagnosis.pre_filter_msg = pre.status.message();
+        diagnosis.node_to_status.set_absent_nodes_status(pre.status);
+        return finish_unschedulable(b, &state, pod, profile, diagnosis);
+    }
+
+    // The nodes to filter.
+    let candidates: Vec<usize> = match &pre.result {
+        PreFilterResult {
+            node_names: Some(names),
+        } => {
+            let absent = Status::unresolvable(format!(
+                "node(s) didn't satisfy plugin(s) [{}]",
+                pre.plugins_with_nodes.join(" ")
+            ));
+            let mut keep = Vec::with_capacity(names.len());
+            for (i, n) in all.iter().enumerate() {
+                if names.contains(n.name()) {
+                    keep.push(i);
+                } else {
+                    b.set_status(i, absent.clone());
+                }
+            }
+            diagnosis.node_to_status.set_absent_nodes_status(absent);
+            keep
+        }
+        PreFilterResult { node_names: None } => (0..all.len()).collect(),
+    };
+
+    let filters: Vec<(&'static str, &dyn FilterPlugin)> = profile
+        .plugins
+        .iter()
+        .filter(|p| !state.skip_filter_plugins.contains(p.plugin.name()))
+        .filter_map(|p| p.plugin.as_filter().map(|f| (p.plugin.name(), f)))
+        .collect();
+
+    // The nominated node first.
+    let mut feasible: Vec<usize> = Vec::new();
+    let nominated = pod.pod.status.nominated_node_name.as_deref().unwrap_or("");
+    if let Some(i) = snapshot
+        .node_index(nominated)
+        .filter(|i| !nominated.is_empty() && candidates.contains(i))
+    {
+        if let Some(node) = all.get(i) {
+            let status = run_filters(&filters, &state, pod, node);
+            if status.code == Code::Error {
+                let err = b.plugin_error(&status, "Filter");
+                return b.fail(err);
+            }
+            if status.is_success() {
+                feasible.push(i);
+                b.set_status(i, status);
+            }
+        }
+    }
+
+    // Filter.
+    if feasible.is_empty() {
+        let to_find =
+            num_feasible_nodes_to_find(profile.percentage_of_nodes_to_score, candidates.len());
+        for &i in &candidates {
+            if feasible.len() >= to_find {
+                break;
+            }
+            let Some(node) = all.get(i) else { continue };
+            let status = run_filters(&filters, &state, pod, node);
+            if status.is_success() {
+                feasible.push(i);
+            } else if status.code == Code::Error {
+                let err = b.plugin_error(&status, "Filter");
+                return b.fail(err);
+            } else {
+                if let Some(p) = &status.plugin {
+                    diagnosis.unschedulable_plugins.insert(p.clone());
+                }
+                diagnosis
+                    .node_to_status
+                    .set(node.name().to_owned(), status.clone());
+            }
+            b.set_status(i, status);
+        }
+    }
+    b.result.evaluated_nodes = feasible.len() + diagnosis.node_to_status.len();
+    b.result.feasible = feasible.iter().map(|&i| b.name(i)).collect();
+
+    match feasible.as_slice() {
+        [] => finish_unschedulable(b, &state, pod, profile, diagnosis),
+        [only] => {
+            let name = b.name(*only);
+            b.result.selected = Some(name.clone());
+            b.result.tied = vec![name];
+            b.result
+        }
+        _ => prioritize_and_select(b, state, pod, profile, &feasible),
+    }
+}
+
+/// No feasible node: the FitError, then the PostFilter.
+fn finish_unschedulable(
+    mut b: Builder<'_>,
+    state: &CycleState,
+    pod: &PodInfo,
+    profile: &Profile,
+    mut diagnosis: Diagnosis,
+) -> ScheduleResult {
+    if let Some(plugin) = DefaultPreemption::from_profile(profile) {
+        match plugin {
+            Ok(plugin) => {
+                let result =
+                    plugin.post_filter(profile, state, pod, &diagnosis.node_to_status, b.snapshot);
+                diagnosis.post_filter_msg = result.status.message();
+                b.result.preemption = Some(result);
+            }
+            Err(e) => {
+                return b.fail(ScheduleError::Config {
+                    message: e.to_string(),
+                })
+            }
+        }
+    }
+    b.result.fit_error = Some(FitError {
+        pod: pod.pod.key(),
+        num_all_nodes: b.snapshot.nodes().len(),
+        diagnosis,
+    });
+    b.result
+}
+
+/// `prioritizeNodes` and `selectHost`.
+fn prioritize_and_select(
+    mut b: Builder<'_>,
+    mut state: CycleState,
+    pod: &PodInfo,
+    profile: &Profile,
+    feasible: &[usize],
+) -> ScheduleResult {
+    let all = b.snapshot.nodes();
+    let nodes: Vec<&NodeInfo> = feasible.iter().filter_map(|&i| all.get(i)).collect();
+    b.result.scored_nodes = nodes.len();
+    let scorers: Vec<(&'static str, &dyn ScorePlugin, i64)> = profile
+        .plugins
+        .iter()
+        .filter_map(|p| p.plugin.as_score().map(|s| (p.plugin.name(), s, p.weight)))
+        .collect();
+    let mut totals: Vec<i64> = vec![0; nodes.len()];
+    if scorers.is_empty() {
+        // No score plugin: every node scores 1.
+        totals.iter_mut().for_each(|t| *t = 1);
+    } else {
+        // PreScore.
+        for p in &profile.plugins {
+            let Some(ps) = p.plugin.as_pre_score() else {
+                continue;
+            };
+            let status = ps.pre_score(&mut state, pod, &nodes, b.snapshot);
+            if status.is_skip() {
+                state.skip_score_plugins.insert(p.plugin.name());
+            } else if !status.is_success() {
+                let message = format!(
+                    "running PreScore plugin {:?}: {}",
+                    p.plugin.name(),
+                    status.message()
+                );
+                return b.fail(ScheduleError::Plugin {
+                    plugin: p.plugin.name().to_owned(),
+                    extension_point: "PreScore",
+                    message,
+                });
+            }
+        }
+        b.result.skipped_score_plugins = state.skip_score_plugins.iter().copied().collect();
+
+        // Score and NormalizeScore, one plugin at a time over all nodes.
+        let mut scores: Vec<NodeScore> = nodes
+            .iter()
+            .map(|n| NodeScore {
+                name: n.name().to_owned(),
+                score: 0,
+            })
+            .collect();
+        let active: Vec<_> = scorers
+            .iter()
+            .filter(|(name, _, _)| !state.skip_score_plugins.contains(name))
+            .collect();
+        let mut per_node: Vec<Vec<PluginScore>> = (0..nodes.len())
+            .map(|_| Vec::with_capacity(active.len()))
+            .collect();
+        let mut raw: Vec<i64> = vec![0; nodes.len()];
+        for &&(name, scorer, weight) in &active {
+            for ((node, slot), r) in nodes.iter().zip(scores.iter_mut()).zip(raw.iter_mut()) {
+                match scorer.score(&state, pod, node) {
+                    Ok(s) => {
+                        slot.score = s;
+                        *r = s;
+                    }
+                    Err(status) => {
+                        let message =
+                            format!("running Score plugin {name:?}: {}", status.message());
+                        return b.fail(ScheduleError::Plugin {
+                            plugin: name.to_owned(),
+                            extension_point: "Score",
+                            message,
+                        });
+                    }
+                }
+            }
+            let status = scorer.normalize_score(&state, pod, &mut scores);
+            if !status.is_success() {
+                let message = format!(
+                    "running Normalize on Score plugins: plugin {name:?} failed with: {}",
+                    status.message()
+                );
+                return b.fail(ScheduleError::Plugin {
+                    plugin: name.to_owned(),
+                    extension_point: "NormalizeScore",
+                    message,
+                });
+            }
+            for (((s, r), plugin_scores), total) in scores
+                .iter()
+                .zip(raw.iter())
+                .zip(per_node.iter_mut())
+                .zip(totals.iter_mut())
+            {
+                if !(MIN_NODE_SCORE..=MAX_NODE_SCORE).contains(&s.score) {
+                    let message = format!(
+                        "plugin {name:?} returns an invalid score {}, it should in the range of [{MIN_NODE_SCORE}, {MAX_NODE_SCORE}] after normalizing",
+                        s.score
+                    );
+                    return b.fail(ScheduleError::Plugin {
+                        plugin: name.to_owned(),
+                        extension_point: "NormalizeScore",
+                        message,
+                    });
+                }
+                let weighted = s.score.saturating_mul(weight);
+                *total = total.saturating_add(weighted);
+                plugin_scores.push(PluginScore {
+                    plugin: name,
+                    raw: *r,
+                    normalized: s.score,
+                    weight,
+                    weighted,
+                });
+            }
+        }
+        for (&i, plugin_scores) in feasible.iter().zip(per_node) {
+            if let Some(n) = b.result.nodes.get_mut(i) {
+                n.scores = plugin_scores;
+            }
+        }
+    }
+    let max = totals.iter().copied().max().unwrap_or(0);
+    for (&i, &t) in feasible.iter().zip(totals.iter()) {
+        if let Some(n) = b.result.nodes.get_mut(i) {
+            n.total = Some(t);
+        }
+        if t == max {
+            let name = b.name(i);
+            b.result.tied.push(name);
+        }
+    }
+    b.result.selected = b.result.tied.first().cloned();
+    b.result
+}

@@ -1,0 +1,310 @@
+//! NodeAffinity: a pod fits only nodes matching its `nodeSelector` and its
+//! required node affinity (and the profile's scheduler-enforced
+//! `addedAffinity`); among those it prefers nodes matching its weighted
+//! preferred terms (`pkg/scheduler/framework/plugins/nodeaffinity`).
+//!
+//! PreFilter parses the required affinity once and, when every required
+//! term names nodes with `matchFields: metadata.name In [...]`, narrows the
+//! cycle to those nodes. PreScore parses the preferred terms once.
+//!
+//! ```
+//! use kubelogic::model::{Node, Pod};
+//! use kubelogic::scheduler::plugins::nodeaffinity::{self, NodeAffinity};
+//! use kubelogic::scheduler::{Code, CycleState, NodeInfo, PodInfo, Snapshot};
+//! use kubelogic::scheduler::framework::{FilterPlugin, PreFilterPlugin};
+//! use kubelogic::FeatureGates;
+//!
+//! let gates = FeatureGates::default();
+//! let pod: Pod = serde_json::from_str(r#"{"spec": {"nodeSelector": {"disk": "ssd"}}}"#)?;
+//! let node: Node = serde_json::from_str(r#"{"metadata": {"name": "n", "labels": {"disk": "hdd"}}}"#)?;
+//! let (pod, node) = (PodInfo::new(pod, &gates), NodeInfo::new(node));
+//! let plugin = NodeAffinity::new(None).expect("no args");
+//! let mut state = CycleState::new();
+//! let (_, status) = plugin.pre_filter(&mut state, &pod, &Snapshot::default());
+//! assert!(status.is_success());
+//! let status = plugin.filter(&state, &pod, &node);
+//! assert_eq!(status.code, Code::UnschedulableAndUnresolvable);
+//! assert_eq!(status.reasons, [nodeaffinity::ERR_REASON_POD]);
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+
+use std::collections::BTreeSet;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::model::nodeaffinity::{
+    NodeSelectorMatcher, PreferredSchedulingTerms, RequiredNodeAffinity, OBJECT_NAME_FIELD,
+};
+use crate::model::validation::aggregate_message;
+use crate::model::{NodeAffinity as NodeAffinitySpec, NodeSelectorOperator, Pod};
+use crate::scheduler::framework::{
+    default_normalize_score, CycleState, FilterPlugin, NodeScore, Plugin, PreFilterPlugin,
+    PreFilterResult, PreScorePlugin, ScorePlugin, Status, MAX_NODE_SCORE,
+};
+use crate::scheduler::plugins::{decode_args, names, ConfigError};
+use crate::scheduler::snapshot::{NodeInfo, PodInfo, Snapshot};
+
+/// The Filter reason when the pod's own selector/affinity does not match (`ErrReasonPod`).
+pub const ERR_REASON_POD: &str = "node(s) didn't match Pod's node affinity/selector";
+/// The Filter reason when `addedAffinity` does not match (`errReasonEnforced`).
+pub const ERR_REASON_ENFORCED: &str = "node(s) didn't match scheduler-enforced node affinity";
+/// The PreFilter reason when the `metadata.name` terms exclude every node (`errReasonConflict`).
+pub const ERR_REASON_CONFLICT: &str = "pod affinity terms conflict";
+
+/// `NodeAffinityArgs`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NodeAffinityArgs {
+    /// Node affinity applied to every pod of the profile.
+    #[serde(default)]
+    pub added_affinity: Option<NodeAffinitySpec>,
+}
+
+/// The NodeAffinity plugin.
+#[derive(Clone, Debug, Default)]
+pub struct NodeAffinity {
+    added_node_selector: Option<NodeSelectorMatcher>,
+    added_pref_sched_terms: Option<PreferredSchedulingTerms>,
+}
+
+impl NodeAffinity {
+    /// Builds the plugin from its args (`ValidateNodeAffinityArgs`: the
+    /// added affinity must parse strictly).
+    pub fn new(args: Option<&Value>) -> Result<Self, ConfigError> {
+        let args: NodeAffinityArgs = decode_args(names::NODE_AFFINITY, args)?;
+        Self::from_args(&args)
+    }
+
+    /// Builds the plugin from decoded args.
+    pub fn from_args(args: &NodeAffinityArgs) -> Result<Self, ConfigError> {
+        let mut plugin = NodeAffinity::default();
+        let Some(added) = &args.added_affinity else {
+            return Ok(plugin);
+        };
+        let to_config = |errs: Vec<crate::model::validation::FieldError>| match errs.first() {
+            Some(first) => {
+                let mut e = ConfigError::from_field_error(names::NODE_AFFINITY, first);
+                e.message = aggregate_message(&errs);
+                e
+            }
+            None => ConfigError::new(
+                names::NODE_AFFINITY,
+                "addedAffinity",
+                "FieldValueInvalid",
+                "",
+            ),
+        };
+        if let Some(ns) = &added.required_during_scheduling_ignored_during_execution {
+            plugin.added_node_selector = Some(
+                NodeSelectorMatcher::new(
+                    ns,
+                    "addedAffinity.requiredDuringSchedulingIgnoredDuringExecution",
+                )
+                .map_err(to_config)?,
+            );
+        }
+        let preferred = &added.preferred_during_scheduling_ignored_during_execution;
+        if !preferred.is_empty() {
+            plugin.added_pref_sched_terms = Some(
+                PreferredSchedulingTerms::new(
+                    preferred,
+                    "addedAffinity.preferredDuringSchedulingIgnoredDuringExecution",
+                )
+                .map_err(to_config)?,
+            );
+        }
+        Ok(plugin)
+    }
+}
+
+impl Plugin for NodeAffinity {
+    fn name(&self) -> &'static str {
+        names::NODE_AFFINITY
+    }
+    fn as_pre_filter(&self) -> Option<&dyn PreFilterPlugin> {
+        Some(self)
+    }
+    fn as_filter(&self) -> Option<&dyn FilterPlugin> {
+        Some(self)
+    }
+    fn as_pre_score(&self) -> Option<&dyn PreScorePlugin> {
+        Some(self)
+    }
+    fn as_score(&self) -> Option<&dyn ScorePlugin> {
+        Some(self)
+    }
+}
+
+/// PreFilter's state: the parsed `nodeSelector` and required affinity.
+#[derive(Clone, Debug, Default)]
+pub struct PreFilterState {
+    /// `requiredNodeSelectorAndAffinity`.
+    pub required: RequiredNodeAffinity,
+}
+
+/// PreScore's state: the pod's parsed preferred terms.
+#[derive(Clone, Debug, Default)]
+pub struct PreScoreState {
+    /// `preferredNodeAffinity` (`None` when the pod has none).
+    pub preferred: Option<PreferredSchedulingTerms>,
+}
+
+/// The node names the pod's required terms pin it to: for each term the
+/// intersection of its `metadata.name In` values, unioned over the terms;
+/// `None` when some term names no node (no restriction).
+pub fn required_node_names(pod: &Pod) -> Option<BTreeSet<String>> {
+    let terms = &pod
+        .spec
+        .affinity
+        .as_ref()?
+        .node_affinity
+        .as_ref()?
+        .required_during_scheduling_ignored_during_execution
+        .as_ref()?
+        .node_selector_terms;
+    if terms.is_empty() {
+        return None;
+    }
+    let mut node_names = BTreeSet::new();
+    for t in terms {
+        let mut term_names: Option<BTreeSet<String>> = None;
+        for r in &t.match_fields {
+            if r.key == OBJECT_NAME_FIELD && r.operator == NodeSelectorOperator::In {
+                let s: BTreeSet<String> = r.values.iter().cloned().collect();
+                term_names = Some(match term_names {
+                    None => s,
+                    Some(prev) => prev.intersection(&s).cloned().collect(),
+                });
+            }
+        }
+        node_names.extend(term_names?);
+    }
+    Some(node_names)
+}
+
+fn has_required_node_affinity(pod: &Pod) -> bool {
+    pod.spec
+        .affinity
+        .as_ref()
+        .and_then(|a| a.node_affinity.as_ref())
+        .is_some_and(|na| {
+            na.required_during_scheduling_ignored_during_execution
+                .is_some()
+        })
+}
+
+impl PreFilterPlugin for NodeAffinity {
+    fn pre_filter(
+        &self,
+        state: &mut CycleState,
+        pod: &PodInfo,
+        _snapshot: &Snapshot,
+    ) -> (Option<PreFilterResult>, Status) {
+        let pod = &pod.pod;
+        if !has_required_node_affinity(pod)
+            && self.added_node_selector.is_none()
+            && pod.spec.node_selector.is_empty()
+        {
+            return (None, Status::skip());
+        }
+        state.write(PreFilterState {
+            required: RequiredNodeAffinity::new(pod),
+        });
+        match required_node_names(pod) {
+            None => (None, Status::success()),
+            Some(names) if names.is_empty() => (None, Status::unresolvable(ERR_REASON_CONFLICT)),
+            Some(names) => (
+                Some(PreFilterResult {
+                    node_names: Some(names),
+                }),
+                Status::success(),
+            ),
+        }
+    }
+}
+
+impl FilterPlugin for NodeAffinity {
+    fn filter(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status {
+        let n = &node.node;
+        if let Some(added) = &self.added_node_selector {
+            if !added.matches(n) {
+                return Status::unresolvable(ERR_REASON_ENFORCED);
+            }
+        }
+        let matches = match state.read::<PreFilterState>() {
+            Some(s) => s.required.matches(n),
+            None => RequiredNodeAffinity::new(&pod.pod).matches(n),
+        };
+        if matches {
+            Status::success()
+        } else {
+            Status::unresolvable(ERR_REASON_POD)
+        }
+    }
+}
+
+/// `getPodPreferredNodeAffinity`: the pod's preferred terms parsed, `None`
+/// when it has none, or the aggregated parse error.
+pub fn pod_preferred_node_affinity(pod: &Pod) -> Result<Option<PreferredSchedulingTerms>, String> {
+    let terms = pod
+        .spec
+        .affinity
+        .as_ref()
+        .and_then(|a| a.node_affinity.as_ref())
+        .map(|na| &na.preferred_during_scheduling_ignored_during_execution);
+    match terms {
+        Some(t) if !t.is_empty() => PreferredSchedulingTerms::new(t, "")
+            .map(Some)
+            .map_err(|errs| aggregate_message(&errs)),
+        _ => Ok(None),
+    }
+}
+
+impl PreScorePlugin for NodeAffinity {
+    fn pre_score(
+        &self,
+        state: &mut CycleState,
+        pod: &PodInfo,
+        _nodes: &[&NodeInfo],
+        _snapshot: &Snapshot,
+    ) -> Status {
+        let preferred = match pod_preferred_node_affinity(&pod.pod) {
+            Ok(p) => p,
+            Err(e) => return Status::error(e),
+        };
+        if preferred.is_none() && self.added_pref_sched_terms.is_none() {
+            return Status::skip();
+        }
+        state.write(PreScoreState { preferred });
+        Status::success()
+    }
+}
+
+impl ScorePlugin for NodeAffinity {
+    fn score(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Result<i64, Status> {
+        let n = &node.node;
+        let mut count = self
+            .added_pref_sched_terms
+            .as_ref()
+            .map_or(0, |t| t.score(n));
+        match state.read::<PreScoreState>() {
+            Some(s) => count += s.preferred.as_ref().map_or(0, |t| t.score(n)),
+            None => {
+                let preferred = pod_preferred_node_affinity(&pod.pod).map_err(Status::error)?;
+                count += preferred.map_or(0, |t| t.score(n));
+            }
+        }
+        Ok(count)
+    }
+
+    fn normalize_score(
+        &self,
+        _state: &CycleState,
+        _pod: &PodInfo,
+        scores: &mut [NodeScore],
+    ) -> Status {
+        default_normalize_score(MAX_NODE_SCORE, false, scores);
+        Status::success()
+    }
+}

@@ -1,0 +1,541 @@
+//! NodeResourcesFit: a pod fits a node when the node has room for one more
+//! pod and for each resource the pod requests (Filter, with one
+//! `Insufficient <resource>` reason per resource short), and nodes are
+//! scored by the configured strategy (`fit.go`).
+//!
+//! The Filter's code is `Unschedulable`, or `UnschedulableAndUnresolvable`
+//! when some request exceeds the node's allocatable amount itself (no
+//! preemption could help, v1.35).
+//!
+//! ```
+//! use kubelogic::model::{Node, Pod};
+//! use kubelogic::scheduler::plugins::noderesources::Fit;
+//! use kubelogic::scheduler::framework::{FilterPlugin, PreFilterPlugin};
+//! use kubelogic::scheduler::{Code, CycleState, NodeInfo, PodInfo, Snapshot};
+//! use kubelogic::FeatureGates;
+//!
+//! let gates = FeatureGates::default();
+//! let node: Node = serde_json::from_str(r#"{"metadata": {"name": "n"},
+//!     "status": {"allocatable": {"cpu": "2", "memory": "1Gi", "pods": "110"}}}"#)?;
+//! let pod: Pod = serde_json::from_str(r#"{"spec": {"containers": [{"name": "c",
+//!     "resources": {"requests": {"cpu": "3", "memory": "512Mi"}}}]}}"#)?;
+//! let (pod, node) = (PodInfo::new(pod, &gates), NodeInfo::new(node));
+//! let fit = Fit::new(None, &gates).expect("default args");
+//! let mut state = CycleState::new();
+//! fit.pre_filter(&mut state, &pod, &Snapshot::default());
+//! let status = fit.filter(&state, &pod, &node);
+//! assert_eq!(status.code, Code::UnschedulableAndUnresolvable);
+//! assert_eq!(status.reasons, ["Insufficient cpu"]);
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+
+use std::collections::BTreeSet;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::model::validation::{validate_label_name, FieldError};
+use crate::model::Pod;
+use crate::resources::{pod_requests, PodResourcesOptions};
+use crate::scheduler::framework::{
+    missing_state, Code, CycleState, FilterPlugin, Plugin, PreFilterPlugin, PreFilterResult,
+    PreScorePlugin, ScorePlugin, Status,
+};
+use crate::scheduler::plugins::{decode_args, names, ConfigError};
+use crate::scheduler::snapshot::{
+    is_extended_resource_name, is_scalar_resource_name, NodeInfo, PodInfo, Resource, Snapshot,
+};
+use crate::{FeatureGates, Quantity};
+
+use super::requested_to_capacity_ratio::{
+    scale_shape, UtilizationShapePoint, MAX_CUSTOM_PRIORITY_SCORE,
+};
+use super::resource_allocation::{ResourceAllocationScorer, Scorer};
+use super::{default_resource_spec, default_resources, ResourceSpec};
+
+/// `LeastAllocated`.
+pub const LEAST_ALLOCATED: &str = "LeastAllocated";
+/// `MostAllocated`.
+pub const MOST_ALLOCATED: &str = "MostAllocated";
+/// `RequestedToCapacityRatio`.
+pub const REQUESTED_TO_CAPACITY_RATIO: &str = "RequestedToCapacityRatio";
+/// The PreFilter reason when sidecars are disabled.
+pub const ERR_REASON_SIDECARS_DISABLED: &str =
+    "Pod has a restartable init container and the SidecarContainers feature is disabled";
+/// The reason when the node has no room for another pod.
+pub const REASON_TOO_MANY_PODS: &str = "Too many pods";
+
+/// `RequestedToCapacityRatioParam`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RequestedToCapacityRatioParam {
+    /// The shape: points of (utilization 0..=100, score 0..=10).
+    #[serde(default)]
+    pub shape: Vec<UtilizationShapePoint>,
+}
+
+/// `ScoringStrategy`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ScoringStrategy {
+    /// `LeastAllocated`, `MostAllocated` or `RequestedToCapacityRatio`.
+    #[serde(default, rename = "type")]
+    pub type_: String,
+    /// The resources scored, with weights 1..=100.
+    #[serde(default)]
+    pub resources: Vec<ResourceSpec>,
+    /// The shape, for `RequestedToCapacityRatio`.
+    #[serde(default)]
+    pub requested_to_capacity_ratio: Option<RequestedToCapacityRatioParam>,
+}
+
+/// `NodeResourcesFitArgs`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NodeResourcesFitArgs {
+    /// Extended resources the Filter does not check.
+    #[serde(default)]
+    pub ignored_resources: Vec<String>,
+    /// Extended resource groups (the part before `/`) the Filter does not check.
+    #[serde(default)]
+    pub ignored_resource_groups: Vec<String>,
+    /// How to score (default LeastAllocated on cpu and memory).
+    #[serde(default)]
+    pub scoring_strategy: Option<ScoringStrategy>,
+}
+
+impl NodeResourcesFitArgs {
+    /// The v1 defaults: a LeastAllocated cpu/memory strategy when none is
+    /// given, the default resources when the list is empty, weight 0 → 1.
+    pub fn defaulted(mut self) -> Self {
+        let strategy = self
+            .scoring_strategy
+            .get_or_insert_with(|| ScoringStrategy {
+                type_: LEAST_ALLOCATED.to_owned(),
+                resources: default_resource_spec(),
+                requested_to_capacity_ratio: None,
+            });
+        strategy.resources = default_resources(&strategy.resources);
+        self
+    }
+}
+
+/// `ValidateNodeResourcesFitArgs`: every problem, in upstream's order.
+pub fn validate_args(args: &NodeResourcesFitArgs) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    for (i, r) in args.ignored_resources.iter().enumerate() {
+        errs.extend(validate_label_name(r, &format!("ignoredResources[{i}]")));
+    }
+    for (i, g) in args.ignored_resource_groups.iter().enumerate() {
+        let path = format!("ignoredResourceGroups[{i}]");
+        if g.contains('/') {
+            errs.push(FieldError::invalid(
+                path.clone(),
+                g,
+                "resource group name can't contain '/'",
+            ));
+        }
+        errs.extend(validate_label_name(g, &path));
+    }
+    if let Some(s) = &args.scoring_strategy {
+        let supported = [LEAST_ALLOCATED, MOST_ALLOCATED, REQUESTED_TO_CAPACITY_RATIO];
+        if !supported.contains(&s.type_.as_str()) {
+            errs.push(FieldError::not_supported(
+                "scoringStrategy.type",
+                &s.type_,
+                &supported,
+            ));
+        }
+        for (i, r) in s.resources.iter().enumerate() {
+            if r.weight <= 0 || r.weight > 100 {
+                errs.push(FieldError::invalid_rendered(
+                    format!("scoringStrategy.resources[{i}].weight"),
+                    r.weight.to_string(),
+                    format!("resource weight of {} not in valid range (0, 100]", r.name),
+                ));
+            }
+        }
+        match &s.requested_to_capacity_ratio {
+            Some(p) => errs.extend(validate_function_shape(&p.shape, "scoringStrategy.shape")),
+            None if s.type_ == REQUESTED_TO_CAPACITY_RATIO => errs.push(FieldError::required(
+                "scoringStrategy.requestedToCapacityRatio",
+                "required for the RequestedToCapacityRatio strategy",
+            )),
+            None => {}
+        }
+    }
+    errs
+}
+
+/// `validateFunctionShape`.
+pub fn validate_function_shape(shape: &[UtilizationShapePoint], path: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    if shape.is_empty() {
+        errs.push(FieldError::required(
+            path,
+            "at least one point must be specified",
+        ));
+        return errs;
+    }
+    for (i, pair) in shape.windows(2).enumerate() {
+        if let [a, b] = pair {
+            if a.utilization >= b.utilization {
+                errs.push(FieldError::invalid_rendered(
+                    format!("{path}[{}].utilization", i + 1),
+                    b.utilization.to_string(),
+                    "values must be sorted in increasing order",
+                ));
+                break;
+            }
+        }
+    }
+    for (i, p) in shape.iter().enumerate() {
+        if !(0..=100).contains(&p.utilization) {
+            errs.push(FieldError::invalid_rendered(
+                format!("{path}[{i}].utilization"),
+                p.utilization.to_string(),
+                "not in valid range [0, 100]",
+            ));
+        }
+        if !(0..=MAX_CUSTOM_PRIORITY_SCORE).contains(&i64::from(p.score)) {
+            errs.push(FieldError::invalid_rendered(
+                format!("{path}[{i}].score"),
+                p.score.to_string(),
+                format!("not in valid range [0, {MAX_CUSTOM_PRIORITY_SCORE}]"),
+            ));
+        }
+    }
+    errs
+}
+
+/// The NodeResourcesFit plugin.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fit {
+    /// `ignoredResources`.
+    pub ignored_resources: BTreeSet<String>,
+    /// `ignoredResourceGroups`.
+    pub ignored_resource_groups: BTreeSet<String>,
+    /// Gate `SidecarContainers`.
+    pub enable_sidecar_containers: bool,
+    /// Gate `PodLevelResources`.
+    pub enable_pod_level_resources: bool,
+    /// The scoring strategy.
+    pub scorer: ResourceAllocationScorer,
+}
+
+impl Fit {
+    /// Builds the plugin from its args (defaulted, then validated; the first
+    /// validation error is returned).
+    pub fn new(args: Option<&Value>, gates: &FeatureGates) -> Result<Self, ConfigError> {
+        let args: NodeResourcesFitArgs = decode_args(names::NODE_RESOURCES_FIT, args)?;
+        Self::from_args(args, gates)
+    }
+
+    /// Builds the plugin from decoded args.
+    pub fn from_args(
+        args: NodeResourcesFitArgs,
+        gates: &FeatureGates,
+    ) -> Result<Self, ConfigError> {
+        let args = args.defaulted();
+        if let Some(e) = validate_args(&args).first() {
+            return Err(ConfigError::from_field_error(names::NODE_RESOURCES_FIT, e));
+        }
+        let strategy = args.scoring_strategy.unwrap_or_default();
+        let (name, scorer) = match strategy.type_.as_str() {
+            MOST_ALLOCATED => (MOST_ALLOCATED, Scorer::MostAllocated),
+            REQUESTED_TO_CAPACITY_RATIO => (
+                REQUESTED_TO_CAPACITY_RATIO,
+                Scorer::RequestedToCapacityRatio(scale_shape(
+                    &strategy
+                        .requested_to_capacity_ratio
+                        .map(|p| p.shape)
+                        .unwrap_or_default(),
+                )),
+            ),
+            _ => (LEAST_ALLOCATED, Scorer::LeastAllocated),
+        };
+        Ok(Fit {
+            ignored_resources: args.ignored_resources.into_iter().collect(),
+            ignored_resource_groups: args.ignored_resource_groups.into_iter().collect(),
+            enable_sidecar_containers: gates.sidecar_containers,
+            enable_pod_level_resources: gates.pod_level_resources,
+            scorer: ResourceAllocationScorer::new(name, &strategy.resources, false, scorer),
+        })
+    }
+}
+
+impl Plugin for Fit {
+    fn name(&self) -> &'static str {
+        names::NODE_RESOURCES_FIT
+    }
+    fn as_pre_filter(&self) -> Option<&dyn PreFilterPlugin> {
+        Some(self)
+    }
+    fn as_filter(&self) -> Option<&dyn FilterPlugin> {
+        Some(self)
+    }
+    fn as_pre_score(&self) -> Option<&dyn PreScorePlugin> {
+        Some(self)
+    }
+    fn as_score(&self) -> Option<&dyn ScorePlugin> {
+        Some(self)
+    }
+}
+
+/// PreFilter's state: the pod's request (`preFilterState`); scalar
+/// resources requested at 0 are left out.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PreFilterState {
+    /// The request.
+    pub request: Resource,
+}
+
+/// `computePodResourceRequest`: `PodRequests` (pod-level resources when
+/// enabled, overhead included), kept as `SetMaxResource` keeps it: negative
+/// and zero scalar amounts dropped.
+pub fn compute_pod_resource_request(pod: &Pod, enable_pod_level_resources: bool) -> Resource {
+    let reqs = pod_requests(
+        pod,
+        &PodResourcesOptions {
+            skip_pod_level_resources: !enable_pod_level_resources,
+            ..PodResourcesOptions::default()
+        },
+    );
+    let mut r = Resource::default();
+    let value = |q: &Quantity| {
+        q.value()
+            .unwrap_or(if q.signum().is_lt() { 0 } else { i64::MAX })
+    };
+    for (name, q) in &reqs {
+        match name.as_str() {
+            "cpu" => {
+                let v = q
+                    .milli_value()
+                    .unwrap_or(if q.signum().is_lt() { 0 } else { i64::MAX });
+                r.milli_cpu = r.milli_cpu.max(v);
+            }
+            "memory" => r.memory = r.memory.max(value(q)),
+            "ephemeral-storage" => r.ephemeral_storage = r.ephemeral_storage.max(value(q)),
+            "pods" => r.allowed_pod_number = r.allowed_pod_number.max(value(q)),
+            n if is_scalar_resource_name(n) => {
+                let v = value(q);
+                if v > 0 {
+                    r.scalar_resources.insert(n.to_owned(), v);
+                }
+            }
+            _ => {}
+        }
+    }
+    r
+}
+
+fn has_restartable_init_container(pod: &Pod) -> bool {
+    pod.spec.init_containers.iter().any(|c| c.is_restartable())
+}
+
+/// A resource the node is short of (`InsufficientResource`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InsufficientResource {
+    /// The resource (`pods`, `cpu`, `nvidia.com/gpu`...).
+    pub resource_name: String,
+    /// The Filter reason (`Too many pods`, `Insufficient cpu`...).
+    pub reason: String,
+    /// What the pod requests.
+    pub requested: i64,
+    /// What the node's pods already request.
+    pub used: i64,
+    /// The node's allocatable amount.
+    pub capacity: i64,
+    /// Whether the request exceeds the allocatable amount itself (no
+    /// preemption can help).
+    pub unresolvable: bool,
+}
+
+impl InsufficientResource {
+    fn new(name: &str, reason: String, requested: i64, used: i64, capacity: i64) -> Self {
+        InsufficientResource {
+            resource_name: name.to_owned(),
+            reason,
+            requested,
+            used,
+            capacity,
+            unresolvable: requested > capacity,
+        }
+    }
+}
+
+/// `fitsRequest`: every resource the node is short of, in upstream's order:
+/// pods, cpu, memory, ephemeral-storage, then scalar resources by name.
+/// Allocates only when something is short.
+pub fn fits_request(
+    request: &Resource,
+    node: &NodeInfo,
+    ignored_resources: &BTreeSet<String>,
+    ignored_resource_groups: &BTreeSet<String>,
+) -> Vec<InsufficientResource> {
+    let mut out = Vec::new();
+    let alloc = &node.allocatable;
+    let used = &node.requested;
+    let pods = i64::try_from(node.pods.len()).unwrap_or(i64::MAX);
+    if pods.saturating_add(1) > alloc.allowed_pod_number {
+        out.push(InsufficientResource {
+            resource_name: "pods".to_owned(),
+            reason: REASON_TOO_MANY_PODS.to_owned(),
+            requested: 1,
+            used: pods,
+            capacity: alloc.allowed_pod_number,
+            unresolvable: false,
+        });
+    }
+    if request.milli_cpu == 0
+        && request.memory == 0
+        && request.ephemeral_storage == 0
+        && request.scalar_resources.is_empty()
+    {
+        return out;
+    }
+    let free = |a: i64, u: i64| a.saturating_sub(u);
+    if request.milli_cpu > 0 && request.milli_cpu > free(alloc.milli_cpu, used.milli_cpu) {
+        out.push(InsufficientResource::new(
+            "cpu",
+            "Insufficient cpu".to_owned(),
+            request.milli_cpu,
+            used.milli_cpu,
+            alloc.milli_cpu,
+        ));
+    }
+    if request.memory > 0 && request.memory > free(alloc.memory, used.memory) {
+        out.push(InsufficientResource::new(
+            "memory",
+            "Insufficient memory".to_owned(),
+            request.memory,
+            used.memory,
+            alloc.memory,
+        ));
+    }
+    if request.ephemeral_storage > 0
+        && request.ephemeral_storage > free(alloc.ephemeral_storage, used.ephemeral_storage)
+    {
+        out.push(InsufficientResource::new(
+            "ephemeral-storage",
+            "Insufficient ephemeral-storage".to_owned(),
+            request.ephemeral_storage,
+            used.ephemeral_storage,
+            alloc.ephemeral_storage,
+        ));
+    }
+    for (name, &quantity) in &request.scalar_resources {
+        if quantity == 0 {
+            continue;
+        }
+        if is_extended_resource_name(name) {
+            let group = name.split('/').next().unwrap_or("");
+            if ignored_resources.contains(name) || ignored_resource_groups.contains(group) {
+                continue;
+            }
+        }
+        // DRA-backed extended resources (DRAExtendedResource) are left to
+        // DynamicResources only when a DeviceClass maps them; kubelogic's
+        // snapshot holds no DeviceClasses, so every one is checked here.
+        let a = alloc.scalar_resources.get(name).copied().unwrap_or(0);
+        let u = used.scalar_resources.get(name).copied().unwrap_or(0);
+        if quantity > free(a, u) {
+            out.push(InsufficientResource::new(
+                name,
+                format!("Insufficient {name}"),
+                quantity,
+                u,
+                a,
+            ));
+        }
+    }
+    out
+}
+
+/// `Fits`: [`fits_request`] for a pod (no ignored resources).
+pub fn fits(pod: &Pod, node: &NodeInfo, gates: &FeatureGates) -> Vec<InsufficientResource> {
+    fits_request(
+        &compute_pod_resource_request(pod, gates.pod_level_resources),
+        node,
+        &BTreeSet::new(),
+        &BTreeSet::new(),
+    )
+}
+
+/// The Filter status for what [`fits_request`] found.
+pub fn status_of(insufficient: &[InsufficientResource]) -> Status {
+    if insufficient.is_empty() {
+        return Status::success();
+    }
+    let code = if insufficient.iter().any(|r| r.unresolvable) {
+        Code::UnschedulableAndUnresolvable
+    } else {
+        Code::Unschedulable
+    };
+    Status::with_reasons(
+        code,
+        insufficient.iter().map(|r| r.reason.clone()).collect(),
+    )
+}
+
+impl PreFilterPlugin for Fit {
+    fn pre_filter(
+        &self,
+        state: &mut CycleState,
+        pod: &PodInfo,
+        _snapshot: &Snapshot,
+    ) -> (Option<PreFilterResult>, Status) {
+        if !self.enable_sidecar_containers && has_restartable_init_container(&pod.pod) {
+            return (None, Status::unresolvable(ERR_REASON_SIDECARS_DISABLED));
+        }
+        state.write(PreFilterState {
+            request: compute_pod_resource_request(&pod.pod, self.enable_pod_level_resources),
+        });
+        (None, Status::success())
+    }
+}
+
+impl FilterPlugin for Fit {
+    fn filter(&self, state: &CycleState, _pod: &PodInfo, node: &NodeInfo) -> Status {
+        let Some(s) = state.read::<PreFilterState>() else {
+            return missing_state("PreFilterNodeResourcesFit");
+        };
+        status_of(&fits_request(
+            &s.request,
+            node,
+            &self.ignored_resources,
+            &self.ignored_resource_groups,
+        ))
+    }
+}
+
+/// PreScore's state: the pod's non-zero request of each scored resource.
+#[derive(Clone, Debug, Default)]
+pub struct PreScoreState {
+    /// `podRequests`, in the strategy's resource order.
+    pub pod_requests: Vec<i64>,
+}
+
+impl PreScorePlugin for Fit {
+    fn pre_score(
+        &self,
+        state: &mut CycleState,
+        pod: &PodInfo,
+        _nodes: &[&NodeInfo],
+        _snapshot: &Snapshot,
+    ) -> Status {
+        state.write(PreScoreState {
+            pod_requests: self.scorer.pod_requests(pod),
+        });
+        Status::success()
+    }
+}
+
+impl ScorePlugin for Fit {
+    fn score(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Result<i64, Status> {
+        match state.read::<PreScoreState>() {
+            Some(s) => self.scorer.score(node, &s.pod_requests),
+            None => self.scorer.score(node, &self.scorer.pod_requests(pod)),
+        }
+    }
+}

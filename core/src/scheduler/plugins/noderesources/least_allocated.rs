@@ -1,0 +1,44 @@
+//! LeastAllocated: favours nodes with more free room, each resource scored
+//! `(allocatable - requested) * 100 / allocatable`, weighted
+//! (`least_allocated.go`).
+//!
+//! ```
+//! use kubelogic::scheduler::plugins::noderesources::least_allocated::least_resource_scorer;
+//!
+//! // cpu 3000/4000 → 25, memory 5000/10000 → 50: (25 + 50) / 2 = 37.
+//! assert_eq!(least_resource_scorer([1, 1].into_iter(), &[3000, 5000], &[4000, 10000]), 37);
+//! ```
+
+use crate::scheduler::framework::MAX_NODE_SCORE;
+
+/// `leastRequestedScore`: 0 when nothing is allocatable or the request exceeds it.
+pub fn least_requested_score(requested: i64, capacity: i64) -> i64 {
+    if capacity == 0 || requested > capacity {
+        return 0;
+    }
+    let score = (i128::from(capacity) - i128::from(requested)) * i128::from(MAX_NODE_SCORE)
+        / i128::from(capacity);
+    i64::try_from(score).unwrap_or(0)
+}
+
+/// `leastResourceScorer`: the weighted integer mean over the resources
+/// with a non-zero allocatable amount (0 when there is none).
+pub fn least_resource_scorer(
+    weights: impl Iterator<Item = i64>,
+    requested: &[i64],
+    allocatable: &[i64],
+) -> i64 {
+    let mut node_score: i64 = 0;
+    let mut weight_sum: i64 = 0;
+    for ((w, r), a) in weights.zip(requested).zip(allocatable) {
+        if *a == 0 {
+            continue;
+        }
+        node_score = node_score.saturating_add(least_requested_score(*r, *a).saturating_mul(w));
+        weight_sum = weight_sum.saturating_add(w);
+    }
+    if weight_sum == 0 {
+        return 0;
+    }
+    node_score / weight_sum
+}

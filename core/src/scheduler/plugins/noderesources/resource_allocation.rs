@@ -1,0 +1,236 @@
+//! `resourceAllocationScorer`: for each configured resource, the node's
+//! allocatable amount and what would be requested with the incoming pod on
+//! it, handed to a strategy that turns them into a 0..=100 score.
+//!
+//! NodeResourcesFit scores with the non-zero requests (100m cpu / 200Mi
+//! memory for containers that name none); BalancedAllocation with the true
+//! requests (`useRequested`). An extended resource the pod does not request,
+//! or that the node does not have, is left out.
+
+use crate::scheduler::framework::Status;
+use crate::scheduler::snapshot::{is_scalar_resource_name, NodeInfo, PodInfo};
+
+use super::ResourceSpec;
+
+/// How a resource name is looked up in a [`crate::scheduler::Resource`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResourceKind {
+    /// `cpu` (millicores).
+    Cpu,
+    /// `memory`.
+    Memory,
+    /// `ephemeral-storage`.
+    EphemeralStorage,
+    /// An extended, hugepages or prefixed native resource.
+    Scalar,
+    /// Anything else (never scored).
+    Other,
+}
+
+impl ResourceKind {
+    /// The kind of a resource name.
+    pub fn of(name: &str) -> Self {
+        match name {
+            "cpu" => ResourceKind::Cpu,
+            "memory" => ResourceKind::Memory,
+            "ephemeral-storage" => ResourceKind::EphemeralStorage,
+            n if is_scalar_resource_name(n) => ResourceKind::Scalar,
+            _ => ResourceKind::Other,
+        }
+    }
+}
+
+/// A configured resource resolved for scoring.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScoredResource {
+    /// The name.
+    pub name: String,
+    /// How to look it up.
+    pub kind: ResourceKind,
+    /// The weight.
+    pub weight: i64,
+}
+
+/// The strategy that turns `(requested, allocatable)` pairs into a score.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scorer {
+    /// `leastResourceScorer`.
+    LeastAllocated,
+    /// `mostResourceScorer`.
+    MostAllocated,
+    /// `requestedToCapacityRatioScorer` with the shape scaled to 0..=100.
+    RequestedToCapacityRatio(Vec<super::requested_to_capacity_ratio::FunctionShapePoint>),
+    /// `balancedResourceScorer`.
+    Balanced,
+}
+
+/// `resourceAllocationScorer`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResourceAllocationScorer {
+    /// The strategy's name (for messages).
+    pub name: &'static str,
+    /// The resources, in configuration order.
+    pub resources: Vec<ScoredResource>,
+    /// Whether to use true requests (BalancedAllocation) rather than the
+    /// non-zero ones (NodeResourcesFit).
+    pub use_requested: bool,
+    /// The strategy.
+    pub scorer: Scorer,
+}
+
+/// Resources handled without allocating; more fall back to the heap.
+const INLINE_RESOURCES: usize = 8;
+
+impl ResourceAllocationScorer {
+    /// A scorer over `resources`.
+    pub fn new(
+        name: &'static str,
+        resources: &[ResourceSpec],
+        use_requested: bool,
+        scorer: Scorer,
+    ) -> Self {
+        ResourceAllocationScorer {
+            name,
+            resources: resources
+                .iter()
+                .map(|r| ScoredResource {
+                    name: r.name.clone(),
+                    kind: ResourceKind::of(&r.name),
+                    weight: r.weight,
+                })
+                .collect(),
+            use_requested,
+            scorer,
+        }
+    }
+
+    /// `calculatePodResourceRequestList`: the pod's request of each
+    /// configured resource (non-zero defaults unless `use_requested`).
+    pub fn pod_requests(&self, pod: &PodInfo) -> Vec<i64> {
+        let requests = if self.use_requested {
+            &pod.requests
+        } else {
+            &pod.non_zero_requests
+        };
+        self.resources
+            .iter()
+            .map(|r| requests.get(&r.name))
+            .collect()
+    }
+
+    /// `calculateResourceAllocatableRequest`: the node's allocatable amount
+    /// and the requested amount with the pod, or `(0, 0)` when the resource
+    /// is left out.
+    pub fn allocatable_request(
+        &self,
+        node: &NodeInfo,
+        resource: &ScoredResource,
+        pod_request: i64,
+    ) -> (i64, i64) {
+        let requested = if self.use_requested {
+            &node.requested
+        } else {
+            &node.non_zero_requested
+        };
+        let alloc = &node.allocatable;
+        match resource.kind {
+            ResourceKind::Cpu => (
+                alloc.milli_cpu,
+                requested.milli_cpu.saturating_add(pod_request),
+            ),
+            ResourceKind::Memory => (alloc.memory, requested.memory.saturating_add(pod_request)),
+            ResourceKind::EphemeralStorage => (
+                alloc.ephemeral_storage,
+                node.requested.ephemeral_storage.saturating_add(pod_request),
+            ),
+            ResourceKind::Scalar if pod_request != 0 => {
+                match alloc.scalar_resources.get(&resource.name) {
+                    Some(&a) => (
+                        a,
+                        node.requested
+                            .scalar_resources
+                            .get(&resource.name)
+                            .copied()
+                            .unwrap_or(0)
+                            .saturating_add(pod_request),
+                    ),
+                    None => (0, 0),
+                }
+            }
+            ResourceKind::Scalar | ResourceKind::Other => (0, 0),
+        }
+    }
+
+    /// `score`: the strategy applied to every resource of the node.
+    pub fn score(&self, node: &NodeInfo, pod_requests: &[i64]) -> Result<i64, Status> {
+        if self.resources.is_empty() {
+            return Err(Status::error("resources not found"));
+        }
+        let n = self.resources.len();
+        if n <= INLINE_RESOURCES {
+            let mut requested = [0i64; INLINE_RESOURCES];
+            let mut allocatable = [0i64; INLINE_RESOURCES];
+            let (Some(req), Some(alloc)) = (requested.get_mut(..n), allocatable.get_mut(..n))
+            else {
+                return Err(Status::error("resources not found"));
+            };
+            self.fill(node, pod_requests, req, alloc);
+            Ok(self.apply(req, alloc))
+        } else {
+            let mut req = vec![0i64; n];
+            let mut alloc = vec![0i64; n];
+            self.fill(node, pod_requests, &mut req, &mut alloc);
+            Ok(self.apply(&req, &alloc))
+        }
+    }
+
+    fn fill(&self, node: &NodeInfo, pod_requests: &[i64], req: &mut [i64], alloc: &mut [i64]) {
+        let pod_requests = pod_requests.iter().copied().chain(std::iter::repeat(0));
+        for (((r, res), a), pr) in req
+            .iter_mut()
+            .zip(&self.resources)
+            .zip(alloc.iter_mut())
+            .zip(pod_requests)
+        {
+            let (al, rq) = self.allocatable_request(node, res, pr);
+            // Only fill the entry when the resource is allocatable on the node.
+            if al != 0 {
+                *a = al;
+                *r = rq;
+            }
+        }
+    }
+
+    fn weights(&self) -> impl Iterator<Item = i64> + '_ {
+        self.resources.iter().map(|r| r.weight)
+    }
+
+    fn apply(&self, requested: &[i64], allocatable: &[i64]) -> i64 {
+        match &self.scorer {
+            Scorer::LeastAllocated => super::least_allocated::least_resource_scorer(
+                self.weights(),
+                requested,
+                allocatable,
+            ),
+            Scorer::MostAllocated => {
+                super::most_allocated::most_resource_scorer(self.weights(), requested, allocatable)
+            }
+            Scorer::RequestedToCapacityRatio(shape) => {
+                super::requested_to_capacity_ratio::requested_to_capacity_ratio_scorer(
+                    shape,
+                    self.weights(),
+                    requested,
+                    allocatable,
+                )
+            }
+            Scorer::Balanced => {
+                super::balanced_allocation::balanced_resource_scorer(requested, allocatable)
+            }
+        }
+    }
+}
+
+/// `isBestEffortPod`: every configured request is zero.
+pub fn is_best_effort_pod(pod_requests: &[i64]) -> bool {
+    pod_requests.iter().all(|r| *r == 0)
+}

@@ -1,0 +1,175 @@
+//! TaintToleration: a pod may only land on a node whose `NoSchedule` and
+//! `NoExecute` taints it tolerates (Filter), and prefers nodes with fewer
+//! untolerated `PreferNoSchedule` taints (PreScore, Score, reversed
+//! NormalizeScore) — `pkg/scheduler/framework/plugins/tainttoleration`.
+//!
+//! ```
+//! use kubelogic::model::{Node, Pod};
+//! use kubelogic::scheduler::plugins::tainttoleration;
+//! use kubelogic::scheduler::{Code, NodeInfo, PodInfo};
+//! use kubelogic::FeatureGates;
+//!
+//! let node: Node = serde_json::from_str(r#"{"metadata": {"name": "n"},
+//!     "spec": {"taints": [{"key": "dedicated", "value": "gpu", "effect": "NoSchedule"}]}}"#)?;
+//! let pod: Pod = serde_json::from_str(r#"{"metadata": {"name": "p"}, "spec": {}}"#)?;
+//! let gates = FeatureGates::default();
+//! let status = tainttoleration::filter(&PodInfo::new(pod, &gates), &NodeInfo::new(node), false);
+//! assert_eq!(status.code, Code::UnschedulableAndUnresolvable);
+//! assert_eq!(status.reasons, ["node(s) had untolerated taint(s)"]);
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+
+use crate::model::{
+    find_matching_untolerated_taint, tolerations_tolerate_taint, Taint, TaintEffect, Toleration,
+    UntoleratedTaint,
+};
+use crate::scheduler::framework::{
+    default_normalize_score, missing_state, CycleState, FilterPlugin, NodeScore, Plugin,
+    PreScorePlugin, ScorePlugin, Status, MAX_NODE_SCORE,
+};
+use crate::scheduler::plugins::names;
+use crate::scheduler::snapshot::{NodeInfo, PodInfo, Snapshot};
+use crate::FeatureGates;
+
+/// The Filter reason (`ErrReasonNotMatch`, v1.35 text).
+pub const ERR_REASON_NOT_MATCH: &str = "node(s) had untolerated taint(s)";
+
+/// The TaintToleration plugin.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct TaintToleration {
+    /// Gate `TaintTolerationComparisonOperators`: `Lt`/`Gt` tolerations.
+    pub enable_comparison_operators: bool,
+}
+
+impl TaintToleration {
+    /// The plugin under `gates`.
+    pub fn new(gates: &FeatureGates) -> Self {
+        TaintToleration {
+            enable_comparison_operators: gates.taint_toleration_comparison_operators,
+        }
+    }
+}
+
+impl Plugin for TaintToleration {
+    fn name(&self) -> &'static str {
+        names::TAINT_TOLERATION
+    }
+    fn as_filter(&self) -> Option<&dyn FilterPlugin> {
+        Some(self)
+    }
+    fn as_pre_score(&self) -> Option<&dyn PreScorePlugin> {
+        Some(self)
+    }
+    fn as_score(&self) -> Option<&dyn ScorePlugin> {
+        Some(self)
+    }
+}
+
+/// `DoNotScheduleTaintsFilterFunc`: the taints the Filter considers.
+pub fn is_do_not_schedule_taint(taint: &Taint) -> bool {
+    matches!(
+        taint.effect,
+        TaintEffect::NoSchedule | TaintEffect::NoExecute
+    )
+}
+
+/// The Filter: `UnschedulableAndUnresolvable` when a `NoSchedule`/`NoExecute`
+/// taint is untolerated (or, failing that, when a numeric toleration could
+/// not be compared: the status then carries the parse error).
+pub fn filter(pod: &PodInfo, node: &NodeInfo, enable_comparison_operators: bool) -> Status {
+    let taints = &node.node.spec.taints;
+    if taints.is_empty() {
+        return Status::success();
+    }
+    match find_matching_untolerated_taint(
+        taints,
+        &pod.pod.spec.tolerations,
+        is_do_not_schedule_taint,
+        enable_comparison_operators,
+    ) {
+        UntoleratedTaint::None => Status::success(),
+        UntoleratedTaint::Taint(_) => Status::unresolvable(ERR_REASON_NOT_MATCH),
+        UntoleratedTaint::Error(_, e) => Status::unresolvable(e.to_string()),
+    }
+}
+
+impl FilterPlugin for TaintToleration {
+    fn filter(&self, _state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status {
+        filter(pod, node, self.enable_comparison_operators)
+    }
+}
+
+/// What PreScore keeps: the pod's tolerations with no effect or `PreferNoSchedule`.
+#[derive(Clone, Debug, Default)]
+pub struct PreScoreState {
+    /// `tolerationsPreferNoSchedule`.
+    pub tolerations_prefer_no_schedule: Vec<Toleration>,
+}
+
+/// `getAllTolerationPreferNoSchedule`.
+pub fn tolerations_prefer_no_schedule(tolerations: &[Toleration]) -> Vec<Toleration> {
+    tolerations
+        .iter()
+        .filter(|t| t.effect.is_none_or(|e| e == TaintEffect::PreferNoSchedule))
+        .cloned()
+        .collect()
+}
+
+/// `countIntolerableTaintsPreferNoSchedule`: the node's `PreferNoSchedule`
+/// taints none of `tolerations` tolerates (a failed numeric comparison counts
+/// as not tolerated).
+pub fn count_intolerable_taints_prefer_no_schedule(
+    taints: &[Taint],
+    tolerations: &[Toleration],
+    enable_comparison_operators: bool,
+) -> i64 {
+    let count = taints
+        .iter()
+        .filter(|t| t.effect == TaintEffect::PreferNoSchedule)
+        .filter(|t| {
+            !tolerations_tolerate_taint(tolerations, t, enable_comparison_operators)
+                .unwrap_or(false)
+        })
+        .count();
+    i64::try_from(count).unwrap_or(i64::MAX)
+}
+
+impl PreScorePlugin for TaintToleration {
+    fn pre_score(
+        &self,
+        state: &mut CycleState,
+        pod: &PodInfo,
+        _nodes: &[&NodeInfo],
+        _snapshot: &Snapshot,
+    ) -> Status {
+        state.write(PreScoreState {
+            tolerations_prefer_no_schedule: tolerations_prefer_no_schedule(
+                &pod.pod.spec.tolerations,
+            ),
+        });
+        Status::success()
+    }
+}
+
+impl ScorePlugin for TaintToleration {
+    fn score(&self, state: &CycleState, _pod: &PodInfo, node: &NodeInfo) -> Result<i64, Status> {
+        let s = state
+            .read::<PreScoreState>()
+            .ok_or_else(|| missing_state("PreScoreTaintToleration"))?;
+        Ok(count_intolerable_taints_prefer_no_schedule(
+            &node.node.spec.taints,
+            &s.tolerations_prefer_no_schedule,
+            self.enable_comparison_operators,
+        ))
+    }
+
+    fn normalize_score(
+        &self,
+        _state: &CycleState,
+        _pod: &PodInfo,
+        scores: &mut [NodeScore],
+    ) -> Status {
+        default_normalize_score(MAX_NODE_SCORE, true, scores);
+        Status::success()
+    }
+}

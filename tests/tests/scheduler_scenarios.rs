@@ -1,0 +1,305 @@
+//! Scenario tests from real situations: the one-node kind cluster where a
+//! second 5Gi replica stays Pending, a three-zone cluster with a Deployment
+//! spread by topology spread constraints, and cordoned / tainted nodes.
+
+use std::collections::BTreeMap;
+
+use kubelogic::model::{self, Objects, Pod};
+use kubelogic::scheduler::{place, schedule, Profile, Snapshot};
+use kubelogic::{FeatureGates, Quantity};
+use serde_json::{json, Value};
+
+fn kind_fixture() -> Objects {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/fixtures/kind-one-node.json"
+    );
+    let text = std::fs::read_to_string(path).expect("fixture kind-one-node.json");
+    model::parse_objects(&text).expect("fixture parses")
+}
+
+fn default_profile() -> Profile {
+    Profile::default_profile(FeatureGates::default()).expect("default profile")
+}
+
+fn pod(v: Value) -> Pod {
+    model::from_value_at(&v, "pod").expect("pod parses")
+}
+
+fn node(v: Value) -> model::Node {
+    model::from_value_at(&v, "node").expect("node parses")
+}
+
+/// The kind cluster with its pending pods split off (the snapshot holds only bound pods).
+fn kind_cluster() -> (Snapshot, Vec<Pod>) {
+    let mut objects = kind_fixture();
+    let (bound, pending): (Vec<Pod>, Vec<Pod>) = std::mem::take(&mut objects.pods)
+        .into_iter()
+        .partition(|p| p.spec.node_name.is_some());
+    objects.pods = bound;
+    let snapshot = Snapshot::from_objects(objects, FeatureGates::default());
+    assert!(
+        snapshot.ignored_pods.is_empty(),
+        "{:?}",
+        snapshot.ignored_pods
+    );
+    (snapshot, pending)
+}
+
+#[test]
+fn kind_second_5gi_replica_stays_pending() {
+    let (snapshot, pending) = kind_cluster();
+    assert_eq!(snapshot.nodes()[0].pods.len(), 10);
+    assert_eq!(pending.len(), 2);
+    let result = schedule(&snapshot, &pending[0], &default_profile());
+    assert_eq!(result.selected, None);
+    assert!(result.feasible.is_empty());
+    assert_eq!(
+        result.message().as_deref(),
+        Some(
+            "0/1 nodes are available: 1 Insufficient memory. preemption: 0/1 nodes are \
+             available: 1 No preemption victims found for incoming pod."
+        )
+    );
+    let preemption = result.preemption.expect("DefaultPreemption ran");
+    assert_eq!(preemption.nominated_node.as_deref(), Some(""));
+    assert!(preemption.victims.is_empty());
+}
+
+#[test]
+fn kind_place_all_reports_both_pending_replicas() {
+    let (mut snapshot, pending) = kind_cluster();
+    let placements = place::place_all(&mut snapshot, &pending, &default_profile());
+    assert_eq!(placements.len(), 2);
+    for p in &placements {
+        assert_eq!(p.node, None);
+        let msg = p.fit_error.as_ref().map(ToString::to_string);
+        assert!(
+            msg.as_deref()
+                .is_some_and(|m| m.starts_with("0/1 nodes are available: 1 Insufficient memory.")),
+            "{msg:?}"
+        );
+    }
+    assert_eq!(snapshot.nodes()[0].pods.len(), 10, "nothing was bound");
+}
+
+fn with_memory_request(mut pod: Pod, memory: &str) -> Pod {
+    let q: Quantity = memory.parse().expect("quantity");
+    for c in &mut pod.spec.containers {
+        c.resources.requests.insert("memory".into(), q.clone());
+        c.resources.limits.insert("memory".into(), q.clone());
+    }
+    pod
+}
+
+#[test]
+fn kind_64mi_replicas_all_schedule() {
+    // The rollout after lowering the request: the old 5Gi replica is
+    // replaced, and all three 64Mi replicas run.
+    let mut objects = kind_fixture();
+    let template = objects
+        .pods
+        .iter()
+        .find(|p| p.metadata.name().starts_with("hello-server"))
+        .cloned()
+        .expect("a hello-server pod");
+    objects
+        .pods
+        .retain(|p| !p.metadata.name().starts_with("hello-server"));
+    let mut snapshot = Snapshot::from_objects(objects, FeatureGates::default());
+    let template = with_memory_request(template, "64Mi");
+    let pods = place::replicas(&template, 3);
+    let placements = place::place_all(&mut snapshot, &pods, &default_profile());
+    assert!(
+        placements
+            .iter()
+            .all(|p| p.node.as_deref() == Some("kind-control-plane")),
+        "{placements:#?}"
+    );
+    let names: std::collections::BTreeSet<_> = placements.iter().map(|p| &p.pod).collect();
+    assert_eq!(names.len(), 3, "each replica is a distinct pod");
+    assert_eq!(snapshot.nodes()[0].pods.len(), 12);
+
+    // And the pending 5Gi replicas of the fixture fit once lowered too.
+    let (mut snapshot, pending) = kind_cluster();
+    let lowered: Vec<Pod> = pending
+        .into_iter()
+        .map(|p| with_memory_request(p, "64Mi"))
+        .collect();
+    let placements = place::place_all(&mut snapshot, &lowered, &default_profile());
+    assert!(
+        placements.iter().all(|p| p.node.is_some()),
+        "{placements:#?}"
+    );
+}
+
+fn zone_node(name: &str, zone: &str) -> model::Node {
+    node(json!({
+        "metadata": {"name": name, "labels": {
+            "kubernetes.io/hostname": name,
+            "topology.kubernetes.io/zone": zone}},
+        "status": {"allocatable": {"cpu": "4", "memory": "16Gi", "pods": "110"}}
+    }))
+}
+
+fn three_zones_with(cordoned_zone: Option<&str>) -> Snapshot {
+    let nodes = ["a", "b", "c"]
+        .iter()
+        .flat_map(|z| {
+            (1..=2).map(move |i| {
+                let zone = format!("zone-{z}");
+                let mut n = zone_node(&format!("node-{z}{i}"), &zone);
+                if cordoned_zone == Some(zone.as_str()) {
+                    n.spec.unschedulable = Some(true);
+                }
+                n
+            })
+        })
+        .collect();
+    Snapshot::new(nodes, Vec::new(), Vec::new(), FeatureGates::default())
+}
+
+fn three_zones() -> Snapshot {
+    three_zones_with(None)
+}
+
+fn spread_template(when_unsatisfiable: &str) -> Pod {
+    pod(json!({
+        "metadata": {"generateName": "web-7d9f-", "namespace": "default", "labels": {"app": "web"}},
+        "spec": {
+            "containers": [{"name": "web", "image": "nginx",
+                "resources": {"requests": {"cpu": "100m", "memory": "128Mi"}}}],
+            "topologySpreadConstraints": [{
+                "maxSkew": 1,
+                "topologyKey": "topology.kubernetes.io/zone",
+                "whenUnsatisfiable": when_unsatisfiable,
+                "labelSelector": {"matchLabels": {"app": "web"}}
+            }]
+        }
+    }))
+}
+
+fn per_zone(snapshot: &Snapshot) -> BTreeMap<String, usize> {
+    let mut m = BTreeMap::new();
+    for n in snapshot.nodes() {
+        let zone = n.node.metadata.labels["topology.kubernetes.io/zone"].clone();
+        *m.entry(zone).or_insert(0) += n.pods.len();
+    }
+    m
+}
+
+#[test]
+fn three_zones_deployment_spreads_two_per_zone() {
+    for when in ["DoNotSchedule", "ScheduleAnyway"] {
+        let mut snapshot = three_zones();
+        let pods = place::replicas(&spread_template(when), 6);
+        let placements = place::place_all(&mut snapshot, &pods, &default_profile());
+        assert!(
+            placements.iter().all(|p| p.node.is_some()),
+            "{placements:#?}"
+        );
+        let zones = per_zone(&snapshot);
+        assert_eq!(
+            zones.values().copied().collect::<Vec<_>>(),
+            vec![2, 2, 2],
+            "{when}: {zones:?}"
+        );
+    }
+}
+
+#[test]
+fn three_zones_spread_holds_with_a_full_zone() {
+    // zone-c's nodes are cordoned: DoNotSchedule with maxSkew 1 then allows
+    // only one pod in each of the other zones (zone-c still counts as a domain).
+    let mut snapshot = three_zones_with(Some("zone-c"));
+    let pods = place::replicas(&spread_template("DoNotSchedule"), 4);
+    let placements = place::place_all(&mut snapshot, &pods, &default_profile());
+    let placed = placements.iter().filter(|p| p.node.is_some()).count();
+    assert_eq!(placed, 2, "{placements:#?}");
+    let zones = per_zone(&snapshot);
+    assert_eq!(zones["zone-a"], 1);
+    assert_eq!(zones["zone-b"], 1);
+    let msg = placements[3]
+        .fit_error
+        .as_ref()
+        .expect("fit error")
+        .to_string();
+    assert!(msg.starts_with("0/6 nodes are available: "), "{msg}");
+    assert!(msg.contains("2 node(s) were unschedulable"), "{msg}");
+    assert!(
+        msg.contains("4 node(s) didn't match pod topology spread constraints"),
+        "{msg}"
+    );
+}
+
+fn cordoned_and_tainted(third_memory: &str) -> Snapshot {
+    let alloc = |mem: &str| json!({"cpu": "2", "memory": mem, "pods": "110"});
+    let nodes = vec![
+        node(
+            json!({"metadata": {"name": "cordoned"}, "spec": {"unschedulable": true,
+            "taints": [{"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}]},
+            "status": {"allocatable": alloc("8Gi")}}),
+        ),
+        node(json!({"metadata": {"name": "tainted"}, "spec": {
+            "taints": [{"key": "dedicated", "value": "gpu", "effect": "NoSchedule"}]},
+            "status": {"allocatable": alloc("8Gi")}})),
+        node(
+            json!({"metadata": {"name": "worker"}, "status": {"allocatable": alloc(third_memory)}}),
+        ),
+    ];
+    Snapshot::new(nodes, Vec::new(), Vec::new(), FeatureGates::default())
+}
+
+fn app_pod(memory: &str) -> Pod {
+    pod(json!({"metadata": {"name": "app", "namespace": "default"},
+        "spec": {"containers": [{"name": "app",
+            "resources": {"requests": {"cpu": "500m", "memory": memory}}}]}}))
+}
+
+#[test]
+fn cordoned_and_tainted_nodes_are_never_chosen() {
+    let snapshot = cordoned_and_tainted("8Gi");
+    let result = schedule(&snapshot, &app_pod("1Gi"), &default_profile());
+    assert_eq!(result.selected.as_deref(), Some("worker"));
+    assert_eq!(result.feasible, vec!["worker"]);
+    let cordoned = result
+        .node("cordoned")
+        .and_then(|n| n.status.clone())
+        .expect("status");
+    assert_eq!(cordoned.reasons, vec!["node(s) were unschedulable"]);
+    assert_eq!(cordoned.plugin.as_deref(), Some("NodeUnschedulable"));
+    let tainted = result
+        .node("tainted")
+        .and_then(|n| n.status.clone())
+        .expect("status");
+    assert_eq!(tainted.plugin.as_deref(), Some("TaintToleration"));
+}
+
+#[test]
+fn cordoned_and_tainted_message_names_both_reasons() {
+    let snapshot = cordoned_and_tainted("512Mi");
+    let result = schedule(&snapshot, &app_pod("1Gi"), &default_profile());
+    assert_eq!(result.selected, None);
+    assert_eq!(
+        result.message().as_deref(),
+        Some(
+            "0/3 nodes are available: 1 Insufficient memory, 1 node(s) had untolerated \
+             taint(s), 1 node(s) were unschedulable. preemption: 0/3 nodes are available: \
+             1 No preemption victims found for incoming pod, 2 Preemption is not helpful \
+             for scheduling."
+        )
+    );
+}
+
+#[test]
+fn tolerating_pod_may_use_the_tainted_node() {
+    let snapshot = cordoned_and_tainted("512Mi");
+    let mut p = app_pod("1Gi");
+    p.spec.tolerations = vec![model::from_value_at(
+        &json!({"key": "dedicated", "operator": "Equal", "value": "gpu", "effect": "NoSchedule"}),
+        "toleration",
+    )
+    .expect("toleration")];
+    let result = schedule(&snapshot, &p, &default_profile());
+    assert_eq!(result.selected.as_deref(), Some("tainted"));
+}
