@@ -220,3 +220,105 @@ impl EvictionPod {
         }
     }
 }
+
+impl EvictionPod {
+    /// A Kubernetes [`Pod`](crate::model::Pod) as the eviction manager sees
+    /// it (no stats: set [`EvictionPod::stats`] for each step).
+    ///
+    /// A conversion only, by the rules of the other modules: memory,
+    /// ephemeral-storage and inodes requests are `GetResourceRequestQuantity`
+    /// over the containers ([`crate::resources::get_resource_request_quantity`]),
+    /// the ephemeral-storage limit is `PodLimits`
+    /// ([`crate::resources::pod_limits`]), critical is
+    /// [`crate::qos::is_critical_pod`], best-effort is
+    /// [`crate::qos::get_pod_qos`], and the memory-pressure toleration is
+    /// `TolerationsTolerateTaint` on `node.kubernetes.io/memory-pressure:NoSchedule`.
+    /// Volumes: the model reads `emptyDir` only, so other local volume
+    /// sources (hostPath, configMap, gitRepo) do not count as local here.
+    ///
+    /// ```
+    /// use kubelogic::eviction::EvictionPod;
+    /// use kubelogic::model::{self, Pod};
+    ///
+    /// let pod: Pod = model::from_json_str(r#"{"metadata": {"name": "web", "namespace": "default"},
+    ///   "spec": {"priority": 10, "containers": [
+    ///     {"name": "a", "resources": {"requests": {"memory": "256Mi"}}},
+    ///     {"name": "b", "resources": {"requests": {"memory": "256Mi"}}}]}}"#)?;
+    /// let p = EvictionPod::from_pod(&pod);
+    /// assert_eq!(p.key.as_str(), "default/web");
+    /// assert_eq!(p.memory_request.to_string(), "512Mi");
+    /// assert_eq!((p.priority, p.critical, p.best_effort), (10, false, false));
+    /// # Ok::<(), kubelogic::model::ModelError>(())
+    /// ```
+    // `.into()`: the request fields take any `Into` of a Quantity.
+    #[allow(clippy::useless_conversion)]
+    pub fn from_pod(pod: &crate::model::Pod) -> EvictionPod {
+        use crate::model::{QosClass, Taint, TaintEffect};
+        use crate::resources::{
+            get_resource_request_quantity, pod_limits, PodResourcesOptions,
+            RESOURCE_EPHEMERAL_STORAGE, RESOURCE_MEMORY,
+        };
+
+        let namespace = pod.metadata.namespace.as_deref().unwrap_or("");
+        let mut p = EvictionPod::new(namespace, pod.metadata.name());
+        p.priority = pod.priority();
+        p.critical = crate::qos::is_critical_pod(pod);
+        p.best_effort = crate::qos::get_pod_qos(pod, true) == QosClass::BestEffort;
+        let memory_pressure = Taint {
+            key: "node.kubernetes.io/memory-pressure".to_owned(),
+            value: None,
+            effect: TaintEffect::NoSchedule,
+            time_added: None,
+        };
+        p.tolerates_memory_pressure =
+            crate::model::tolerations_tolerate_taint(&pod.spec.tolerations, &memory_pressure, false)
+                .unwrap_or(false);
+        p.termination_grace_period_seconds = pod.spec.termination_grace_period_seconds;
+        let request = |name: &str| get_resource_request_quantity(pod, name, false);
+        p.memory_request = request(RESOURCE_MEMORY).into();
+        p.ephemeral_storage_request = request(RESOURCE_EPHEMERAL_STORAGE).into();
+        p.inodes_request = request("inodes").into();
+        p.ephemeral_storage_limit = pod_limits(pod, &PodResourcesOptions::default())
+            .remove(RESOURCE_EPHEMERAL_STORAGE);
+        p.pod_level_memory_request = pod
+            .spec
+            .resources
+            .as_ref()
+            .and_then(|r| r.requests.get(RESOURCE_MEMORY).cloned());
+        let containers = pod.spec.containers.iter().map(|c| (c, false));
+        let inits = pod.spec.init_containers.iter().map(|c| (c, true));
+        p.containers = containers
+            .chain(inits)
+            .map(|(c, init)| EvictionContainer {
+                name: c.name.clone(),
+                init,
+                memory_request: c.resources.requests.get(RESOURCE_MEMORY).cloned(),
+                ephemeral_storage_request: c
+                    .resources
+                    .requests
+                    .get(RESOURCE_EPHEMERAL_STORAGE)
+                    .cloned(),
+                ephemeral_storage_limit: c
+                    .resources
+                    .limits
+                    .get(RESOURCE_EPHEMERAL_STORAGE)
+                    .cloned(),
+            })
+            .collect();
+        p.volumes = pod
+            .spec
+            .volumes
+            .iter()
+            .map(|v| EvictionVolume {
+                name: v.name.clone(),
+                local: v
+                    .empty_dir
+                    .as_ref()
+                    .is_some_and(|e| e.medium.as_deref().unwrap_or("").is_empty()),
+                empty_dir_size_limit: v.empty_dir.as_ref().and_then(|e| e.size_limit.clone()),
+                empty_dir: v.empty_dir.is_some(),
+            })
+            .collect();
+        p
+    }
+}
