@@ -26,7 +26,7 @@ cargo test --workspace --doc
 
 step "conformance runner over $KUBELOGIC_CONFORMANCE"
 cargo run --release -q -p kubelogic-conformance --bin conformance -- "$KUBELOGIC_CONFORMANCE/quantity" "$KUBELOGIC_CONFORMANCE/resources" "$KUBELOGIC_CONFORMANCE/qos"
-for family in tainttoleration nodeports imagelocality nodeaffinity noderesourcesfit noderesourcesbalancedallocation cycle real; do
+for family in tainttoleration nodeports imagelocality nodeaffinity noderesourcesfit noderesourcesbalancedallocation interpodaffinity podtopologyspread cycle real; do
   cargo run --release -q -p kubelogic-conformance --bin conformance -- "$KUBELOGIC_CONFORMANCE/scheduling/$family"
 done
 

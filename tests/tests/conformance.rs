@@ -65,3 +65,23 @@ fn scheduling_noderesourcesfit() {
 fn scheduling_noderesourcesbalancedallocation() {
     run_family("scheduling/noderesourcesbalancedallocation");
 }
+
+#[test]
+fn scheduling_interpodaffinity() {
+    run_family("scheduling/interpodaffinity");
+}
+
+#[test]
+fn scheduling_podtopologyspread() {
+    run_family("scheduling/podtopologyspread");
+}
+
+#[test]
+fn scheduling_cycle() {
+    run_family("scheduling/cycle");
+}
+
+#[test]
+fn scheduling_real() {
+    run_family("scheduling/real");
+}

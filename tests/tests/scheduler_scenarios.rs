@@ -233,6 +233,10 @@ fn three_zones_spread_holds_with_a_full_zone() {
 }
 
 fn cordoned_and_tainted(third_memory: &str) -> Snapshot {
+    cordoned_and_tainted_with(third_memory, Vec::new())
+}
+
+fn cordoned_and_tainted_with(third_memory: &str, pods: Vec<Pod>) -> Snapshot {
     let alloc = |mem: &str| json!({"cpu": "2", "memory": mem, "pods": "110"});
     let nodes = vec![
         node(
@@ -247,7 +251,7 @@ fn cordoned_and_tainted(third_memory: &str) -> Snapshot {
             json!({"metadata": {"name": "worker"}, "status": {"allocatable": alloc(third_memory)}}),
         ),
     ];
-    Snapshot::new(nodes, Vec::new(), Vec::new(), FeatureGates::default())
+    Snapshot::new(nodes, pods, Vec::new(), FeatureGates::default())
 }
 
 fn app_pod(memory: &str) -> Pod {
@@ -277,7 +281,11 @@ fn cordoned_and_tainted_nodes_are_never_chosen() {
 
 #[test]
 fn cordoned_and_tainted_message_names_both_reasons() {
-    let snapshot = cordoned_and_tainted("512Mi");
+    // The worker is full: a running pod of the same priority holds 1.5Gi of 2Gi.
+    let mut running = app_pod("1536Mi");
+    running.metadata.name = Some("running".into());
+    running.spec.node_name = Some("worker".into());
+    let snapshot = cordoned_and_tainted_with("2Gi", vec![running]);
     let result = schedule(&snapshot, &app_pod("1Gi"), &default_profile());
     assert_eq!(result.selected, None);
     assert_eq!(
@@ -287,6 +295,22 @@ fn cordoned_and_tainted_message_names_both_reasons() {
              taint(s), 1 node(s) were unschedulable. preemption: 0/3 nodes are available: \
              1 No preemption victims found for incoming pod, 2 Preemption is not helpful \
              for scheduling."
+        )
+    );
+}
+
+#[test]
+fn request_above_allocatable_is_not_resolved_by_preemption() {
+    // v1.35: a request larger than the node's allocatable is
+    // UnschedulableAndUnresolvable, so preemption does not try the node.
+    let snapshot = cordoned_and_tainted("512Mi");
+    let result = schedule(&snapshot, &app_pod("1Gi"), &default_profile());
+    assert_eq!(
+        result.message().as_deref(),
+        Some(
+            "0/3 nodes are available: 1 Insufficient memory, 1 node(s) had untolerated \
+             taint(s), 1 node(s) were unschedulable. preemption: 0/3 nodes are available: \
+             3 Preemption is not helpful for scheduling."
         )
     );
 }

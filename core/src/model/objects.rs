@@ -125,6 +125,9 @@ pub struct ServiceSpec {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReplicaSet {
+    /// `kind`: `ReplicaSet` (also when absent), `ReplicationController` or `StatefulSet`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
     /// `metadata`.
     #[serde(default)]
     pub metadata: ObjectMeta,

@@ -16,6 +16,8 @@
 
 use std::fmt;
 
+use super::selector::{LabelSelector, LabelSelectorOperator};
+
 /// `field.ErrorType`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -309,6 +311,112 @@ pub fn validate_label_name(value: &str, field: &str) -> Vec<FieldError> {
         .collect()
 }
 
+/// Go's `%q` for the strings these messages quote (ASCII escapes only).
+fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Go's `%#v` of a `[]string` that is nil when empty (selector requirements).
+fn go_string_slice_or_nil(values: &[String]) -> String {
+    if values.is_empty() {
+        return "[]string(nil)".to_owned();
+    }
+    let inner: Vec<String> = values.iter().map(|v| go_quote(v)).collect();
+    format!("[]string{{{}}}", inner.join(", "))
+}
+
+/// `labels.NewRequirement`'s errors for one requirement, as its aggregate prints them.
+fn requirement_error(
+    key: &str,
+    op: Option<LabelSelectorOperator>,
+    values: &[String],
+) -> Option<String> {
+    let mut errs: Vec<String> = Vec::new();
+    let key_errs = is_qualified_name(key);
+    if !key_errs.is_empty() {
+        errs.push(format!(
+            "key: Invalid value: {}: {}",
+            go_quote(key),
+            key_errs.join("; ")
+        ));
+    }
+    match op {
+        // matchLabels: `selection.Equals` with one value.
+        None => {}
+        Some(LabelSelectorOperator::In | LabelSelectorOperator::NotIn) if values.is_empty() => {
+            errs.push(format!(
+                "values: Invalid value: {}: for 'in', 'notin' operators, values set can't be empty",
+                go_string_slice_or_nil(values)
+            ));
+        }
+        Some(LabelSelectorOperator::Exists | LabelSelectorOperator::DoesNotExist)
+            if !values.is_empty() =>
+        {
+            errs.push(format!(
+                "values: Invalid value: {}: values set must be empty for exists and does not exist",
+                go_string_slice_or_nil(values)
+            ));
+        }
+        Some(_) => {}
+    }
+    for (i, v) in values.iter().enumerate() {
+        let value_errs = is_valid_label_value(v);
+        if !value_errs.is_empty() {
+            errs.push(format!(
+                "values[{i}][{key}]: Invalid value: {}: {}",
+                go_quote(v),
+                value_errs.join("; ")
+            ));
+        }
+    }
+    errs.dedup();
+    match errs.len() {
+        0 => None,
+        1 => errs.pop(),
+        _ => Some(format!("[{}]", errs.join(", "))),
+    }
+}
+
+/// The error `metav1.LabelSelectorAsSelector` returns for `selector`, if any:
+/// the first invalid requirement (match labels first, in key order, then
+/// match expressions), worded as Kubernetes words it.
+///
+/// ```
+/// use kubelogic::model::{validation::label_selector_error, LabelSelector};
+///
+/// let sel: LabelSelector = serde_json::from_str(
+///     r#"{"matchExpressions": [{"key": "app", "operator": "In", "values": ["a b"]}]}"#)?;
+/// assert!(label_selector_error(&sel).unwrap().starts_with("values[0][app]: Invalid value: \"a b\""));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn label_selector_error(selector: &LabelSelector) -> Option<String> {
+    for (k, v) in &selector.match_labels {
+        if let Some(e) = requirement_error(k, None, std::slice::from_ref(v)) {
+            return Some(e);
+        }
+    }
+    selector
+        .match_expressions
+        .iter()
+        .find_map(|r| requirement_error(&r.key, Some(r.operator), &r.values))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -334,5 +442,29 @@ mod tests {
             "s: Required value: at least one point must be specified"
         );
         assert_eq!(go_string_slice(&["a".into()]), "[]string{\"a\"}");
+    }
+}
+
+#[cfg(test)]
+mod selector_tests {
+    use super::*;
+
+    #[test]
+    fn label_value_message_is_upstreams() {
+        let errs = is_valid_label_value("{{.bad-value.}}");
+        assert_eq!(errs, vec!["a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')".to_owned()]);
+    }
+
+    #[test]
+    fn qualified_names() {
+        assert!(is_qualified_name("kubernetes.io/hostname").is_empty());
+        assert!(is_qualified_name("zone").is_empty());
+        assert_eq!(
+            is_qualified_name("/x"),
+            vec!["prefix part must be non-empty"]
+        );
+        assert_eq!(is_qualified_name("a/b/c").len(), 1);
+        assert_eq!(is_qualified_name("Example.com/x").len(), 1);
+        assert_eq!(is_qualified_name(&"a".repeat(64)).len(), 1);
     }
 }

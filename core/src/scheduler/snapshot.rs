@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::model::validation::label_selector_error;
 use crate::model::{
     LabelSelector, Labels, Namespace, Node, Objects, Pod, PodAffinityTerm, ResourceList,
 };
@@ -214,14 +215,19 @@ pub struct AffinityTerm {
 }
 
 impl AffinityTerm {
-    fn new(pod: &Pod, term: &PodAffinityTerm, path: &str) -> Result<AffinityTerm, String> {
-        if let Some(s) = &term.label_selector {
-            s.validate()
-                .map_err(|e| format!("{path}.labelSelector.{e}"))?;
+    /// `newAffinityTerm`: the term of `pod`, or the error
+    /// `metav1.LabelSelectorAsSelector` gives for its label selector or
+    /// namespace selector, in Kubernetes' words.
+    pub fn new(pod: &Pod, term: &PodAffinityTerm) -> Result<AffinityTerm, String> {
+        if let Some(e) = term.label_selector.as_ref().and_then(label_selector_error) {
+            return Err(e);
         }
-        if let Some(s) = &term.namespace_selector {
-            s.validate()
-                .map_err(|e| format!("{path}.namespaceSelector.{e}"))?;
+        if let Some(e) = term
+            .namespace_selector
+            .as_ref()
+            .and_then(label_selector_error)
+        {
+            return Err(e);
         }
         let namespaces = if term.namespaces.is_empty() && term.namespace_selector.is_none() {
             std::iter::once(pod.metadata.namespace().to_owned()).collect()
@@ -237,15 +243,17 @@ impl AffinityTerm {
     }
 
     /// `AffinityTerm.Matches`: the pod is in one of the namespaces (by name or
-    /// by the namespace's labels) and its labels match the selector.
+    /// by the namespace's labels; unknown labels count as none) and its labels
+    /// match the selector.
     pub fn matches(&self, pod: &Pod, namespace_labels: Option<&Labels>) -> bool {
-        let ns = pod.metadata.namespace();
-        let ns_ok = self.namespaces.contains(ns)
-            || match (&self.namespace_selector, namespace_labels) {
-                (Some(sel), Some(labels)) => sel.matches_unchecked(labels),
-                (Some(sel), None) => sel.is_empty(),
-                (None, _) => false,
-            };
+        let ns_ok = self.namespaces.contains(pod.metadata.namespace())
+            || self
+                .namespace_selector
+                .as_ref()
+                .is_some_and(|sel| match namespace_labels {
+                    Some(labels) => sel.matches_unchecked(labels),
+                    None => sel.matches_unchecked(&Labels::new()),
+                });
         ns_ok
             && self
                 .selector
@@ -322,39 +330,50 @@ impl PodInfo {
         info
     }
 
+    /// `PodInfo.Update`'s parsing: each of the four term lists is parsed on
+    /// its own (a list stops at its first bad term) and the errors are
+    /// aggregated as `utilerrors.NewAggregate` prints them.
     fn parse_affinity_terms(&mut self) -> Result<(), String> {
         let pod = Arc::clone(&self.pod);
         let Some(affinity) = pod.spec.affinity.as_ref() else {
             return Ok(());
         };
-        let base = "spec.affinity";
+        let mut errs: Vec<String> = Vec::new();
         if let Some(a) = &affinity.pod_affinity {
-            let p = format!("{base}.podAffinity");
-            self.required_affinity_terms = required_terms(
-                &pod,
-                &a.required_during_scheduling_ignored_during_execution,
-                &p,
-            )?;
-            self.preferred_affinity_terms = weighted_terms(
-                &pod,
-                &a.preferred_during_scheduling_ignored_during_execution,
-                &p,
-            )?;
+            match required_terms(&pod, &a.required_during_scheduling_ignored_during_execution) {
+                Ok(t) => self.required_affinity_terms = t,
+                Err(e) => errs.push(format!("requiredAffinityTerms: {e}")),
+            }
         }
         if let Some(a) = &affinity.pod_anti_affinity {
-            let p = format!("{base}.podAntiAffinity");
-            self.required_anti_affinity_terms = required_terms(
-                &pod,
-                &a.required_during_scheduling_ignored_during_execution,
-                &p,
-            )?;
-            self.preferred_anti_affinity_terms = weighted_terms(
+            match required_terms(&pod, &a.required_during_scheduling_ignored_during_execution) {
+                Ok(t) => self.required_anti_affinity_terms = t,
+                Err(e) => errs.push(format!("requiredAntiAffinityTerms: {e}")),
+            }
+        }
+        if let Some(a) = &affinity.pod_affinity {
+            match weighted_terms(
                 &pod,
                 &a.preferred_during_scheduling_ignored_during_execution,
-                &p,
-            )?;
+            ) {
+                Ok(t) => self.preferred_affinity_terms = t,
+                Err(e) => errs.push(format!("preferredAffinityTerms: {e}")),
+            }
         }
-        Ok(())
+        if let Some(a) = &affinity.pod_anti_affinity {
+            match weighted_terms(
+                &pod,
+                &a.preferred_during_scheduling_ignored_during_execution,
+            ) {
+                Ok(t) => self.preferred_anti_affinity_terms = t,
+                Err(e) => errs.push(format!("preferredAntiAffinityTerms: {e}")),
+            }
+        }
+        match errs.len() {
+            0 => Ok(()),
+            1 => Err(errs.join("")),
+            _ => Err(format!("[{}]", errs.join(", "))),
+        }
     }
 
     /// Whether the pod has any pod affinity or anti-affinity term.
@@ -367,38 +386,19 @@ impl PodInfo {
     }
 }
 
-fn required_terms(
-    pod: &Pod,
-    terms: &[PodAffinityTerm],
-    path: &str,
-) -> Result<Vec<AffinityTerm>, String> {
-    terms
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            AffinityTerm::new(
-                pod,
-                t,
-                &format!("{path}.requiredDuringSchedulingIgnoredDuringExecution[{i}]"),
-            )
-        })
-        .collect()
+fn required_terms(pod: &Pod, terms: &[PodAffinityTerm]) -> Result<Vec<AffinityTerm>, String> {
+    terms.iter().map(|t| AffinityTerm::new(pod, t)).collect()
 }
 
 fn weighted_terms(
     pod: &Pod,
     terms: &[crate::model::WeightedPodAffinityTerm],
-    path: &str,
 ) -> Result<Vec<WeightedAffinityTerm>, String> {
     terms
         .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let p = format!(
-                "{path}.preferredDuringSchedulingIgnoredDuringExecution[{i}].podAffinityTerm"
-            );
+        .map(|t| {
             Ok(WeightedAffinityTerm {
-                term: AffinityTerm::new(pod, &t.pod_affinity_term, &p)?,
+                term: AffinityTerm::new(pod, &t.pod_affinity_term)?,
                 weight: t.weight,
             })
         })

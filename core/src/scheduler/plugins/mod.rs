@@ -4,12 +4,14 @@
 
 pub mod defaultpreemption;
 pub mod imagelocality;
+pub mod interpodaffinity;
 pub mod names;
 pub mod nodeaffinity;
 pub mod nodename;
 pub mod nodeports;
 pub mod noderesources;
 pub mod nodeunschedulable;
+pub mod podtopologyspread;
 pub mod tainttoleration;
 
 use std::fmt;
@@ -99,6 +101,10 @@ pub fn new_plugin(
         }
         names::NODE_PORTS => Ok(Box::new(nodeports::NodePorts)),
         names::IMAGE_LOCALITY => Ok(Box::new(imagelocality::ImageLocality)),
+        names::INTER_POD_AFFINITY => Ok(Box::new(interpodaffinity::InterPodAffinity::new(args)?)),
+        names::POD_TOPOLOGY_SPREAD => Ok(Box::new(podtopologyspread::PodTopologySpread::new(
+            args, gates,
+        )?)),
         other => Err(ConfigError::new(
             other,
             "",

@@ -1,0 +1,338 @@
+//! InterPodAffinity: required and preferred pod affinity and anti-affinity,
+//! with existing pods' anti-affinity (and, for scoring, their affinity)
+//! applied symmetrically to the incoming pod
+//! (`pkg/scheduler/framework/plugins/interpodaffinity`).
+//!
+//! - [`filtering`]: PreFilter (counts of matching pods per topology pair),
+//!   its AddPod/RemovePod extensions, and Filter.
+//! - [`scoring`]: PreScore (a score per topology pair), Score and the
+//!   min–max NormalizeScore.
+//!
+//! ```
+//! use kubelogic::model::{self, Node, Pod};
+//! use kubelogic::scheduler::framework::{Code, CycleState};
+//! use kubelogic::scheduler::plugins::interpodaffinity::InterPodAffinity;
+//! use kubelogic::scheduler::{PodInfo, Snapshot};
+//! use kubelogic::FeatureGates;
+//!
+//! let node = |name: &str, zone: &str| -> Node {
+//!     model::from_json_str(&format!(
+//!         r#"{{"metadata": {{"name": "{name}", "labels": {{"zone": "{zone}"}}}}}}"#)).unwrap()
+//! };
+//! let db: Pod = model::from_json_str(r#"{"metadata": {"name": "db", "namespace": "default",
+//!     "labels": {"app": "db"}}, "spec": {"nodeName": "a"}}"#)?;
+//! let web: Pod = model::from_json_str(r#"{"metadata": {"name": "web", "namespace": "default"},
+//!   "spec": {"affinity": {"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [
+//!     {"labelSelector": {"matchLabels": {"app": "db"}}, "topologyKey": "zone"}]}}}}"#)?;
+//! let gates = FeatureGates::default();
+//! let snapshot = Snapshot::new(vec![node("a", "z1"), node("b", "z2")], vec![db], vec![], gates);
+//! let plugin = InterPodAffinity::default();
+//! let pod = PodInfo::new(web, &gates);
+//! let mut state = CycleState::new();
+//! let (_, status) = plugin.pre_filter(&mut state, &pod, &snapshot);
+//! assert!(status.is_success());
+//! let on_a = plugin.filter(&state, &pod, snapshot.node("a").unwrap());
+//! assert_eq!(on_a.code, Code::Unschedulable);
+//! assert_eq!(on_a.reasons, ["node(s) didn't match pod anti-affinity rules"]);
+//! assert!(plugin.filter(&state, &pod, snapshot.node("b").unwrap()).is_success());
+//! # Ok::<(), kubelogic::model::ModelError>(())
+//! ```
+
+pub mod filtering;
+pub mod scoring;
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use crate::model::Labels;
+use crate::scheduler::framework::{
+    CycleState, FilterPlugin, NodeScore, Plugin, PreFilterPlugin, PreFilterResult, PreScorePlugin,
+    ScorePlugin, Status,
+};
+use crate::scheduler::plugins::{names, ConfigError};
+use crate::scheduler::snapshot::{AffinityTerm, NodeInfo, PodInfo, Snapshot};
+
+pub use filtering::{
+    PreFilterState, ERR_REASON_AFFINITY_RULES_NOT_MATCH, ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH,
+    ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH,
+};
+pub use scoring::PreScoreState;
+
+/// `v1.DefaultHardPodAffinitySymmetricWeight`.
+pub const DEFAULT_HARD_POD_AFFINITY_WEIGHT: i32 = 1;
+
+/// `InterPodAffinityArgs` (KubeSchedulerConfiguration v1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InterPodAffinityArgs {
+    /// `hardPodAffinityWeight`: the score an existing pod's required affinity
+    /// term adds when the incoming pod matches it (0..=100, default 1).
+    pub hard_pod_affinity_weight: i32,
+    /// `ignorePreferredTermsOfExistingPods`: skip scoring when the incoming
+    /// pod has no preferred terms of its own.
+    pub ignore_preferred_terms_of_existing_pods: bool,
+}
+
+impl Default for InterPodAffinityArgs {
+    fn default() -> Self {
+        InterPodAffinityArgs {
+            hard_pod_affinity_weight: DEFAULT_HARD_POD_AFFINITY_WEIGHT,
+            ignore_preferred_terms_of_existing_pods: false,
+        }
+    }
+}
+
+impl InterPodAffinityArgs {
+    /// Reads and validates the args' JSON form (`None`: the defaults), as
+    /// `ValidateInterPodAffinityArgs` does.
+    pub fn from_json(args: Option<&Value>) -> Result<Self, ConfigError> {
+        let mut out = InterPodAffinityArgs::default();
+        let Some(args) = args.filter(|v| !v.is_null()) else {
+            return Ok(out);
+        };
+        let err = |field: &str, ty: &str, msg: String| {
+            ConfigError::new(names::INTER_POD_AFFINITY, field, ty, msg)
+        };
+        let Some(map) = args.as_object() else {
+            return Err(err(
+                "",
+                "FieldValueInvalid",
+                "args must be an object".into(),
+            ));
+        };
+        for (k, v) in map {
+            match k.as_str() {
+                "apiVersion" | "kind" => {}
+                "hardPodAffinityWeight" => {
+                    let w = v.as_i64().ok_or_else(|| {
+                        err(
+                            k,
+                            "FieldValueInvalid",
+                            format!("expected an integer, got {v}"),
+                        )
+                    })?;
+                    if !(0..=100).contains(&w) {
+                        return Err(err(
+                            k,
+                            "FieldValueInvalid",
+                            format!("Invalid value: {w}: not in valid range [0, 100]"),
+                        ));
+                    }
+                    out.hard_pod_affinity_weight = i32::try_from(w).unwrap_or(0);
+                }
+                "ignorePreferredTermsOfExistingPods" => {
+                    out.ignore_preferred_terms_of_existing_pods = v.as_bool().ok_or_else(|| {
+                        err(
+                            k,
+                            "FieldValueInvalid",
+                            format!("expected a boolean, got {v}"),
+                        )
+                    })?;
+                }
+                other => {
+                    return Err(err(
+                        other,
+                        "FieldValueNotSupported",
+                        format!("unknown field {other:?}"),
+                    ))
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The InterPodAffinity plugin.
+#[derive(Clone, Debug, Default)]
+pub struct InterPodAffinity {
+    /// The args.
+    pub args: InterPodAffinityArgs,
+}
+
+impl InterPodAffinity {
+    /// The plugin with `args` (JSON form) validated.
+    pub fn new(args: Option<&Value>) -> Result<Self, ConfigError> {
+        Ok(InterPodAffinity {
+            args: InterPodAffinityArgs::from_json(args)?,
+        })
+    }
+
+    /// `PreFilter`; see [`filtering::pre_filter`].
+    pub fn pre_filter(
+        &self,
+        state: &mut CycleState,
+        pod: &PodInfo,
+        snapshot: &Snapshot,
+    ) -> (Option<PreFilterResult>, Status) {
+        filtering::pre_filter(state, pod, snapshot)
+    }
+
+    /// `Filter`; see [`filtering::filter`].
+    pub fn filter(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status {
+        filtering::filter(state, pod, node)
+    }
+}
+
+/// `GetNamespaceLabelsSnapshot`: the labels of the pod's namespace (none
+/// when the snapshot does not know it).
+pub fn namespace_labels(snapshot: &Snapshot, namespace: &str) -> Labels {
+    snapshot
+        .namespace_labels(namespace)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// `mergeAffinityTermNamespacesIfNotEmpty`: for an incoming pod's term, a
+/// non-empty namespaceSelector is resolved against the snapshot's namespaces
+/// and merged into the namespace names; the selector then matches nothing.
+/// An empty selector (`{}`, every namespace) is kept.
+pub fn merge_affinity_term_namespaces(term: &AffinityTerm, snapshot: &Snapshot) -> AffinityTerm {
+    let mut out = term.clone();
+    match &term.namespace_selector {
+        Some(sel) if !sel.is_empty() => {
+            for (name, labels) in &snapshot.namespaces {
+                if sel.matches_unchecked(labels) {
+                    out.namespaces.insert(name.clone());
+                }
+            }
+            out.namespace_selector = None;
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Counts keyed by topology pair (`topologyToMatchedTermCount`), nested by
+/// key then value so lookups borrow the node's labels.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TopologyCounts(HashMap<String, HashMap<String, i64>>);
+
+impl TopologyCounts {
+    /// The count at `(key, value)` (0 when absent).
+    pub fn get(&self, key: &str, value: &str) -> i64 {
+        self.0
+            .get(key)
+            .and_then(|m| m.get(value))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Whether no pair has a count.
+    pub fn is_empty(&self) -> bool {
+        self.0.values().all(HashMap::is_empty)
+    }
+
+    /// `update`: adds `delta` at `(key, node's value for key)` when the node
+    /// has the key, dropping the entry when it reaches zero.
+    pub fn update(&mut self, node_labels: &Labels, key: &str, delta: i64) {
+        let Some(value) = node_labels.get(key) else {
+            return;
+        };
+        let values = self.0.entry(key.to_owned()).or_default();
+        let count = values.entry(value.clone()).or_insert(0);
+        *count += delta;
+        if *count == 0 {
+            values.remove(value);
+            if values.is_empty() {
+                self.0.remove(key);
+            }
+        }
+    }
+
+    /// Whether any label `(k, v)` of the node has a positive count.
+    pub fn any_positive_for_labels(&self, node_labels: &Labels) -> bool {
+        if self.0.len() <= node_labels.len() {
+            self.0.iter().any(|(k, values)| {
+                node_labels
+                    .get(k)
+                    .is_some_and(|v| values.get(v).is_some_and(|c| *c > 0))
+            })
+        } else {
+            node_labels.iter().any(|(k, v)| self.get(k, v) > 0)
+        }
+    }
+}
+
+impl Plugin for InterPodAffinity {
+    fn name(&self) -> &'static str {
+        names::INTER_POD_AFFINITY
+    }
+    fn as_pre_filter(&self) -> Option<&dyn PreFilterPlugin> {
+        Some(self)
+    }
+    fn as_filter(&self) -> Option<&dyn FilterPlugin> {
+        Some(self)
+    }
+    fn as_pre_score(&self) -> Option<&dyn PreScorePlugin> {
+        Some(self)
+    }
+    fn as_score(&self) -> Option<&dyn ScorePlugin> {
+        Some(self)
+    }
+}
+
+impl PreFilterPlugin for InterPodAffinity {
+    fn pre_filter(
+        &self,
+        state: &mut CycleState,
+        pod: &PodInfo,
+        snapshot: &Snapshot,
+    ) -> (Option<PreFilterResult>, Status) {
+        filtering::pre_filter(state, pod, snapshot)
+    }
+
+    fn add_pod(
+        &self,
+        state: &mut CycleState,
+        _pod: &PodInfo,
+        pod_to_add: &PodInfo,
+        node: &NodeInfo,
+        _snapshot: &Snapshot,
+    ) -> Status {
+        filtering::update_with_pod(state, pod_to_add, node, 1)
+    }
+
+    fn remove_pod(
+        &self,
+        state: &mut CycleState,
+        _pod: &PodInfo,
+        pod_to_remove: &PodInfo,
+        node: &NodeInfo,
+        _snapshot: &Snapshot,
+    ) -> Status {
+        filtering::update_with_pod(state, pod_to_remove, node, -1)
+    }
+}
+
+impl FilterPlugin for InterPodAffinity {
+    fn filter(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status {
+        filtering::filter(state, pod, node)
+    }
+}
+
+impl PreScorePlugin for InterPodAffinity {
+    fn pre_score(
+        &self,
+        state: &mut CycleState,
+        pod: &PodInfo,
+        nodes: &[&NodeInfo],
+        snapshot: &Snapshot,
+    ) -> Status {
+        scoring::pre_score(&self.args, state, pod, nodes, snapshot)
+    }
+}
+
+impl ScorePlugin for InterPodAffinity {
+    fn score(&self, state: &CycleState, _pod: &PodInfo, node: &NodeInfo) -> Result<i64, Status> {
+        scoring::score(state, node)
+    }
+
+    fn normalize_score(
+        &self,
+        state: &CycleState,
+        _pod: &PodInfo,
+        scores: &mut [NodeScore],
+    ) -> Status {
+        scoring::normalize_score(state, scores)
+    }
+}

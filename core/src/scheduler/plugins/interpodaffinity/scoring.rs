@@ -1,0 +1,233 @@
+//! InterPodAffinity PreScore, Score and NormalizeScore
+//! (`interpodaffinity/scoring.go`).
+//!
+//! PreScore sums, per topology pair, the weights of the incoming pod's
+//! preferred terms matched by existing pods (anti-affinity negative) and,
+//! symmetrically, of existing pods' terms matched by the incoming pod
+//! (required affinity with `hardPodAffinityWeight`). A node's score is the
+//! sum over the pairs its labels hold; NormalizeScore maps the scores
+//! min–max onto `0..=100`, truncating.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::model::{Labels, Pod};
+use crate::scheduler::framework::{CycleState, NodeScore, Status, MAX_NODE_SCORE};
+use crate::scheduler::snapshot::{AffinityTerm, NodeInfo, PodInfo, Snapshot, WeightedAffinityTerm};
+
+use super::{merge_affinity_term_namespaces, namespace_labels, InterPodAffinityArgs};
+
+/// The state PreScore computes (`preScoreState`): a score per topology key and value.
+#[derive(Clone, Debug, Default)]
+pub struct PreScoreState {
+    /// `topologyScore[key][value]`.
+    pub topology_score: Arc<HashMap<String, HashMap<String, i64>>>,
+}
+
+struct Accumulator<'a> {
+    scores: HashMap<String, HashMap<String, i64>>,
+    touched: bool,
+    ns_labels: &'a Labels,
+}
+
+impl Accumulator<'_> {
+    /// `scoreMap.processTerm`.
+    fn process_term(
+        &mut self,
+        term: &AffinityTerm,
+        weight: i64,
+        pod: &Pod,
+        ns_labels: Option<&Labels>,
+        node_labels: &Labels,
+    ) {
+        if !term.matches(pod, ns_labels) {
+            return;
+        }
+        if let Some(v) = node_labels.get(&term.topology_key) {
+            self.touched = true;
+            let e = self
+                .scores
+                .entry(term.topology_key.clone())
+                .or_default()
+                .entry(v.clone())
+                .or_insert(0);
+            *e += weight;
+        }
+    }
+
+    fn process_terms(
+        &mut self,
+        terms: &[WeightedAffinityTerm],
+        pod: &Pod,
+        ns_labels: Option<&Labels>,
+        node_labels: &Labels,
+        multiplier: i64,
+    ) {
+        for t in terms {
+            self.process_term(
+                &t.term,
+                i64::from(t.weight) * multiplier,
+                pod,
+                ns_labels,
+                node_labels,
+            );
+        }
+    }
+}
+
+/// `PreScore`.
+pub fn pre_score(
+    args: &InterPodAffinityArgs,
+    state: &mut CycleState,
+    pod: &PodInfo,
+    _nodes: &[&NodeInfo],
+    snapshot: &Snapshot,
+) -> Status {
+    let affinity = pod.pod.spec.affinity.as_ref();
+    let has_preferred_affinity = affinity
+        .and_then(|a| a.pod_affinity.as_ref())
+        .is_some_and(|a| {
+            !a.preferred_during_scheduling_ignored_during_execution
+                .is_empty()
+        });
+    let has_preferred_anti_affinity = affinity
+        .and_then(|a| a.pod_anti_affinity.as_ref())
+        .is_some_and(|a| {
+            !a.preferred_during_scheduling_ignored_during_execution
+                .is_empty()
+        });
+    let has_constraints = has_preferred_affinity || has_preferred_anti_affinity;
+    if args.ignore_preferred_terms_of_existing_pods && !has_constraints {
+        return Status::skip();
+    }
+    if let Some(e) = &pod.parse_error {
+        return Status::error(format!("failed to parse pod: {e}"));
+    }
+    let merge = |terms: &[WeightedAffinityTerm]| -> Vec<WeightedAffinityTerm> {
+        terms
+            .iter()
+            .map(|t| WeightedAffinityTerm {
+                term: merge_affinity_term_namespaces(&t.term, snapshot),
+                weight: t.weight,
+            })
+            .collect()
+    };
+    let preferred_affinity = merge(&pod.preferred_affinity_terms);
+    let preferred_anti_affinity = merge(&pod.preferred_anti_affinity_terms);
+    let ns_labels = namespace_labels(snapshot, pod.pod.metadata.namespace());
+    let hard_weight = i64::from(args.hard_pod_affinity_weight);
+
+    let mut acc = Accumulator {
+        scores: HashMap::new(),
+        touched: false,
+        ns_labels: &ns_labels,
+    };
+    let mut process_node = |node: &NodeInfo, pods: &[Arc<PodInfo>]| {
+        let node_labels = node.node.labels();
+        if node_labels.is_empty() {
+            return;
+        }
+        for existing in pods {
+            acc.process_terms(&preferred_affinity, &existing.pod, None, node_labels, 1);
+            acc.process_terms(
+                &preferred_anti_affinity,
+                &existing.pod,
+                None,
+                node_labels,
+                -1,
+            );
+            let ns = Some(acc.ns_labels);
+            if hard_weight > 0 {
+                for t in &existing.required_affinity_terms {
+                    acc.process_term(t, hard_weight, &pod.pod, ns, node_labels);
+                }
+            }
+            acc.process_terms(
+                &existing.preferred_affinity_terms,
+                &pod.pod,
+                ns,
+                node_labels,
+                1,
+            );
+            acc.process_terms(
+                &existing.preferred_anti_affinity_terms,
+                &pod.pod,
+                ns,
+                node_labels,
+                -1,
+            );
+        }
+    };
+    if has_constraints {
+        for node in snapshot.nodes() {
+            process_node(node, &node.pods);
+        }
+    } else {
+        for node in snapshot.have_pods_with_affinity() {
+            process_node(node, &node.pods_with_affinity);
+        }
+    }
+    if !acc.touched {
+        return Status::skip();
+    }
+    state.write(PreScoreState {
+        topology_score: Arc::new(acc.scores),
+    });
+    Status::success()
+}
+
+/// `Score`: the sum of the topology scores of the pairs the node's labels hold.
+pub fn score(state: &CycleState, node: &NodeInfo) -> Result<i64, Status> {
+    let s = state.read::<PreScoreState>().ok_or_else(|| {
+        Status::error("failed to read \"PreScoreInterPodAffinity\" from cycleState: not found")
+    })?;
+    let labels = node.node.labels();
+    Ok(s.topology_score
+        .iter()
+        .filter_map(|(k, values)| labels.get(k).and_then(|v| values.get(v)))
+        .fold(0i64, |a, b| a.saturating_add(*b)))
+}
+
+/// `NormalizeScore`: min–max onto `0..=100` with float truncation; all 0
+/// when every score is equal; untouched when nothing was accumulated.
+pub fn normalize_score(state: &CycleState, scores: &mut [NodeScore]) -> Status {
+    let Some(s) = state.read::<PreScoreState>() else {
+        return Status::error(
+            "failed to read \"PreScoreInterPodAffinity\" from cycleState: not found",
+        );
+    };
+    if s.topology_score.is_empty() {
+        return Status::success();
+    }
+    normalize_min_max(scores);
+    Status::success()
+}
+
+/// The min–max normalization InterPodAffinity uses:
+/// `int64(100 * (s - min) / (max - min))`, or 0 for all when `max == min`.
+///
+/// ```
+/// use kubelogic::scheduler::NodeScore;
+/// use kubelogic::scheduler::plugins::interpodaffinity::scoring::normalize_min_max;
+///
+/// let mut s = vec![
+///     NodeScore { name: "a".into(), score: 10 },
+///     NodeScore { name: "b".into(), score: 5 },
+///     NodeScore { name: "c".into(), score: 8 },
+/// ];
+/// normalize_min_max(&mut s);
+/// assert_eq!(s.iter().map(|s| s.score).collect::<Vec<_>>(), [100, 0, 60]);
+/// ```
+pub fn normalize_min_max(scores: &mut [NodeScore]) {
+    let min = scores.iter().map(|s| s.score).min().unwrap_or(0);
+    let max = scores.iter().map(|s| s.score).max().unwrap_or(0);
+    let diff = max.saturating_sub(min);
+    for s in scores.iter_mut() {
+        let f = if diff > 0 {
+            MAX_NODE_SCORE as f64 * ((s.score.saturating_sub(min)) as f64 / diff as f64)
+        } else {
+            0.0
+        };
+        s.score = f as i64;
+    }
+}

@@ -1,0 +1,393 @@
+//! PodTopologySpread: spreads matching pods evenly over topology domains
+//! (`pkg/scheduler/framework/plugins/podtopologyspread`).
+//!
+//! - [`common`]: constraints from the pod or the profile's defaults
+//!   (System: hostname maxSkew 3 and zone maxSkew 5, ScheduleAnyway, with
+//!   the selector of the Services and controllers selecting the pod).
+//! - [`filtering`]: PreFilter (matching pods per domain, the two smallest),
+//!   AddPod/RemovePod, and Filter (`DoNotSchedule`: skew ≤ maxSkew).
+//! - [`scoring`]: PreScore, Score and NormalizeScore (`ScheduleAnyway`).
+//!
+//! ```
+//! use kubelogic::model::{self, Node, Pod};
+//! use kubelogic::scheduler::framework::{Code, CycleState, FilterPlugin, PreFilterPlugin};
+//! use kubelogic::scheduler::plugins::podtopologyspread::PodTopologySpread;
+//! use kubelogic::scheduler::{PodInfo, Snapshot};
+//! use kubelogic::FeatureGates;
+//!
+//! let node = |name: &str, zone: &str| -> Node {
+//!     model::from_json_str(&format!(
+//!         r#"{{"metadata": {{"name": "{name}", "labels": {{"zone": "{zone}"}}}}}}"#)).unwrap()
+//! };
+//! let running: Pod = model::from_json_str(r#"{"metadata": {"name": "w1", "namespace": "default",
+//!     "labels": {"app": "web"}}, "spec": {"nodeName": "a"}}"#)?;
+//! let pod: Pod = model::from_json_str(r#"{"metadata": {"name": "w2", "namespace": "default",
+//!   "labels": {"app": "web"}}, "spec": {"topologySpreadConstraints": [{"maxSkew": 1,
+//!   "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule",
+//!   "labelSelector": {"matchLabels": {"app": "web"}}}]}}"#)?;
+//! let gates = FeatureGates::default();
+//! let snapshot = Snapshot::new(vec![node("a", "z1"), node("b", "z2")], vec![running], vec![], gates);
+//! let plugin = PodTopologySpread::new(None, &gates).unwrap();
+//! let pod = PodInfo::new(pod, &gates);
+//! let mut state = CycleState::new();
+//! assert!(plugin.pre_filter(&mut state, &pod, &snapshot).1.is_success());
+//! // z1 already has one: a second there would make the skew 2.
+//! let on_a = plugin.filter(&state, &pod, snapshot.node("a").unwrap());
+//! assert_eq!(on_a.code, Code::Unschedulable);
+//! assert!(plugin.filter(&state, &pod, snapshot.node("b").unwrap()).is_success());
+//! # Ok::<(), kubelogic::model::ModelError>(())
+//! ```
+
+pub mod common;
+pub mod filtering;
+pub mod scoring;
+
+use serde_json::Value;
+
+use crate::model::{
+    self, Pod, TopologySpreadConstraint as V1Constraint, UnsatisfiableConstraintAction,
+};
+use crate::scheduler::framework::{
+    CycleState, FilterPlugin, NodeScore, Plugin, PreFilterPlugin, PreFilterResult, PreScorePlugin,
+    ScorePlugin, Status,
+};
+use crate::scheduler::plugins::{names, ConfigError};
+use crate::scheduler::snapshot::{NodeInfo, PodInfo, Snapshot};
+use crate::FeatureGates;
+
+pub use common::{SpreadGates, TopologySpreadConstraint, LABEL_HOSTNAME, LABEL_TOPOLOGY_ZONE};
+pub use filtering::{
+    CriticalPaths, PreFilterState, ERR_REASON_CONSTRAINTS_NOT_MATCH,
+    ERR_REASON_NODE_LABEL_NOT_MATCH,
+};
+pub use scoring::PreScoreState;
+
+/// `PodTopologySpreadArgs.defaultingType`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DefaultingType {
+    /// `System`: kube-scheduler's built-in default constraints.
+    #[default]
+    System,
+    /// `List`: the args' `defaultConstraints`.
+    List,
+}
+
+/// `PodTopologySpreadArgs` (KubeSchedulerConfiguration v1).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PodTopologySpreadArgs {
+    /// `defaultConstraints` (only with `List`).
+    pub default_constraints: Vec<V1Constraint>,
+    /// `defaultingType` (default `System`).
+    pub defaulting_type: DefaultingType,
+}
+
+/// `systemDefaultConstraints`.
+pub fn system_default_constraints() -> Vec<V1Constraint> {
+    vec![
+        V1Constraint {
+            max_skew: 3,
+            topology_key: LABEL_HOSTNAME.to_owned(),
+            when_unsatisfiable: UnsatisfiableConstraintAction::ScheduleAnyway,
+            ..V1Constraint::default()
+        },
+        V1Constraint {
+            max_skew: 5,
+            topology_key: LABEL_TOPOLOGY_ZONE.to_owned(),
+            when_unsatisfiable: UnsatisfiableConstraintAction::ScheduleAnyway,
+            ..V1Constraint::default()
+        },
+    ]
+}
+
+fn cfg_err(field: &str, ty: &str, msg: impl Into<String>) -> ConfigError {
+    ConfigError::new(names::POD_TOPOLOGY_SPREAD, field, ty, msg)
+}
+
+impl PodTopologySpreadArgs {
+    /// Reads the args' JSON form (`None`: the defaults) and validates them
+    /// as `ValidatePodTopologySpreadArgs` does.
+    pub fn from_json(args: Option<&Value>) -> Result<Self, ConfigError> {
+        let mut out = PodTopologySpreadArgs::default();
+        let Some(args) = args.filter(|v| !v.is_null()) else {
+            return Ok(out);
+        };
+        let Some(map) = args.as_object() else {
+            return Err(cfg_err("", "FieldValueInvalid", "args must be an object"));
+        };
+        let mut defaulting: Option<String> = None;
+        let mut raw_constraints: &[Value] = &[];
+        for (k, v) in map {
+            match k.as_str() {
+                "apiVersion" | "kind" => {}
+                "defaultingType" => match v {
+                    Value::String(s) => defaulting = Some(s.clone()),
+                    Value::Null => {}
+                    other => {
+                        return Err(cfg_err(
+                            k,
+                            "FieldValueInvalid",
+                            format!("expected a string, got {other}"),
+                        ))
+                    }
+                },
+                "defaultConstraints" => match v {
+                    Value::Array(items) => raw_constraints = items,
+                    Value::Null => {}
+                    other => {
+                        return Err(cfg_err(
+                            k,
+                            "FieldValueInvalid",
+                            format!("expected a list, got {other}"),
+                        ))
+                    }
+                },
+                other => {
+                    return Err(cfg_err(
+                        other,
+                        "FieldValueNotSupported",
+                        format!("unknown field {other:?}"),
+                    ))
+                }
+            }
+        }
+        out.defaulting_type = match defaulting.as_deref() {
+            None | Some("") | Some("System") => DefaultingType::System,
+            Some("List") => DefaultingType::List,
+            Some(other) => {
+                return Err(cfg_err(
+                    "defaultingType",
+                    "FieldValueNotSupported",
+                    format!("Unsupported value: {other:?}: supported values: \"System\", \"List\""),
+                ))
+            }
+        };
+        for (i, raw) in raw_constraints.iter().enumerate() {
+            let p = format!("defaultConstraints[{i}]");
+            match raw.get("whenUnsatisfiable") {
+                None | Some(Value::Null) => {
+                    return Err(cfg_err(
+                        &format!("{p}.whenUnsatisfiable"),
+                        "FieldValueRequired",
+                        "can not be empty",
+                    ))
+                }
+                Some(Value::String(s)) if s.is_empty() => {
+                    return Err(cfg_err(
+                        &format!("{p}.whenUnsatisfiable"),
+                        "FieldValueRequired",
+                        "can not be empty",
+                    ))
+                }
+                Some(Value::String(s)) if s != "DoNotSchedule" && s != "ScheduleAnyway" => {
+                    return Err(cfg_err(
+                        &format!("{p}.whenUnsatisfiable"),
+                        "FieldValueNotSupported",
+                        format!("Unsupported value: {s:?}"),
+                    ))
+                }
+                _ => {}
+            }
+            let c: V1Constraint = model::from_value_at(raw, &p)
+                .map_err(|e| cfg_err(e.path(), "FieldValueInvalid", e.to_string()))?;
+            out.default_constraints.push(c);
+        }
+        out.validate()?;
+        Ok(out)
+    }
+
+    /// `ValidatePodTopologySpreadArgs`: the first error.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.defaulting_type == DefaultingType::System && !self.default_constraints.is_empty() {
+            return Err(cfg_err(
+                "defaultingType",
+                "FieldValueInvalid",
+                "Invalid value: \"System\": when .defaultConstraints are not empty",
+            ));
+        }
+        for (i, c) in self.default_constraints.iter().enumerate() {
+            let p = format!("defaultConstraints[{i}]");
+            if c.max_skew <= 0 {
+                return Err(cfg_err(
+                    &format!("{p}.maxSkew"),
+                    "FieldValueInvalid",
+                    format!("Invalid value: {}: not in valid range (0, inf)", c.max_skew),
+                ));
+            }
+            if c.topology_key.is_empty() {
+                return Err(cfg_err(
+                    &format!("{p}.topologyKey"),
+                    "FieldValueRequired",
+                    "can not be empty",
+                ));
+            }
+            let key_errs = model::validation::is_qualified_name(&c.topology_key);
+            if !key_errs.is_empty() {
+                return Err(cfg_err(
+                    &format!("{p}.topologyKey"),
+                    "FieldValueInvalid",
+                    key_errs.join("; "),
+                ));
+            }
+            if c.label_selector.is_some() {
+                return Err(cfg_err(
+                    &format!("{p}.labelSelector"),
+                    "FieldValueForbidden",
+                    "constraint must not define a selector, as they deduced for each pod",
+                ));
+            }
+            let repeated = self.default_constraints.iter().take(i).any(|o| {
+                o.topology_key == c.topology_key && o.when_unsatisfiable == c.when_unsatisfiable
+            });
+            if repeated {
+                return Err(cfg_err(
+                    &format!("defaultConstraints[{i}]"),
+                    "FieldValueDuplicate",
+                    format!("{{{}, {:?}}}", c.topology_key, c.when_unsatisfiable),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The PodTopologySpread plugin.
+#[derive(Clone, Debug)]
+pub struct PodTopologySpread {
+    /// The default constraints in effect (the system ones with `System`).
+    pub default_constraints: Vec<V1Constraint>,
+    /// Whether `defaultingType` is `System`.
+    pub system_defaulted: bool,
+    /// The gates constraint building depends on.
+    pub gates: SpreadGates,
+}
+
+impl PodTopologySpread {
+    /// The plugin with `args` (JSON form) validated.
+    pub fn new(args: Option<&Value>, gates: &FeatureGates) -> Result<Self, ConfigError> {
+        let args = PodTopologySpreadArgs::from_json(args)?;
+        let system_defaulted = args.defaulting_type == DefaultingType::System;
+        Ok(PodTopologySpread {
+            default_constraints: if system_defaulted {
+                system_default_constraints()
+            } else {
+                args.default_constraints
+            },
+            system_defaulted,
+            gates: SpreadGates {
+                match_label_keys: gates.match_label_keys_in_pod_topology_spread,
+                node_inclusion_policy: gates.node_inclusion_policy_in_pod_topology_spread,
+                taint_comparison_operators: gates.taint_toleration_comparison_operators,
+            },
+        })
+    }
+
+    /// The pod's constraints for `action`: its own when it has any (of any
+    /// action), else the defaults with the deduced selector.
+    pub fn constraints(
+        &self,
+        pod: &Pod,
+        snapshot: &Snapshot,
+        action: UnsatisfiableConstraintAction,
+    ) -> Result<Vec<TopologySpreadConstraint>, String> {
+        if pod.spec.topology_spread_constraints.is_empty() {
+            common::build_default_constraints(
+                &self.default_constraints,
+                pod,
+                &snapshot.objects,
+                action,
+                self.gates,
+            )
+        } else {
+            common::filter_topology_spread_constraints(
+                &pod.spec.topology_spread_constraints,
+                pod.labels(),
+                action,
+                self.gates,
+            )
+        }
+    }
+}
+
+impl Plugin for PodTopologySpread {
+    fn name(&self) -> &'static str {
+        names::POD_TOPOLOGY_SPREAD
+    }
+    fn as_pre_filter(&self) -> Option<&dyn PreFilterPlugin> {
+        Some(self)
+    }
+    fn as_filter(&self) -> Option<&dyn FilterPlugin> {
+        Some(self)
+    }
+    fn as_pre_score(&self) -> Option<&dyn PreScorePlugin> {
+        Some(self)
+    }
+    fn as_score(&self) -> Option<&dyn ScorePlugin> {
+        Some(self)
+    }
+}
+
+impl PreFilterPlugin for PodTopologySpread {
+    fn pre_filter(
+        &self,
+        state: &mut CycleState,
+        pod: &PodInfo,
+        snapshot: &Snapshot,
+    ) -> (Option<PreFilterResult>, Status) {
+        filtering::pre_filter(self, state, pod, snapshot)
+    }
+
+    fn add_pod(
+        &self,
+        state: &mut CycleState,
+        pod: &PodInfo,
+        pod_to_add: &PodInfo,
+        node: &NodeInfo,
+        _snapshot: &Snapshot,
+    ) -> Status {
+        filtering::update_with_pod(self, state, pod_to_add, pod, node, 1)
+    }
+
+    fn remove_pod(
+        &self,
+        state: &mut CycleState,
+        pod: &PodInfo,
+        pod_to_remove: &PodInfo,
+        node: &NodeInfo,
+        _snapshot: &Snapshot,
+    ) -> Status {
+        filtering::update_with_pod(self, state, pod_to_remove, pod, node, -1)
+    }
+}
+
+impl FilterPlugin for PodTopologySpread {
+    fn filter(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status {
+        filtering::filter(state, pod, node)
+    }
+}
+
+impl PreScorePlugin for PodTopologySpread {
+    fn pre_score(
+        &self,
+        state: &mut CycleState,
+        pod: &PodInfo,
+        nodes: &[&NodeInfo],
+        snapshot: &Snapshot,
+    ) -> Status {
+        scoring::pre_score(self, state, pod, nodes, snapshot)
+    }
+}
+
+impl ScorePlugin for PodTopologySpread {
+    fn score(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Result<i64, Status> {
+        scoring::score(state, pod, node)
+    }
+
+    fn normalize_score(
+        &self,
+        state: &CycleState,
+        _pod: &PodInfo,
+        scores: &mut [NodeScore],
+    ) -> Status {
+        scoring::normalize_score(state, scores)
+    }
+}
