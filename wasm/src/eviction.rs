@@ -318,7 +318,9 @@ fn observations(
         let at = join(path, name);
         let signal: Signal = name
             .parse()
-            .map_err(|e: kubelogic::eviction::UnknownSignal| BindingError::new(e.to_string(), &at))?;
+            .map_err(|e: kubelogic::eviction::UnknownSignal| {
+                BindingError::new(e.to_string(), &at)
+            })?;
         out.set(
             signal,
             Observation {

@@ -102,7 +102,9 @@ impl Amount {
                 Ok(*n as i64)
             }
             Amount::Number(n) => Err(BindingError::new(
-                format!("expected a whole number of units below 2^53 or a quantity string, got {n}"),
+                format!(
+                    "expected a whole number of units below 2^53 or a quantity string, got {n}"
+                ),
                 path,
             )),
             Amount::Text(s) => {
@@ -117,7 +119,10 @@ impl Amount {
 /// An amount read from a JS value.
 pub fn amount(value: &JsValue, path: &str) -> Result<i64, BindingError> {
     let a: Amount = serde_wasm_bindgen::from_value(value.clone()).map_err(|_| {
-        BindingError::new("expected a number or a quantity string such as \"8Gi\"", path)
+        BindingError::new(
+            "expected a number or a quantity string such as \"8Gi\"",
+            path,
+        )
     })?;
     a.value(path)
 }

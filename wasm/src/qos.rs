@@ -128,7 +128,16 @@ pub fn explain_qos(
         .spec
         .init_containers
         .iter()
-        .map(|c| (c, if c.is_restartable() { "sidecar" } else { "initContainer" }))
+        .map(|c| {
+            (
+                c,
+                if c.is_restartable() {
+                    "sidecar"
+                } else {
+                    "initContainer"
+                },
+            )
+        })
         .chain(pod.spec.containers.iter().map(|c| (c, "container")))
         .chain(
             pod.spec

@@ -270,16 +270,19 @@ impl EvictionPod {
             effect: TaintEffect::NoSchedule,
             time_added: None,
         };
-        p.tolerates_memory_pressure =
-            crate::model::tolerations_tolerate_taint(&pod.spec.tolerations, &memory_pressure, false)
-                .unwrap_or(false);
+        p.tolerates_memory_pressure = crate::model::tolerations_tolerate_taint(
+            &pod.spec.tolerations,
+            &memory_pressure,
+            false,
+        )
+        .unwrap_or(false);
         p.termination_grace_period_seconds = pod.spec.termination_grace_period_seconds;
         let request = |name: &str| get_resource_request_quantity(pod, name, false);
         p.memory_request = request(RESOURCE_MEMORY).into();
         p.ephemeral_storage_request = request(RESOURCE_EPHEMERAL_STORAGE).into();
         p.inodes_request = request("inodes").into();
-        p.ephemeral_storage_limit = pod_limits(pod, &PodResourcesOptions::default())
-            .remove(RESOURCE_EPHEMERAL_STORAGE);
+        p.ephemeral_storage_limit =
+            pod_limits(pod, &PodResourcesOptions::default()).remove(RESOURCE_EPHEMERAL_STORAGE);
         p.pod_level_memory_request = pod
             .spec
             .resources
