@@ -5,7 +5,7 @@
 //   node --test tests/        (after scripts/build-wasm.sh)
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -277,6 +277,67 @@ test('the cluster and pod editors keep their state in the URL too', async () => 
   await page.fill('#pod-input', 'apiVersion: v1\nkind: Pod');
   await page.locator('#pod-input-error').waitFor({ state: 'visible' });
   assert.match(await page.locator('#pod-input-error').textContent(), /JSON/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+// Speed: scheduling one pod on a generated 5,000-node cluster through the JS
+// API, shaped as the native bench `cargo bench -p kubelogic-benches --bench
+// scheduler` shape (a) `schedule/requests/1000_pods` (4 cpu / 32Gi / 110 pods
+// per node, three zones, 1,000 existing pods round-robin, an incoming pod
+// with requests only). The Cluster handle is built once; the median of
+// several `schedule` calls is printed and saved to test-results/speed.json.
+// Only a generous bound is asserted: speed targets live in the benches.
+test('speed: one pod on a 5,000-node cluster through the Cluster handle', async () => {
+  const { page, problems } = await open();
+  const figures = await page.evaluate(async () => {
+    const wasm = await import('./pkg/kubelogic_wasm.js');
+    const pod = (name, node) => ({
+      metadata: { name, namespace: 'default', labels: { app: 'basic' } },
+      spec: {
+        ...(node ? { nodeName: node } : {}),
+        containers: [{ name: 'pause', image: 'registry.k8s.io/pause:3.10', resources: { requests: { cpu: '100m', memory: '500Mi' } } }],
+      },
+    });
+    const items = [];
+    for (let i = 0; i < 5000; i += 1) {
+      const name = `node-${String(i).padStart(5, '0')}`;
+      items.push({
+        kind: 'Node',
+        metadata: { name, labels: { 'kubernetes.io/hostname': name, 'topology.kubernetes.io/zone': `zone${(i % 3) + 1}` } },
+        status: { allocatable: { cpu: '4', memory: '32Gi', pods: '110' }, capacity: { cpu: '4', memory: '32Gi', pods: '110' } },
+      });
+    }
+    for (let i = 0; i < 1000; i += 1) items.push({ kind: 'Pod', ...pod(`init-${String(i).padStart(5, '0')}`, `node-${String(i % 5000).padStart(5, '0')}`) });
+    const text = JSON.stringify({ kind: 'List', items });
+    let t = performance.now();
+    const cluster = new wasm.Cluster(text);
+    const build = performance.now() - t;
+    const incoming = JSON.stringify(pod('incoming'));
+    const median = (detail) => {
+      const times = [];
+      let result;
+      for (let i = 0; i < 7; i += 1) {
+        t = performance.now();
+        result = cluster.schedule(incoming, { detail });
+        times.push(performance.now() - t);
+      }
+      times.sort((a, b) => a - b);
+      return { ms: times[3], selected: result.selected, feasible: result.feasible.length, rows: result.nodes.length };
+    };
+    const summary = median('summary');
+    const full = median('full');
+    cluster.free();
+    return { buildMs: build, summary, full };
+  });
+  console.log(`speed (Chromium, wasm): Cluster of 5,000 nodes + 1,000 pods built in ${figures.buildMs.toFixed(0)} ms; ` +
+    `schedule() median ${figures.summary.ms.toFixed(1)} ms (detail "summary"), ${figures.full.ms.toFixed(1)} ms (detail "full", 5,000 node rows to JS)`);
+  writeFileSync(join(results, 'speed.json'), `${JSON.stringify(figures, null, 2)}\n`);
+  assert.equal(figures.summary.feasible, 5000);
+  assert.equal(figures.full.rows, 5000);
+  assert.ok(figures.summary.selected);
+  // Generous: a loaded 2-core machine must not make this flaky.
+  assert.ok(figures.full.ms < 10000, `schedule took ${figures.full.ms} ms`);
   assert.deepEqual(problems, []);
   await page.close();
 });
