@@ -428,7 +428,7 @@ impl EvictionSimulator {
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "EvictionConfigInput")] config: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "EvictionSimulatorOptions")] options: Option<
+        #[wasm_bindgen(unchecked_optional_param_type = "EvictionSimulatorOptions")] options: Option<
             js_sys::Object,
         >,
     ) -> Result<EvictionSimulator, JsValue> {

@@ -110,7 +110,7 @@ pub fn qos_class(
 #[wasm_bindgen(js_name = explainQos, unchecked_return_type = "QosExplanation")]
 pub fn explain_qos(
     #[wasm_bindgen(unchecked_param_type = "KubernetesJson")] pod: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "QosOptions")] options: Option<js_sys::Object>,
+    #[wasm_bindgen(unchecked_optional_param_type = "QosOptions")] options: Option<js_sys::Object>,
 ) -> Result<JsValue, JsValue> {
     let options: QosOptions = match options {
         Some(o) => input::options(&o.into(), "options")?,
@@ -179,7 +179,7 @@ pub fn oom_score_adj(
         param_description = "the node's memory capacity: bytes, or a quantity such as `\"8Gi\"`"
     )]
     memory_capacity: JsValue,
-    #[wasm_bindgen(js_name = featureGates, unchecked_param_type = "Record<string, boolean>")]
+    #[wasm_bindgen(js_name = featureGates, unchecked_optional_param_type = "Record<string, boolean>")]
     feature_gates: Option<js_sys::Object>,
 ) -> Result<i32, JsValue> {
     let pod: Pod = input::object(&pod, "pod")?;

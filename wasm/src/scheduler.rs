@@ -388,7 +388,7 @@ impl Cluster {
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "KubernetesJson")] cluster: JsValue,
-        #[wasm_bindgen(js_name = featureGates, unchecked_param_type = "FeatureGateOverrides")]
+        #[wasm_bindgen(js_name = featureGates, unchecked_optional_param_type = "FeatureGateOverrides")]
         feature_gates: Option<js_sys::Object>,
     ) -> Result<Cluster, JsValue> {
         let overrides: BTreeMap<String, bool> = match feature_gates {
@@ -421,7 +421,9 @@ impl Cluster {
     pub fn schedule(
         &self,
         #[wasm_bindgen(unchecked_param_type = "KubernetesJson")] pod: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ScheduleOptions")] options: Option<js_sys::Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "ScheduleOptions")] options: Option<
+            js_sys::Object,
+        >,
     ) -> Result<JsValue, JsValue> {
         let options: ScheduleOptions = match options {
             Some(o) => input::options(&o.into(), "options")?,

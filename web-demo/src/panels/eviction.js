@@ -1,7 +1,7 @@
 // Eviction what-if: kubelet eviction flags and a timeline of memory.available
 // → per step the node conditions, taints, the ranked pods and the victim with
-// the kubelet's message (evictionRun over the pods running on the cluster's
-// first node), and an inline SVG plot of the signal against the thresholds.
+// the kubelet's message (an EvictionSimulator stepped over the pods running on
+// the cluster's first node), and an inline SVG plot of the signal against the thresholds.
 import { debounce, h, showFieldError } from '../dom.js';
 
 export const id = 'eviction';
@@ -98,7 +98,7 @@ export function mount(section, { wasm, store, events }) {
 
   section.querySelector('.panel-body').replaceChildren(
     h('p', { class: 'hint' },
-      'The kubelet’s eviction manager, one synchronize pass per row: edit the flags, the timeline of memory.available, or the pods’ usage, and watch MemoryPressure, the node taint, the ranking of pods and each eviction with the kubelet’s message.'),
+      'The kubelet’s eviction manager, one synchronize pass per row: edit the flags, the timeline of memory.available, or the pods’ usage, and watch MemoryPressure, the node taint, the ranking of pods and each eviction with the kubelet’s message. An evicted pod is gone from the next row on.'),
     h('div', { class: 'flags' }, flagInputs),
     h('div', { class: 'field inline' },
       h('label', { for: capacityInput.id }, 'Node memory capacity'), capacityInput,
@@ -245,11 +245,13 @@ export function mount(section, { wasm, store, events }) {
         }
       }
       config = wasm.parseEvictionConfig({ flags: flagArgs });
-      results = wasm.evictionRun({
-        flags: flagArgs,
-        pods,
-        podStats: stats,
-        steps: steps.map((st, i) => {
+      // One kubelet synchronize pass per row; an evicted pod has terminated
+      // by the next pass, so it leaves the node's pod list.
+      const sim = new wasm.EvictionSimulator({ flags: flagArgs });
+      const gone = new Set();
+      results = [];
+      try {
+        steps.forEach((st, i) => {
           let available;
           try {
             available = bytes(st.available);
@@ -257,9 +259,24 @@ export function mount(section, { wasm, store, events }) {
             e.message = `step ${i + 1}, memory.available: ${e.message}`;
             throw e;
           }
-          return { at: st.at, observations: { 'memory.available': { available, capacity } } };
-        }),
-      });
+          let r;
+          try {
+            r = sim.step({
+              at: st.at,
+              observations: { 'memory.available': { available, capacity } },
+              pods: pods.filter((p) => !gone.has(key(p))),
+              podStats: stats,
+            });
+          } catch (e) {
+            if (e.path !== undefined) e.path = `steps[${i}].${e.path}`.replace(/\.$/, '');
+            throw e;
+          }
+          for (const ev of r.evictions) gone.add(ev.pod);
+          results.push(r);
+        });
+      } finally {
+        sim.free();
+      }
       nodeLine.textContent = `${pods.length} pod${pods.length === 1 ? '' : 's'} on the node, memory capacity ${capText}. ` +
         `Thresholds in effect: ${config.thresholds.map((t) => `${t.signal}<${t.value.quantity ?? `${(t.value.percentage * 100).toFixed(0)}%`}${t.gracePeriod === '0s' ? '' : ` for ${t.gracePeriod}`}`).join(', ')}.`;
       renderSteps(results);
