@@ -142,7 +142,7 @@ fn check(snapshot: &Snapshot, pod: &Pod, profile: &Profile) {
         assert!(e.to_string().starts_with(&prefix), "{e}");
     }
     for n in &r.nodes {
-        for s in &n.scores {
+        for s in &r.node_scores(&n.name) {
             assert!((0..=100).contains(&s.normalized), "{s:?}");
         }
         let feasible = r.feasible.contains(&n.name);

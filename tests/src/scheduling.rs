@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use kubelogic::model::{
     self, Namespace, Node, Objects, Pod, PodDisruptionBudget, ReplicaSet, Service,
 };
-use kubelogic::scheduler::cycle::{schedule_pod_info, NodeToStatus};
+use kubelogic::scheduler::cycle::{schedule_pod_info, NodeName, NodeToStatus};
 use kubelogic::scheduler::framework::{Code, CycleState, NodeScore, Status};
 use kubelogic::scheduler::plugins::defaultpreemption::DefaultPreemption;
 use kubelogic::scheduler::plugins::new_plugin;
@@ -375,6 +375,10 @@ struct ExpectedSchedule {
     preemption: Option<ExpectedPreemption>,
 }
 
+fn names(v: &[NodeName]) -> Vec<String> {
+    v.iter().map(ToString::to_string).collect()
+}
+
 fn sorted(mut v: Vec<String>) -> Vec<String> {
     v.sort();
     v
@@ -528,7 +532,7 @@ pub fn run_schedule(case: SchedulingCase) -> Result<(), String> {
         return Err(format!("the cycle failed: {e}"));
     }
     if let Some(f) = &want.feasible {
-        if sorted(f.clone()) != sorted(result.feasible.clone()) {
+        if sorted(f.clone()) != sorted(names(&result.feasible)) {
             failures.push(format!(
                 "feasible: expected {f:?}, got {:?}",
                 result.feasible
@@ -536,10 +540,14 @@ pub fn run_schedule(case: SchedulingCase) -> Result<(), String> {
         }
     }
     if let Some(s) = &want.selected {
-        if sorted(s.clone()) != sorted(result.tied.clone()) {
+        if sorted(s.clone()) != sorted(names(&result.tied)) {
             failures.push(format!("selected: expected {s:?}, got {:?}", result.tied));
         }
-        if !result.selected.as_ref().is_some_and(|n| s.contains(n)) {
+        if !result
+            .selected
+            .as_ref()
+            .is_some_and(|n| s.iter().any(|x| n == x))
+        {
             failures.push(format!(
                 "selected: chose {:?}, not one of {s:?}",
                 result.selected
@@ -550,7 +558,7 @@ pub fn run_schedule(case: SchedulingCase) -> Result<(), String> {
         let got: BTreeMap<String, i64> = result
             .nodes
             .iter()
-            .filter_map(|n| n.total.map(|t| (n.name.clone(), t)))
+            .filter_map(|n| n.total.map(|t| (n.name.to_string(), t)))
             .collect();
         if t != &got {
             failures.push(format!("totalScores: expected {t:?}, got {got:?}"));
@@ -565,7 +573,7 @@ pub fn run_schedule(case: SchedulingCase) -> Result<(), String> {
     if let Some(statuses) = &want.node_statuses {
         for n in &result.nodes {
             let got = n.status.clone().unwrap_or_default();
-            match statuses.get(&n.name) {
+            match statuses.get(n.name.as_str()) {
                 Some(w) => {
                     if let Err(e) = check_status(&format!("nodeStatuses[{}]", n.name), w, &got) {
                         failures.push(e);

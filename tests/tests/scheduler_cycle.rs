@@ -181,7 +181,7 @@ fn highest_score_wins_and_ties_go_to_the_first_node() {
     assert_eq!(r.selected.as_deref(), Some("n2"));
     assert_eq!(r.node("n1").and_then(|n| n.total), Some(50));
     assert_eq!(r.node("n2").and_then(|n| n.total), Some(75));
-    let s = &r.node("n2").expect("n2").scores[0];
+    let s = &r.node_scores("n2")[0];
     assert_eq!(
         (s.plugin, s.raw, s.normalized, s.weight, s.weighted),
         ("FakeFit", 75, 75, 1, 75)

@@ -206,9 +206,10 @@ fn normalized_scores_are_within_0_and_100() {
         let r = schedule(&c.snapshot(), &c.pod(), &profile());
         r.error.is_none()
             && r.nodes.iter().all(|n| {
-                let sum: i64 = n.scores.iter().map(|s| s.weighted).sum();
-                n.scores.iter().all(|s| (0..=100).contains(&s.normalized))
-                    && (n.scores.is_empty() || n.total == Some(sum))
+                let scores = r.node_scores(&n.name);
+                let sum: i64 = scores.iter().map(|s| s.weighted).sum();
+                scores.iter().all(|s| (0..=100).contains(&s.normalized))
+                    && (scores.is_empty() || n.total == Some(sum))
             })
     }
     quickcheck(prop as fn(Cluster) -> bool);
@@ -257,7 +258,7 @@ fn adding_a_node_the_pod_cannot_use_changes_nothing_else() {
             r.nodes
                 .iter()
                 .filter(|n| n.name != "other")
-                .map(|n| (n.name.clone(), n.total))
+                .map(|n| (n.name.to_string(), n.total))
                 .collect()
         };
         before.selected == after.selected

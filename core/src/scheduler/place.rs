@@ -87,28 +87,29 @@ pub fn place_all(snapshot: &mut Snapshot, pods: &[Pod], profile: &Profile) -> Ve
         let mut pod = pod.clone();
         unique_name(&mut pod, i, &mut used);
         let info = PodInfo::new(pod, &snapshot.gates);
-        let result = schedule_pod_info(snapshot, &info, profile);
+        let mut result = schedule_pod_info(snapshot, &info, profile);
+        let score = result
+            .selected
+            .as_deref()
+            .and_then(|n| result.node(n))
+            .and_then(|n| n.total);
         let mut placement = Placement {
             pod: info.pod.key(),
             node: None,
-            score: None,
+            score,
             tied: result.tied.len(),
             feasible: result.feasible.len(),
-            fit_error: result.fit_error,
+            fit_error: result.fit_error.take(),
             nominated_node: result
                 .preemption
+                .take()
                 .and_then(|p| p.nominated_node)
                 .filter(|n| !n.is_empty()),
             error: result.error.as_ref().map(ScheduleError::to_string),
         };
         if let Some(node) = result.selected {
-            placement.score = result
-                .nodes
-                .iter()
-                .find(|n| n.name == node)
-                .and_then(|n| n.total);
             match snapshot.bind((*info.pod).clone(), &node) {
-                Ok(()) => placement.node = Some(node),
+                Ok(()) => placement.node = Some(node.to_string()),
                 Err(e) => placement.error = Some(format!("binding to {node}: {e}")),
             }
         }

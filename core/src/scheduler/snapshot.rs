@@ -458,6 +458,9 @@ pub fn normalized_image_name(name: &str) -> String {
 pub struct NodeInfo {
     /// The node.
     pub node: Arc<Node>,
+    /// The node's name, shared: results name nodes by cloning it (a small,
+    /// compact allocation) rather than the whole node.
+    pub shared_name: Arc<str>,
     /// Pods bound to the node.
     pub pods: Vec<Arc<PodInfo>>,
     /// Pods with pod affinity or anti-affinity terms.
@@ -482,6 +485,7 @@ impl NodeInfo {
         let node: Arc<Node> = node.into();
         let allocatable = Resource::from_list(&node.status.allocatable);
         NodeInfo {
+            shared_name: Arc::from(node.name()),
             node,
             pods: Vec::new(),
             pods_with_affinity: Vec::new(),

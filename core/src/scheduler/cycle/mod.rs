@@ -26,13 +26,16 @@
 //! ```
 
 mod fit_error;
+mod node_name;
 mod node_to_status;
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 
 pub use fit_error::{Diagnosis, FitError, NO_NODE_AVAILABLE_MSG};
+pub use node_name::NodeName;
 pub use node_to_status::NodeToStatus;
 
 use super::framework::{
@@ -50,7 +53,8 @@ pub const MIN_FEASIBLE_NODES_TO_FIND: usize = 100;
 /// `minFeasibleNodesPercentageToFind`.
 pub const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND: usize = 5;
 
-/// One plugin's score for one node.
+/// One plugin's score for one node (a view assembled by
+/// [`ScheduleResult::node_scores`] and in the serialized form).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PluginScore {
@@ -66,12 +70,26 @@ pub struct PluginScore {
     pub weighted: i64,
 }
 
-/// What the cycle did with one node.
+/// One score plugin's scores for every scored node, in the order of
+/// [`ScheduleResult::feasible`] (upstream's `pluginToNodeScores`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+pub struct PluginScores {
+    /// The plugin.
+    pub plugin: &'static str,
+    /// Its weight.
+    pub weight: i64,
+    /// What Score returned, per feasible node.
+    pub raw: Vec<i64>,
+    /// After NormalizeScore, per feasible node.
+    pub normalized: Vec<i64>,
+}
+
+/// What the cycle did with one node.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NodeResult {
     /// The node.
-    pub name: String,
+    pub name: NodeName,
     /// The status after PreFilter/Filter: `Success` when feasible, the first
     /// rejecting plugin's status otherwise (for nodes the cycle never
     /// filtered, the status they count with: a PreFilter rejection or
@@ -79,14 +97,11 @@ pub struct NodeResult {
     /// search stopped early under `percentageOfNodesToScore`, or the
     /// nominated node was chosen first).
     pub status: Option<Status>,
-    /// Each score plugin's scores (empty when the node was not scored).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub scores: Vec<PluginScore>,
+    /// The node's position in [`ScheduleResult::feasible`] and in the score columns.
+    pub feasible_index: Option<usize>,
     /// The weighted total, when scored.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
-
 /// Why the cycle stopped with an error rather than a decision.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
@@ -127,21 +142,28 @@ impl fmt::Display for ScheduleError {
 impl std::error::Error for ScheduleError {}
 
 /// Everything one scheduling cycle decided, and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+///
+/// Serialized (camelCase) with each node's scores inline:
+/// `{"pod", "nodes": [{"name", "status", "scores": [{"plugin", "raw",
+/// "normalized", "weight", "weighted"}], "total"}], "feasible", "selected",
+/// "tied", "evaluatedNodes", "scoredNodes", "skippedFilterPlugins",
+/// "skippedScorePlugins", "fitError": {..., "message"}, "preemption", "error"}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScheduleResult {
     /// The pod, `namespace/name`.
     pub pod: String,
     /// Every node of the snapshot, in snapshot order.
     pub nodes: Vec<NodeResult>,
     /// The nodes that passed filtering, in snapshot order.
-    pub feasible: Vec<String>,
+    pub feasible: Vec<NodeName>,
     /// The chosen node: the first node (in snapshot order) among those with
     /// the highest total score. Upstream picks uniformly at random among
     /// them; kubelogic's rule is deterministic. `None` when nothing fits.
-    pub selected: Option<String>,
+    pub selected: Option<NodeName>,
     /// Every node with the highest total (the nodes `selected` was chosen from).
-    pub tied: Vec<String>,
+    pub tied: Vec<NodeName>,
+    /// Each score plugin that ran, with its scores per feasible node.
+    pub scores: Vec<PluginScores>,
     /// Nodes filtered (`EvaluatedNodes`: feasible plus rejected).
     pub evaluated_nodes: usize,
     /// Nodes scored (0 when a single feasible node was chosen directly).
@@ -168,6 +190,106 @@ impl ScheduleResult {
     /// The result for a node by name.
     pub fn node(&self, name: &str) -> Option<&NodeResult> {
         self.nodes.iter().find(|n| n.name == name)
+    }
+
+    /// Each plugin's raw, normalized and weighted score for the node at
+    /// `feasible_index` (see [`NodeResult::feasible_index`]).
+    pub fn scores_at(&self, feasible_index: usize) -> Vec<PluginScore> {
+        self.scores
+            .iter()
+            .filter_map(|p| {
+                let raw = *p.raw.get(feasible_index)?;
+                let normalized = *p.normalized.get(feasible_index)?;
+                Some(PluginScore {
+                    plugin: p.plugin,
+                    raw,
+                    normalized,
+                    weight: p.weight,
+                    weighted: normalized.saturating_mul(p.weight),
+                })
+            })
+            .collect()
+    }
+
+    /// Each plugin's scores for a node by name (empty when not scored).
+    pub fn node_scores(&self, name: &str) -> Vec<PluginScore> {
+        self.node(name)
+            .and_then(|n| n.feasible_index)
+            .map(|i| self.scores_at(i))
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NodeResultView<'a> {
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<&'a Status>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    scores: Vec<PluginScore>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total: Option<i64>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FitErrorView<'a> {
+    message: String,
+    #[serde(flatten)]
+    fit_error: &'a FitError,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ScheduleResultView<'a> {
+    pod: &'a str,
+    nodes: Vec<NodeResultView<'a>>,
+    feasible: &'a [NodeName],
+    selected: &'a Option<NodeName>,
+    tied: &'a [NodeName],
+    evaluated_nodes: usize,
+    scored_nodes: usize,
+    skipped_filter_plugins: &'a [&'static str],
+    skipped_score_plugins: &'a [&'static str],
+    fit_error: Option<FitErrorView<'a>>,
+    preemption: &'a Option<PreemptionResult>,
+    error: &'a Option<ScheduleError>,
+}
+
+impl Serialize for ScheduleResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let nodes = self
+            .nodes
+            .iter()
+            .map(|n| NodeResultView {
+                name: n.name.as_str(),
+                status: n.status.as_ref(),
+                scores: n
+                    .feasible_index
+                    .map(|i| self.scores_at(i))
+                    .unwrap_or_default(),
+                total: n.total,
+            })
+            .collect();
+        ScheduleResultView {
+            pod: &self.pod,
+            nodes,
+            feasible: &self.feasible,
+            selected: &self.selected,
+            tied: &self.tied,
+            evaluated_nodes: self.evaluated_nodes,
+            scored_nodes: self.scored_nodes,
+            skipped_filter_plugins: &self.skipped_filter_plugins,
+            skipped_score_plugins: &self.skipped_score_plugins,
+            fit_error: self.fit_error.as_ref().map(|f| FitErrorView {
+                message: f.to_string(),
+                fit_error: f,
+            }),
+            preemption: &self.preemption,
+            error: &self.error,
+        }
+        .serialize(serializer)
     }
 }
 
@@ -246,12 +368,18 @@ impl Builder<'_> {
         }
     }
 
-    fn name(&self, index: usize) -> String {
-        self.snapshot
-            .nodes()
-            .get(index)
-            .map(|n| n.name().to_owned())
-            .unwrap_or_default()
+    fn name(&self, index: usize) -> Option<NodeName> {
+        self.result.nodes.get(index).map(|n| n.name.clone())
+    }
+
+    /// The explicit statuses of the rejected nodes, as upstream's
+    /// `Diagnosis.NodeToStatus` after Filter.
+    fn rejected_statuses(&self, node_to_status: &mut NodeToStatus) {
+        for n in &self.result.nodes {
+            if let Some(s) = n.status.as_ref().filter(|s| s.is_rejected()) {
+                node_to_status.set(n.name.as_str(), s.clone());
+            }
+        }
     }
 }
 
@@ -288,15 +416,16 @@ pub fn schedule_pod_info(snapshot: &Snapshot, pod: &PodInfo, profile: &Profile) 
             nodes: all
                 .iter()
                 .map(|n| NodeResult {
-                    name: n.name().to_owned(),
+                    name: NodeName::new(Arc::clone(&n.shared_name)),
                     status: None,
-                    scores: Vec::new(),
+                    feasible_index: None,
                     total: None,
                 })
                 .collect(),
             feasible: Vec::new(),
             selected: None,
             tied: Vec::new(),
+            scores: Vec::new(),
             evaluated_nodes: 0,
             scored_nodes: 0,
             skipped_filter_plugins: Vec::new(),
@@ -382,6 +511,7 @@ pub fn schedule_pod_info(snapshot: &Snapshot, pod: &PodInfo, profile: &Profile) 
     }
 
     // Filter.
+    let mut rejected = 0;
     if feasible.is_empty() {
         let to_find =
             num_feasible_nodes_to_find(profile.percentage_of_nodes_to_score, candidates.len());
@@ -397,25 +527,32 @@ pub fn schedule_pod_info(snapshot: &Snapshot, pod: &PodInfo, profile: &Profile) 
                 let err = b.plugin_error(&status, "Filter");
                 return b.fail(err);
             } else {
+                rejected += 1;
                 if let Some(p) = &status.plugin {
-                    diagnosis.unschedulable_plugins.insert(p.clone());
+                    if !diagnosis.unschedulable_plugins.contains(p) {
+                        diagnosis.unschedulable_plugins.insert(p.clone());
+                    }
                 }
-                diagnosis
-                    .node_to_status
-                    .set(node.name().to_owned(), status.clone());
             }
             b.set_status(i, status);
         }
     }
-    b.result.evaluated_nodes = feasible.len() + diagnosis.node_to_status.len();
-    b.result.feasible = feasible.iter().map(|&i| b.name(i)).collect();
+    b.result.evaluated_nodes = feasible.len() + rejected;
+    for (k, &i) in feasible.iter().enumerate() {
+        if let Some(n) = b.result.nodes.get_mut(i) {
+            n.feasible_index = Some(k);
+            b.result.feasible.push(n.name.clone());
+        }
+    }
 
     match feasible.as_slice() {
-        [] => finish_unschedulable(b, &state, pod, profile, diagnosis),
+        [] => {
+            b.rejected_statuses(&mut diagnosis.node_to_status);
+            finish_unschedulable(b, &state, pod, profile, diagnosis)
+        }
         [only] => {
-            let name = b.name(*only);
-            b.result.selected = Some(name.clone());
-            b.result.tied = vec![name];
+            b.result.selected = b.name(*only);
+            b.result.tied = b.result.selected.iter().cloned().collect();
             b.result
         }
         _ => prioritize_and_select(b, state, pod, profile, &feasible),
@@ -497,7 +634,8 @@ fn prioritize_and_select(
         }
         b.result.skipped_score_plugins = state.skip_score_plugins.iter().copied().collect();
 
-        // Score and NormalizeScore, one plugin at a time over all nodes.
+        // Score and NormalizeScore, one plugin at a time over all nodes
+        // (the NodeScore list, names included, is built once and reused).
         let mut scores: Vec<NodeScore> = nodes
             .iter()
             .map(|n| NodeScore {
@@ -505,20 +643,16 @@ fn prioritize_and_select(
                 score: 0,
             })
             .collect();
-        let active: Vec<_> = scorers
-            .iter()
-            .filter(|(name, _, _)| !state.skip_score_plugins.contains(name))
-            .collect();
-        let mut per_node: Vec<Vec<PluginScore>> = (0..nodes.len())
-            .map(|_| Vec::with_capacity(active.len()))
-            .collect();
-        let mut raw: Vec<i64> = vec![0; nodes.len()];
-        for &&(name, scorer, weight) in &active {
-            for ((node, slot), r) in nodes.iter().zip(scores.iter_mut()).zip(raw.iter_mut()) {
+        for &(name, scorer, weight) in &scorers {
+            if state.skip_score_plugins.contains(name) {
+                continue;
+            }
+            let mut raw = Vec::with_capacity(nodes.len());
+            for (node, slot) in nodes.iter().zip(scores.iter_mut()) {
                 match scorer.score(&state, pod, node) {
                     Ok(s) => {
                         slot.score = s;
-                        *r = s;
+                        raw.push(s);
                     }
                     Err(status) => {
                         let message =
@@ -543,12 +677,8 @@ fn prioritize_and_select(
                     message,
                 });
             }
-            for (((s, r), plugin_scores), total) in scores
-                .iter()
-                .zip(raw.iter())
-                .zip(per_node.iter_mut())
-                .zip(totals.iter_mut())
-            {
+            let mut normalized = Vec::with_capacity(nodes.len());
+            for (s, total) in scores.iter().zip(totals.iter_mut()) {
                 if !(MIN_NODE_SCORE..=MAX_NODE_SCORE).contains(&s.score) {
                     let message = format!(
                         "plugin {name:?} returns an invalid score {}, it should in the range of [{MIN_NODE_SCORE}, {MAX_NODE_SCORE}] after normalizing",
@@ -560,31 +690,24 @@ fn prioritize_and_select(
                         message,
                     });
                 }
-                let weighted = s.score.saturating_mul(weight);
-                *total = total.saturating_add(weighted);
-                plugin_scores.push(PluginScore {
-                    plugin: name,
-                    raw: *r,
-                    normalized: s.score,
-                    weight,
-                    weighted,
-                });
+                *total = total.saturating_add(s.score.saturating_mul(weight));
+                normalized.push(s.score);
             }
-        }
-        for (&i, plugin_scores) in feasible.iter().zip(per_node) {
-            if let Some(n) = b.result.nodes.get_mut(i) {
-                n.scores = plugin_scores;
-            }
+            b.result.scores.push(PluginScores {
+                plugin: name,
+                weight,
+                raw,
+                normalized,
+            });
         }
     }
     let max = totals.iter().copied().max().unwrap_or(0);
     for (&i, &t) in feasible.iter().zip(totals.iter()) {
         if let Some(n) = b.result.nodes.get_mut(i) {
             n.total = Some(t);
-        }
-        if t == max {
-            let name = b.name(i);
-            b.result.tied.push(name);
+            if t == max {
+                b.result.tied.push(n.name.clone());
+            }
         }
     }
     b.result.selected = b.result.tied.first().cloned();
