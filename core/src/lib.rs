@@ -37,7 +37,9 @@ pub mod resources;
 pub mod scheduler;
 
 pub use features::{FeatureGates, UnknownFeatureGate};
-pub use quantity::{Format, Quantity, QuantityError, QuantityErrorKind};
+pub use quantity::{
+    Canonical, CanonicalBuffer, Format, Quantity, QuantityError, QuantityErrorKind,
+};
 
 /// The README's Rust examples, compiled and run as doctests.
 #[cfg(doctest)]

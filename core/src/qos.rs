@@ -232,13 +232,19 @@ fn describe(r: &ResourceRequirements) -> String {
     for name in [RESOURCE_CPU, RESOURCE_MEMORY] {
         let req = get(&r.requests, name).filter(|q| !q.is_zero());
         let lim = get(&r.limits, name).filter(|q| !q.is_zero());
-        parts.push(match (req, lim) {
+        let zeros = [("request", &r.requests), ("limit", &r.limits)]
+            .iter()
+            .filter(|(_, l)| get(l, name).is_some_and(Quantity::is_zero))
+            .map(|(what, _)| format!(" ({name} {what} 0 counts as none)"))
+            .collect::<String>();
+        let text = match (req, lim) {
             (None, None) => format!("no {name}"),
             (Some(q), None) => format!("{name} request {q}, no limit"),
             (None, Some(l)) => format!("{name} limit {l}, no request"),
             (Some(q), Some(l)) if q == l => format!("{name} request = limit = {q}"),
             (Some(q), Some(l)) => format!("{name} request {q} != limit {l}"),
-        });
+        };
+        parts.push(text + &zeros);
     }
     parts.join(", ")
 }
@@ -300,18 +306,29 @@ pub fn explain_with(pod: &Pod, pod_level_resources: bool) -> QosExplanation {
             reasons.push("no containers".to_owned());
         }
     }
-    reasons.push(
-        match class {
-            QosClass::Guaranteed => {
-                "Guaranteed: cpu and memory requests equal limits everywhere that counts"
-            }
-            QosClass::BestEffort => "BestEffort: no non-zero cpu or memory request or limit",
-            QosClass::Burstable => {
-                "Burstable: some cpu or memory is requested or limited, but not Guaranteed throughout"
-            }
+    let pod_level = pod_level_resources && pod.spec.resources.is_some();
+    let any_burstable = pod
+        .all_containers()
+        .any(|c| resource_qos(&c.resources) == QosClass::Burstable);
+    let verdict = match class {
+        QosClass::Guaranteed if pod_level => {
+            "Guaranteed: pod-level cpu and memory requests equal their limits"
         }
-        .to_owned(),
-    );
+        QosClass::Guaranteed => {
+            "Guaranteed: every container's cpu and memory requests equal its limits"
+        }
+        QosClass::BestEffort => "BestEffort: no non-zero cpu or memory request or limit",
+        QosClass::Burstable if pod_level => {
+            "Burstable: pod-level cpu or memory is set, but requests and limits are not equal for both"
+        }
+        QosClass::Burstable if any_burstable => {
+            "Burstable: a container sets cpu or memory without matching requests and limits for both"
+        }
+        QosClass::Burstable => {
+            "Burstable: Guaranteed and BestEffort containers are mixed"
+        }
+    };
+    reasons.push(verdict.to_owned());
     if !pod.spec.ephemeral_containers.is_empty() {
         reasons.push("ephemeral containers are not counted".to_owned());
     }

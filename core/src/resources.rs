@@ -43,6 +43,7 @@
 //! [`pod_limits`] never fail and keep the larger operand instead (the entry
 //! is then a lower bound of the true total). Nothing here panics.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -390,8 +391,8 @@ fn apply_non_missing(reqs: Option<&ResourceList>, non_missing: &ResourceList) ->
 }
 
 /// `aggregateContainerResourcesByFn`: the sidecar-aware container total.
-fn aggregate_by(
-    pod: &Pod,
+fn aggregate_by<'a>(
+    pod: &'a Pod,
     opts: &PodResourcesOptions,
     source: Source,
     dra: Option<&DraResources>,
@@ -402,16 +403,17 @@ fn aggregate_by(
         .non_missing_container_requests
         .as_ref()
         .filter(|l| !l.is_empty());
-    let container_list = |c: &Container| -> ResourceList {
+    let container_list = |c: &'a Container| -> Cow<'a, ResourceList> {
         let cs = if opts.use_status_resources {
             find_container_status(pod, &c.name)
         } else {
             None
         };
         let list = source.get(c, cs, infeasible);
-        match non_missing {
-            Some(nm) => apply_non_missing(list, nm),
-            None => list.cloned().unwrap_or_default(),
+        match (non_missing, list) {
+            (Some(nm), list) => Cow::Owned(apply_non_missing(list, nm)),
+            (None, Some(list)) => Cow::Borrowed(list),
+            (None, None) => Cow::Owned(ResourceList::new()),
         }
     };
     let dra_of = |name: &str| dra.and_then(|d| d.per_container.get(name));
@@ -429,14 +431,16 @@ fn aggregate_by(
     for c in &pod.spec.init_containers {
         let mut own = container_list(c);
         if let Some(d) = dra_of(&c.name) {
-            acc.add_list(&mut own, d);
+            acc.add_list(own.to_mut(), d);
         }
         if c.is_restartable() {
             acc.add_list(&mut result, &own);
             acc.add_list(&mut restartable, &own);
             max_list(&mut init_peak, &restartable);
+        } else if restartable.is_empty() {
+            max_list(&mut init_peak, &own);
         } else {
-            let mut combined = own;
+            let mut combined = own.into_owned();
             acc.add_list(&mut combined, &restartable);
             max_list(&mut init_peak, &combined);
         }
@@ -464,6 +468,12 @@ fn aggregate_container_requests_acc(
         .resources
         .as_ref()
         .and_then(|r| non_empty(&r.requests));
+    let pod_level_status = opts.in_place_pod_level_resources_vertical_scaling_enabled
+        && !pod.status.allocated_resources.is_empty()
+        && status_requests.is_some();
+    if !pod_level_status && statuses_add_nothing(pod, &dra) {
+        return spec;
+    }
     let (allocated, actuated) = match (
         opts.in_place_pod_level_resources_vertical_scaling_enabled,
         non_empty(&pod.status.allocated_resources),
@@ -504,6 +514,11 @@ fn aggregate_container_limits_acc(
         .resources
         .as_ref()
         .and_then(|r| non_empty(&r.limits));
+    let pod_level_status =
+        opts.in_place_pod_level_resources_vertical_scaling_enabled && status_limits.is_some();
+    if !pod_level_status && statuses_add_nothing(pod, &dra) {
+        return spec;
+    }
     let actuated = match (
         opts.in_place_pod_level_resources_vertical_scaling_enabled,
         status_limits,
@@ -516,6 +531,20 @@ fn aggregate_container_limits_acc(
     } else {
         max_of([&spec, &actuated])
     }
+}
+
+/// Whether no container status carries resources, so that the allocated
+/// and actuated totals equal the spec total (a shortcut, same result).
+fn statuses_add_nothing(pod: &Pod, dra: &DraResources) -> bool {
+    dra.pod_fixed.is_empty()
+        && dra.per_container.is_empty()
+        && !is_pod_resize_infeasible(pod)
+        && pod
+            .status
+            .container_statuses
+            .iter()
+            .chain(pod.status.init_container_statuses.iter())
+            .all(|s| s.allocated_resources.is_empty() && s.resources.is_none())
 }
 
 /// `effectivePodLevelResources`: the spec value (dropped when the resize is
@@ -1026,6 +1055,24 @@ mod tests {
         assert_eq!(s.milli_cpu, 1000);
         assert_eq!(s.non_zero_milli_cpu, 1000);
         assert_eq!(s.non_zero_memory, 2 * DEFAULT_MEMORY_REQUEST);
+    }
+
+    #[test]
+    fn overflow_is_reported_or_kept_at_the_larger_operand() {
+        let p = pod(r#"{"spec": {"containers": [
+          {"name": "a", "resources": {"requests": {"cpu": "1e2147483647"}}},
+          {"name": "b", "resources": {"requests": {"cpu": "1n", "memory": "1Gi"}}}]}}"#);
+        let opts = PodResourcesOptions::default();
+        assert_eq!(
+            try_pod_requests(&p, &opts),
+            Err(ResourcesError::Overflow {
+                resource: "cpu".into()
+            })
+        );
+        let r = pod_requests(&p, &opts);
+        assert_eq!(r["cpu"], "1e2147483647".parse::<Quantity>().unwrap());
+        assert_eq!(r["memory"].to_string(), "1Gi");
+        assert_eq!(get_resource_request(&p, "cpu", true), i64::MAX);
     }
 
     #[test]

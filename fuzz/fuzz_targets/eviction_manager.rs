@@ -98,8 +98,8 @@ fuzz_target!(|input: In| {
             e.priority = p.priority;
             e.critical = p.critical;
             e.termination_grace_period_seconds = p.tgps;
-            e.memory_request = q(p.mem_req.unwrap_or(0));
-            e.ephemeral_storage_request = q(p.eph_req.unwrap_or(0));
+            e.memory_request = q(p.mem_req.unwrap_or(0)).into();
+            e.ephemeral_storage_request = q(p.eph_req.unwrap_or(0)).into();
             e.ephemeral_storage_limit = p.eph_limit.map(q);
             e.containers.push(EvictionContainer {
                 name: "c".into(),

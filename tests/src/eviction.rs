@@ -17,6 +17,7 @@ use kubelogic::eviction::{
     Observation, Observations, PodStats, RankComparator, Signal, StarvedResource, StepInput,
     StepResult, ThresholdValue, VolumeStats,
 };
+use kubelogic::model::{self, Pod};
 use kubelogic::Quantity;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
@@ -361,9 +362,24 @@ fn pod_stats(pod: &EvictionPod, s: &CaseStats) -> PodStats {
     }
 }
 
-fn read_pods(pods: &[Value]) -> Result<Vec<EvictionPod>, String> {
+/// Pod objects → what the eviction manager sees. The model keeps only
+/// emptyDir volume sources, so hostPath, configMap and gitRepo volumes are
+/// marked local here from the JSON.
+fn read_pods(pods: &[Value], pod_level_resources: bool) -> Result<Vec<EvictionPod>, String> {
     pods.iter()
-        .map(|p| pod_json::eviction_pod_from_json(p).map_err(|e| format!("bad pod: {e}")))
+        .map(|v| {
+            let pod: Pod = model::from_value(v).map_err(|e| format!("bad pod: {e}"))?;
+            let mut p = EvictionPod::from_pod(&pod, pod_level_resources);
+            let sources = v
+                .get("spec")
+                .and_then(|s| s.get("volumes"))
+                .and_then(Value::as_array);
+            for (vol, json) in p.volumes.iter_mut().zip(sources.into_iter().flatten()) {
+                let present = |k: &str| json.get(k).is_some_and(|x| !x.is_null());
+                vol.local |= present("hostPath") || present("configMap") || present("gitRepo");
+            }
+            Ok(p)
+        })
         .collect()
 }
 
@@ -573,9 +589,11 @@ fn check_step(
 pub fn run_run(case: Value) -> Result<(), String> {
     let case: RunCase = parse_case(case)?;
     let mut gates = FeatureGates::default();
+    let mut pod_level_resources = true;
     for (name, on) in case.feature_gates.iter().flatten() {
         match name.as_str() {
             "KubeletSeparateDiskGC" => gates.kubelet_separate_disk_gc = *on,
+            "PodLevelResources" => pod_level_resources = *on,
             other => return Err(format!("bad case: unknown feature gate {other}")),
         }
     }
@@ -599,12 +617,12 @@ pub fn run_run(case: Value) -> Result<(), String> {
             };
         }
     };
-    let mut pods = read_pods(&case.pods)?;
-    let to_admit = read_pods(&case.pods_to_admit)?;
+    let mut pods = read_pods(&case.pods, pod_level_resources)?;
+    let to_admit = read_pods(&case.pods_to_admit, pod_level_resources)?;
     let mut stats = case.pod_stats.clone();
     for (i, step) in case.steps.iter().enumerate() {
         if let Some(p) = &step.pods {
-            pods = read_pods(p)?;
+            pods = read_pods(p, pod_level_resources)?;
         }
         if let Some(s) = &step.pod_stats {
             stats.clone_from(s);
@@ -639,288 +657,4 @@ pub fn run_run(case: Value) -> Result<(), String> {
         check_step(i, &step.expect, &result, &manager, &to_admit)?;
     }
     Ok(())
-}
-
-mod pod_json {
-    //! Pod objects (API JSON) → `EvictionPod`. Interim: reads the few Pod
-    //! fields eviction needs straight from JSON until `kubelogic::model` and
-    //! `kubelogic::resources` land.
-
-    use std::fmt;
-
-    use kubelogic::eviction::{
-        EvictionContainer, EvictionPod, EvictionVolume, SYSTEM_CRITICAL_PRIORITY,
-    };
-    use kubelogic::{Format, Quantity};
-    use serde_json::Value;
-
-    /// A Pod object that could not be read.
-    #[derive(Clone, Debug, PartialEq, Eq)]
-    pub struct PodInputError {
-        /// JSON path of the offending field.
-        pub path: String,
-        /// Why.
-        pub message: String,
-    }
-
-    impl fmt::Display for PodInputError {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(f, "{}: {}", self.path, self.message)
-        }
-    }
-
-    impl std::error::Error for PodInputError {}
-
-    fn quantity_at(
-        v: Option<&Value>,
-        path: impl Fn() -> String,
-    ) -> Result<Option<Quantity>, PodInputError> {
-        match v {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => {
-                Quantity::parse_manifest(s)
-                    .map(Some)
-                    .map_err(|e| PodInputError {
-                        path: path(),
-                        message: e.to_string(),
-                    })
-            }
-            Some(Value::Number(n)) => {
-                Quantity::parse(&n.to_string())
-                    .map(Some)
-                    .map_err(|e| PodInputError {
-                        path: path(),
-                        message: e.to_string(),
-                    })
-            }
-            Some(other) => Err(PodInputError {
-                path: path(),
-                message: format!("expected a quantity, got {other}"),
-            }),
-        }
-    }
-
-    fn str_at<'a>(v: &'a Value, keys: &[&str]) -> Option<&'a str> {
-        let mut cur = v;
-        for k in keys {
-            cur = cur.get(*k)?;
-        }
-        cur.as_str()
-    }
-
-    /// Whether a toleration list tolerates `node.kubernetes.io/memory-pressure:NoSchedule`
-    /// (`TolerationsTolerateTaint`).
-    fn tolerates_memory_pressure(tolerations: Option<&Value>) -> bool {
-        let Some(list) = tolerations.and_then(Value::as_array) else {
-            return false;
-        };
-        list.iter().any(|t| {
-            let effect = t.get("effect").and_then(Value::as_str).unwrap_or("");
-            if !effect.is_empty() && effect != "NoSchedule" {
-                return false;
-            }
-            let key = t.get("key").and_then(Value::as_str).unwrap_or("");
-            let operator = t.get("operator").and_then(Value::as_str).unwrap_or("Equal");
-            if key.is_empty() {
-                return operator == "Exists";
-            }
-            if key != "node.kubernetes.io/memory-pressure" {
-                return false;
-            }
-            match operator {
-                "Exists" => true,
-                "Equal" | "" => t
-                    .get("value")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .is_empty(),
-                _ => false,
-            }
-        })
-    }
-
-    /// Reads a Pod object (API JSON, no defaulting). Requests follow
-    /// `GetResourceRequestQuantity`: the sum over regular containers, at least
-    /// the largest init container, plus `spec.overhead` when non-zero.
-    /// Critical: a static pod (`kubernetes.io/config.source` other than
-    /// `api`), a mirror pod (`kubernetes.io/config.mirror`), or priority ≥
-    /// 2000000000. Stats are left empty.
-    pub fn eviction_pod_from_json(pod: &Value) -> Result<EvictionPod, PodInputError> {
-        let namespace = str_at(pod, &["metadata", "namespace"]).unwrap_or("");
-        let name = str_at(pod, &["metadata", "name"]).unwrap_or("");
-        let mut p = EvictionPod::new(namespace, name);
-        let spec = pod.get("spec").unwrap_or(&Value::Null);
-        let priority = spec.get("priority").and_then(Value::as_i64);
-        p.priority = priority.and_then(|v| i32::try_from(v).ok()).unwrap_or(0);
-        p.termination_grace_period_seconds = spec
-            .get("terminationGracePeriodSeconds")
-            .and_then(Value::as_i64);
-        let annotations = pod.get("metadata").and_then(|m| m.get("annotations"));
-        let source = annotations
-            .and_then(|a| a.get("kubernetes.io/config.source"))
-            .and_then(Value::as_str);
-        let is_static = source.is_some_and(|s| s != "api");
-        let is_mirror = annotations.is_some_and(|a| a.get("kubernetes.io/config.mirror").is_some());
-        p.critical = is_static
-            || is_mirror
-            || priority.is_some_and(|v| v >= i64::from(SYSTEM_CRITICAL_PRIORITY));
-        p.tolerates_memory_pressure = tolerates_memory_pressure(spec.get("tolerations"));
-
-        let mut cpu_mem_set = false;
-        let mut memory_sum = Quantity::from_value(0, Format::BinarySI);
-        let mut eph_sum = Quantity::from_value(0, Format::BinarySI);
-        let mut inode_sum = Quantity::from_value(0, Format::DecimalSI);
-        let mut limit_sum: Option<Quantity> = None;
-        let mut init_memory: Vec<Quantity> = Vec::new();
-        let mut init_eph: Vec<Quantity> = Vec::new();
-        let mut init_inodes: Vec<Quantity> = Vec::new();
-        let mut init_limit_max: Option<Quantity> = None;
-        for (list, init) in [("containers", false), ("initContainers", true)] {
-            let Some(containers) = spec.get(list).and_then(Value::as_array) else {
-                continue;
-            };
-            for (i, c) in containers.iter().enumerate() {
-                let at = |kind: &str, r: &str| format!("spec.{list}[{i}].resources.{kind}.{r}");
-                let res = c.get("resources");
-                let req = res.and_then(|r| r.get("requests"));
-                let lim = res.and_then(|r| r.get("limits"));
-                for r in ["cpu", "memory"] {
-                    for (kind, m) in [("requests", req), ("limits", lim)] {
-                        if let Some(q) = quantity_at(m.and_then(|m| m.get(r)), || at(kind, r))? {
-                            cpu_mem_set |= q.signum().is_gt();
-                        }
-                    }
-                }
-                let container = EvictionContainer {
-                    name: c
-                        .get("name")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_owned(),
-                    init,
-                    memory_request: quantity_at(req.and_then(|m| m.get("memory")), || {
-                        at("requests", "memory")
-                    })?,
-                    ephemeral_storage_request: quantity_at(
-                        req.and_then(|m| m.get("ephemeral-storage")),
-                        || at("requests", "ephemeral-storage"),
-                    )?,
-                    ephemeral_storage_limit: quantity_at(
-                        lim.and_then(|m| m.get("ephemeral-storage")),
-                        || at("limits", "ephemeral-storage"),
-                    )?,
-                };
-                let inodes = quantity_at(req.and_then(|m| m.get("inodes")), || {
-                    at("requests", "inodes")
-                })?;
-                if init {
-                    init_memory.extend(container.memory_request.clone());
-                    init_eph.extend(container.ephemeral_storage_request.clone());
-                    init_inodes.extend(inodes);
-                    if let Some(l) = &container.ephemeral_storage_limit {
-                        if init_limit_max.as_ref().map_or(true, |m| m < l) {
-                            init_limit_max = Some(l.clone());
-                        }
-                    }
-                } else {
-                    let add = |sum: &mut Quantity, q: &Option<Quantity>| {
-                        if let Some(q) = q {
-                            if let Some(s) = sum.checked_add(q) {
-                                *sum = s;
-                            }
-                        }
-                    };
-                    add(&mut memory_sum, &container.memory_request);
-                    add(&mut eph_sum, &container.ephemeral_storage_request);
-                    add(&mut inode_sum, &inodes);
-                    if let Some(l) = &container.ephemeral_storage_limit {
-                        limit_sum = Some(match limit_sum {
-                            None => l.clone(),
-                            Some(s) => s.checked_add(l).unwrap_or(s),
-                        });
-                    }
-                }
-                p.containers.push(container);
-            }
-        }
-        let overhead = spec.get("overhead");
-        let finish = |mut sum: Quantity,
-                      inits: Vec<Quantity>,
-                      name: &str|
-         -> Result<Quantity, PodInputError> {
-            for q in inits {
-                if sum < q {
-                    sum = q;
-                }
-            }
-            if let Some(o) = quantity_at(overhead.and_then(|o| o.get(name)), || {
-                format!("spec.overhead.{name}")
-            })? {
-                if !sum.is_zero() {
-                    sum = sum.checked_add(&o).unwrap_or(sum);
-                }
-            }
-            Ok(sum)
-        };
-        p.memory_request = finish(memory_sum, init_memory, "memory")?;
-        p.ephemeral_storage_request = finish(eph_sum, init_eph, "ephemeral-storage")?;
-        p.inodes_request = finish(inode_sum, init_inodes, "inodes")?;
-        p.ephemeral_storage_limit = match (limit_sum, init_limit_max) {
-            (None, None) => None,
-            (Some(s), None) => Some(s),
-            (None, Some(i)) => Some(i),
-            (Some(s), Some(i)) => Some(if s < i { i } else { s }),
-        };
-        if let Some(Value::Object(o)) = overhead {
-            if let (Some(l), Some(oh)) = (
-                p.ephemeral_storage_limit.as_ref(),
-                quantity_at(o.get("ephemeral-storage"), || {
-                    "spec.overhead.ephemeral-storage".to_owned()
-                })?,
-            ) {
-                p.ephemeral_storage_limit = l.checked_add(&oh);
-            }
-        }
-
-        p.pod_level_memory_request = quantity_at(
-            spec.get("resources")
-                .and_then(|r| r.get("requests"))
-                .and_then(|r| r.get("memory")),
-            || "spec.resources.requests.memory".to_owned(),
-        )?;
-        let qos = str_at(pod, &["status", "qosClass"]).unwrap_or("");
-        p.best_effort = if qos.is_empty() {
-            !cpu_mem_set
-        } else {
-            qos == "BestEffort"
-        };
-
-        if let Some(volumes) = spec.get("volumes").and_then(Value::as_array) {
-            for (i, v) in volumes.iter().enumerate() {
-                let empty_dir = v.get("emptyDir").filter(|e| !e.is_null());
-                let medium = empty_dir
-                    .and_then(|e| e.get("medium"))
-                    .and_then(Value::as_str)
-                    .unwrap_or("");
-                let present = |k: &str| v.get(k).is_some_and(|x| !x.is_null());
-                p.volumes.push(EvictionVolume {
-                    name: v
-                        .get("name")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_owned(),
-                    local: present("hostPath")
-                        || present("gitRepo")
-                        || present("configMap")
-                        || (empty_dir.is_some() && medium.is_empty()),
-                    empty_dir_size_limit: quantity_at(
-                        empty_dir.and_then(|e| e.get("sizeLimit")),
-                        || format!("spec.volumes[{i}].emptyDir.sizeLimit"),
-                    )?,
-                    empty_dir: empty_dir.is_some(),
-                });
-            }
-        }
-        Ok(p)
-    }
 }

@@ -103,7 +103,7 @@ fn build(s: &Scenario) -> Option<(EvictionManager, Vec<EvictionPod>)> {
             p.priority = i32::from(priority);
             p.critical = critical;
             if let Some(r) = request {
-                p.memory_request = Quantity::from_value(i64::from(r) * MI, Format::BinarySI);
+                p.memory_request = Quantity::from_value(i64::from(r) * MI, Format::BinarySI).into();
             }
             p.stats = Some(PodStats {
                 memory_working_set: Some(u64::from(usage) * (1 << 20)),

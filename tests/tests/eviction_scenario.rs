@@ -20,7 +20,7 @@ fn pod(name: &str, request: Option<&str>, usage_mi: i64, priority: i32) -> Evict
     let request = request.map(|r| Quantity::parse(r).expect("quantity"));
     p.best_effort = request.is_none();
     if let Some(r) = &request {
-        p.memory_request = r.clone();
+        p.memory_request = r.clone().into();
     }
     p.containers.push(EvictionContainer {
         name: name.to_owned(),

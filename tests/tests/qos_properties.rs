@@ -1,7 +1,9 @@
 //! Property tests of QoS, OOM score and pod resource totals over arbitrary
 //! pods (quickcheck).
 
-use kubelogic::model::{ClaimOverhead, PodCondition, ResourceMapping, ResourceRequirements};
+use kubelogic::model::{
+    ClaimOverhead, ContainerStatus, PodCondition, ResourceMapping, ResourceRequirements,
+};
 use kubelogic::model::{
     Container, NodeAllocatableResourceClaimStatus, Pod, QosClass, ResourceList,
 };
@@ -110,6 +112,22 @@ impl Arbitrary for ArbPod {
                 ),
                 ..PodCondition::default()
             });
+        }
+        if u8::arbitrary(g) % 3 == 0 {
+            let names: Vec<String> = pod.all_containers().map(|c| c.name.clone()).collect();
+            for name in names {
+                let status = ContainerStatus {
+                    name,
+                    allocated_resources: list(g),
+                    resources: bool::arbitrary(g).then(|| requirements(g)),
+                    ..ContainerStatus::default()
+                };
+                pod.status.container_statuses.push(status);
+            }
+            if bool::arbitrary(g) {
+                pod.status.resources = Some(requirements(g));
+                pod.status.allocated_resources = list(g);
+            }
         }
         if u8::arbitrary(g) % 4 == 0 {
             pod.status.node_allocatable_resource_claim_statuses.push(

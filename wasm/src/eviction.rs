@@ -360,7 +360,7 @@ fn eviction_pods(
         .enumerate()
         .map(|(i, v)| {
             let pod: Pod = input::object_at(v, &format!("{path}[{i}]"))?;
-            let mut p = EvictionPod::from_pod(&pod);
+            let mut p = EvictionPod::from_pod(&pod, true);
             p.stats = stats.get(p.key.as_str()).cloned();
             Ok(p)
         })
@@ -464,7 +464,7 @@ impl EvictionSimulator {
         #[wasm_bindgen(unchecked_param_type = "KubernetesJson")] pod: JsValue,
     ) -> Result<JsValue, JsValue> {
         let pod: Pod = input::object(&pod, "pod")?;
-        to_js(&self.manager.admit(&EvictionPod::from_pod(&pod)))
+        to_js(&self.manager.admit(&EvictionPod::from_pod(&pod, true)))
     }
 }
 

@@ -281,9 +281,10 @@ enum MapSeparator {
 }
 
 impl KubeletEvictionSettings {
-    /// Reads kubelet command-line arguments: `--eviction-hard=v`,
-    /// `--eviction-hard v`, `-eviction-hard=v` (pflag accepts one or two
-    /// dashes for long names). Any other argument is an error.
+    /// Reads kubelet command-line arguments: `--eviction-hard=v` or
+    /// `--eviction-hard v` (pflag long flags). Any other argument is an error
+    /// with pflag's text (`unknown flag: --x`, `unknown shorthand flag: 'e' in
+    /// -eviction-hard`).
     ///
     /// Only what the flags say is set; call
     /// [`with_linux_defaults`](Self::with_linux_defaults) for the rest.
@@ -296,12 +297,17 @@ impl KubeletEvictionSettings {
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             let arg = arg.as_ref();
-            let Some(body) = arg.strip_prefix("--").or_else(|| arg.strip_prefix('-')) else {
+            let Some(body) = arg.strip_prefix("--") else {
+                let message = match arg.strip_prefix('-').and_then(|b| b.chars().next()) {
+                    // pflag reads `-abc` as shorthand flags; eviction flags have none.
+                    Some(c) => format!("unknown shorthand flag: '{c}' in {arg}"),
+                    None => format!("unexpected argument {}: not a flag", go_strconv_quote(arg)),
+                };
                 return Err(EvictionConfigError::new(
                     EvictionConfigErrorKind::UnknownFlag,
                     ConfigField::CommandLine,
                     arg,
-                    format!("unexpected argument {}: not a flag", go_strconv_quote(arg)),
+                    message,
                 ));
             };
             let (name, inline) = match body.split_once('=') {
@@ -963,6 +969,16 @@ mod tests {
             err.to_string(),
             "invalid argument \"ten\" for \"--eviction-max-pod-grace-period\" flag: strconv.ParseInt: parsing \"ten\": invalid syntax"
         );
+        let err = KubeletEvictionSettings::from_flags(["-eviction-hard=memory.available<1Gi"])
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown shorthand flag: 'e' in -eviction-hard=memory.available<1Gi"
+        );
+        let err = KubeletEvictionSettings::from_flags(["--max-pods=110"]).unwrap_err();
+        assert_eq!(err.to_string(), "unknown flag: --max-pods");
+        let err = KubeletEvictionSettings::from_flags(["--eviction-soft"]).unwrap_err();
+        assert_eq!(err.to_string(), "flag needs an argument: --eviction-soft");
         assert_eq!(parse_go_int32("0x10"), Ok(16));
         assert_eq!(parse_go_int32("-30"), Ok(-30));
         assert_eq!(parse_go_int32("010"), Ok(8));

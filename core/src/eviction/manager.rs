@@ -876,8 +876,8 @@ impl EvictionManager {
             let Some(stats) = &pod.stats else {
                 continue;
             };
-            for (cause, message) in
-                local_storage_violations(pod, stats, self.options.layout.dedicated_image_fs)
+            if let Some((cause, message)) =
+                local_storage_violation(pod, stats, self.options.layout.dedicated_image_fs)
             {
                 if pod.critical {
                     result.skipped_critical.push(pod.key.clone());
@@ -896,23 +896,27 @@ impl EvictionManager {
                     },
                     message,
                 });
-                break;
             }
         }
     }
 }
 
-/// The local storage limits a pod violates, in the kubelet's order of checks
-/// (emptyDir size limits, the pod limit, container limits); the kubelet acts
-/// on the first one.
-fn local_storage_violations(
+/// The first local storage limit a pod violates, in the kubelet's order of
+/// checks: emptyDir size limits, the pod limit, container limits.
+fn local_storage_violation(
     pod: &EvictionPod,
     stats: &PodStats,
     dedicated_image_fs: bool,
-) -> Vec<(EvictionCause, String)> {
-    let mut out = Vec::new();
+) -> Option<(EvictionCause, String)> {
     // emptyDirLimitEviction: the first emptyDir over its limit.
     for v in pod.volumes.iter().filter(|v| v.empty_dir) {
+        let Some(size) = v
+            .empty_dir_size_limit
+            .as_ref()
+            .filter(|l| l.signum().is_gt())
+        else {
+            continue;
+        };
         let used = stats
             .volumes
             .iter()
@@ -920,33 +924,37 @@ fn local_storage_violations(
             .find(|s| s.name == v.name)
             .and_then(|s| s.usage.used_bytes)
             .map(bytes_quantity);
-        if let (Some(used), Some(size)) = (used, &v.empty_dir_size_limit) {
-            if size.signum().is_gt() && &used > size {
-                out.push((
-                    EvictionCause::EmptyDirSizeLimit {
-                        volume: v.name.clone(),
-                    },
-                    format!(
-                        "Usage of EmptyDir volume {} exceeds the limit {}. ",
-                        go_strconv_quote(&v.name),
-                        go_strconv_quote(&size.to_string())
-                    ),
-                ));
-                break;
-            }
+        if used.is_some_and(|used| &used > size) {
+            return Some((
+                EvictionCause::EmptyDirSizeLimit {
+                    volume: v.name.clone(),
+                },
+                format!(
+                    "Usage of EmptyDir volume {} exceeds the limit {}. ",
+                    go_strconv_quote(&v.name),
+                    go_strconv_quote(&size.to_string())
+                ),
+            ));
         }
     }
     // podEphemeralStorageLimitEviction.
     if let Some(limit) = &pod.ephemeral_storage_limit {
         let used = bytes_quantity(stats.ephemeral_storage_used.unwrap_or(0));
         if &used > limit {
-            out.push((
+            return Some((
                 EvictionCause::PodEphemeralStorageLimit,
                 format!("Pod ephemeral local storage usage exceeds the total limit of containers {limit}. "),
             ));
         }
     }
     // containerEphemeralStorageLimitEviction: regular containers only.
+    if !pod
+        .containers
+        .iter()
+        .any(|c| !c.init && c.ephemeral_storage_limit.is_some())
+    {
+        return None;
+    }
     for cs in &stats.containers {
         let limit = pod
             .containers
@@ -964,7 +972,7 @@ fn local_storage_violations(
             used = used.saturating_add(cs.rootfs.and_then(|r| r.used_bytes).unwrap_or(0));
         }
         if limit < &bytes_quantity(used) {
-            out.push((
+            return Some((
                 EvictionCause::ContainerEphemeralStorageLimit {
                     container: cs.name.clone(),
                 },
@@ -974,10 +982,9 @@ fn local_storage_violations(
                     go_strconv_quote(&limit.to_string())
                 ),
             ));
-            break;
         }
     }
-    out
+    None
 }
 
 /// `evictionMessage`: the message and event annotations for evicting `pod`.

@@ -46,8 +46,8 @@ pub use manager::{
     IMMEDIATE_EVICTION_GRACE_PERIOD_SECONDS,
 };
 pub use pod::{
-    ContainerStats, EvictionContainer, EvictionPod, EvictionVolume, FsUsage, PodKey, PodStats,
-    VolumeStats, SYSTEM_CRITICAL_PRIORITY,
+    ContainerStats, EvictionContainer, EvictionPod, EvictionVolume, FsUsage, PodKey, PodRequest,
+    PodStats, VolumeStats, SYSTEM_CRITICAL_PRIORITY,
 };
 pub use rank::{
     compare, rank_keys, rank_pods, FilesystemLayout, FsStatsType, NodeReclaimAction,

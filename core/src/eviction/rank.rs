@@ -28,7 +28,7 @@
 //! use kubelogic::Quantity;
 //!
 //! let mut a = EvictionPod::new("default", "a");
-//! a.memory_request = Quantity::parse("100Mi")?;
+//! a.memory_request = Quantity::parse("100Mi")?.into();
 //! a.stats = Some(PodStats { memory_working_set: Some(300 << 20), ..Default::default() });
 //! let mut b = EvictionPod::new("default", "b");
 //! b.stats = Some(PodStats { memory_working_set: Some(100 << 20), ..Default::default() });
@@ -50,7 +50,6 @@ use std::cmp::Ordering;
 
 use super::pod::{EvictionPod, PodKey, PodStats};
 use super::signals::{Signal, StarvedResource};
-use super::threshold::quantity_milli;
 
 /// One comparator of the kubelet's `orderedBy` chains.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
@@ -180,7 +179,8 @@ impl NodeReclaimAction {
 }
 
 /// The keys one pod was ranked by. Bytes and counts are in milli-units
-/// (bytes × 1000) so that fractional requests compare exactly enough.
+/// (bytes × 1000) so that fractional requests compare exactly enough;
+/// they saturate at `i64` (9.2e15 bytes, 9 PB).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RankKeys {
@@ -189,13 +189,13 @@ pub struct RankKeys {
     /// `spec.priority` (absent = 0).
     pub priority: i32,
     /// Usage of the starved resource, milli-units.
-    pub usage_milli: i128,
+    pub usage_milli: i64,
     /// The request compared by `exceedsRequests`, milli-units.
-    pub request_milli: i128,
+    pub request_milli: i64,
     /// `usage > request`.
     pub exceeds_requests: bool,
     /// The value the `usage` comparator orders by (larger first), milli-units.
-    pub usage_key_milli: i128,
+    pub usage_key_milli: i64,
 }
 
 /// A pod in ranked order.
@@ -232,21 +232,21 @@ fn has(fs: &[FsStatsType], t: FsStatsType) -> bool {
 }
 
 /// Disk usage (bytes or inodes) of a pod over the measured filesystems (`podDiskUsage`).
-fn disk_usage(pod: &EvictionPod, stats: &PodStats, fs: &[FsStatsType], inodes: bool) -> i128 {
-    let pick = |u: &Option<super::pod::FsUsage>| -> i128 {
+fn disk_usage(pod: &EvictionPod, stats: &PodStats, fs: &[FsStatsType], inodes: bool) -> u64 {
+    let pick = |u: &Option<super::pod::FsUsage>| -> u64 {
         u.as_ref()
             .and_then(|u| if inodes { u.inodes_used } else { u.used_bytes })
-            .map_or(0, i128::from)
+            .unwrap_or(0)
     };
-    let mut total = 0i128;
+    let mut total = 0u64;
     let root = has(fs, FsStatsType::Root);
     let logs = has(fs, FsStatsType::Logs);
     for c in &stats.containers {
         if root {
-            total += pick(&c.rootfs);
+            total = total.saturating_add(pick(&c.rootfs));
         }
         if logs {
-            total += pick(&c.logs);
+            total = total.saturating_add(pick(&c.logs));
         }
     }
     if has(fs, FsStatsType::LocalVolumeSource) {
@@ -257,7 +257,7 @@ fn disk_usage(pod: &EvictionPod, stats: &PodStats, fs: &[FsStatsType], inodes: b
                 } else {
                     s.usage.used_bytes
                 };
-                total += u.map_or(0, i128::from);
+                total = total.saturating_add(u.unwrap_or(0));
             }
         }
     }
@@ -276,25 +276,27 @@ pub fn rank_keys(pod: &EvictionPod, resource: StarvedResource, fs: &[FsStatsType
             usage_key_milli: 0,
         };
     };
+    let milli = |units: u64| {
+        i64::try_from(units)
+            .unwrap_or(i64::MAX)
+            .saturating_mul(1000)
+    };
+    let clamp = |m: i128| i64::try_from(m).unwrap_or(if m < 0 { i64::MIN } else { i64::MAX });
     let (usage, request, subtract) = match resource {
         StarvedResource::Memory => {
-            let r = quantity_milli(&pod.memory_request);
-            (
-                i128::from(stats.memory_working_set.unwrap_or(0)) * 1000,
-                r,
-                r,
-            )
+            let r = clamp(pod.memory_request.milli());
+            (milli(stats.memory_working_set.unwrap_or(0)), r, r)
         }
         StarvedResource::EphemeralStorage => {
-            let r = quantity_milli(&pod.ephemeral_storage_request);
-            (disk_usage(pod, stats, fs, false) * 1000, r, r)
+            let r = clamp(pod.ephemeral_storage_request.milli());
+            (milli(disk_usage(pod, stats, fs, false)), r, r)
         }
         StarvedResource::Inodes => (
-            disk_usage(pod, stats, fs, true) * 1000,
-            quantity_milli(&pod.inodes_request),
-            quantity_milli(&pod.ephemeral_storage_request),
+            milli(disk_usage(pod, stats, fs, true)),
+            clamp(pod.inodes_request.milli()),
+            clamp(pod.ephemeral_storage_request.milli()),
         ),
-        StarvedResource::Pids => (i128::from(stats.process_count.unwrap_or(0)) * 1000, 0, 0),
+        StarvedResource::Pids => (milli(stats.process_count.unwrap_or(0)), 0, 0),
     };
     RankKeys {
         stats_found: true,
@@ -305,7 +307,7 @@ pub fn rank_keys(pod: &EvictionPod, resource: StarvedResource, fs: &[FsStatsType
         usage_key_milli: if resource == StarvedResource::Pids {
             usage
         } else {
-            usage - subtract
+            usage.saturating_sub(subtract)
         },
     }
 }
@@ -335,6 +337,43 @@ fn compare_chain(chain: &[RankComparator], a: &RankKeys, b: &RankKeys) -> Orderi
     Ordering::Equal
 }
 
+/// A comparator's sort value (smaller first) and its width in bits,
+/// consistent with [`compare`]: pods without stats come first under the
+/// usage-based comparators and tie among themselves. Usage keys are clamped
+/// to `i64` milli-units (beyond ±9.2e15 bytes, i.e. 9 PB, they compare
+/// equal).
+fn sort_component(c: RankComparator, k: &RankKeys) -> (u128, u32) {
+    let ordered = |v: i64| u128::from((v as u64) ^ (1 << 63));
+    match c {
+        RankComparator::Priority => (u128::from((k.priority as u32) ^ (1 << 31)), 32),
+        RankComparator::ExceedsRequests if !k.stats_found => (0, 2),
+        RankComparator::ExceedsRequests => (1 + u128::from(!k.exceeds_requests), 2),
+        RankComparator::Usage if !k.stats_found => (0, 64),
+        // Larger usage first; never 0, which is kept for pods without stats.
+        RankComparator::Usage => (ordered(k.usage_key_milli.saturating_neg()).max(1), 64),
+    }
+}
+
+/// Bits of a packed sort key that hold the input position.
+const INDEX_BITS: u32 = 30;
+
+/// The whole chain and the input position packed into one integer, so that
+/// sorting integers is the stable multi-comparator sort. `None` when the
+/// chain or the pod count does not fit.
+fn packed_key(chain: &[RankComparator], k: &RankKeys, index: usize) -> Option<u128> {
+    let mut key: u128 = 0;
+    let mut bits = 0u32;
+    for c in chain {
+        let (v, w) = sort_component(*c, k);
+        bits += w;
+        key = (key << w) | v;
+    }
+    if bits + INDEX_BITS > 128 || index >= 1 << INDEX_BITS {
+        return None;
+    }
+    Some((key << INDEX_BITS) | index as u128)
+}
+
 /// Ranks `pods` for `resource`, measuring `fs` (disk), with the comparators
 /// in `chain`. Stable: ties keep input order, and are reported.
 pub fn rank_pods(
@@ -343,26 +382,29 @@ pub fn rank_pods(
     fs: &[FsStatsType],
     chain: &[RankComparator],
 ) -> Ranking {
-    let keys: Vec<RankKeys> = pods.iter().map(|p| rank_keys(p, resource, fs)).collect();
-    let mut order: Vec<usize> = (0..pods.len()).collect();
-    let key_at = |i: usize| keys.get(i);
-    order.sort_by(|&a, &b| match (key_at(a), key_at(b)) {
-        (Some(ka), Some(kb)) => compare_chain(chain, ka, kb),
-        _ => Ordering::Equal,
-    });
-    let mut ranked = Vec::with_capacity(order.len());
+    let mut keys: Vec<RankKeys> = Vec::with_capacity(pods.len());
+    let mut packed: Vec<u128> = Vec::with_capacity(pods.len());
+    let mut fits = true;
+    for (i, p) in pods.iter().enumerate() {
+        let k = rank_keys(p, resource, fs);
+        if fits {
+            match packed_key(chain, &k, i) {
+                Some(key) => packed.push(key),
+                None => fits = false,
+            }
+        }
+        keys.push(k);
+    }
+    let mut ranked: Vec<RankedPod> = Vec::with_capacity(pods.len());
     let mut ties: Vec<Vec<PodKey>> = Vec::new();
-    let mut prev: Option<&RankKeys> = None;
     let mut in_tie = false;
-    for &i in &order {
+    let mut push = |i: usize, tied: bool| {
         let (Some(pod), Some(k)) = (pods.get(i), keys.get(i)) else {
-            continue;
+            return;
         };
-        let tied = prev.is_some_and(|p| compare_chain(chain, p, k) == Ordering::Equal);
         if tied {
             if !in_tie {
-                let first = ranked.last().map(|r: &RankedPod| r.pod.clone());
-                ties.push(first.into_iter().collect());
+                ties.push(ranked.last().map(|r| r.pod.clone()).into_iter().collect());
                 in_tie = true;
             }
             if let Some(group) = ties.last_mut() {
@@ -376,7 +418,32 @@ pub fn rank_pods(
             index: i,
             keys: *k,
         });
-        prev = Some(k);
+    };
+    if fits {
+        // The input position makes every key distinct: unstable = stable.
+        packed.sort_unstable();
+        let mask = (1u128 << INDEX_BITS) - 1;
+        let mut prev: Option<u128> = None;
+        for &p in &packed {
+            let chain_key = p >> INDEX_BITS;
+            push((p & mask) as usize, prev == Some(chain_key));
+            prev = Some(chain_key);
+        }
+    } else {
+        let mut order: Vec<usize> = (0..pods.len()).collect();
+        order.sort_by(|&a, &b| match (keys.get(a), keys.get(b)) {
+            (Some(ka), Some(kb)) => compare_chain(chain, ka, kb),
+            _ => Ordering::Equal,
+        });
+        let mut prev: Option<usize> = None;
+        for &i in &order {
+            let tied = match (prev.and_then(|p| keys.get(p)), keys.get(i)) {
+                (Some(p), Some(k)) => compare_chain(chain, p, k) == Ordering::Equal,
+                _ => false,
+            };
+            push(i, tied);
+            prev = Some(i);
+        }
     }
     Ranking {
         resource,

@@ -349,17 +349,52 @@ fn digits_u128(digits: &[u8]) -> Option<u128> {
     )
 }
 
+/// Two-digit pairs "00".."99" for [`write_u64`].
+pub(crate) const PAIRS: &[u8; 200] = b"\
+0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
 /// Writes the decimal digits of `v` at the end of `buf`; returns them.
-pub(crate) fn write_u128(buf: &mut [u8; 40], mut v: u128) -> &[u8] {
+pub(crate) fn write_u128(buf: &mut [u8; 40], v: u128) -> &[u8] {
+    if let Ok(small) = u64::try_from(v) {
+        return write_u64(buf, small);
+    }
+    let mut v = v;
     let mut i = buf.len();
-    loop {
+    while v > 0 && i > 0 {
         i -= 1;
         if let Some(slot) = buf.get_mut(i) {
             *slot = b'0' + (v % 10) as u8;
         }
         v /= 10;
-        if v == 0 || i == 0 {
-            break;
+    }
+    buf.get(i..).unwrap_or_default()
+}
+
+/// Writes the decimal digits of `v` at the end of `buf`, two at a time.
+pub(crate) fn write_u64(buf: &mut [u8; 40], mut v: u64) -> &[u8] {
+    let mut i = buf.len();
+    while v >= 100 {
+        let pair = (v % 100) as usize * 2;
+        v /= 100;
+        i -= 2;
+        if let (Some(dst), Some(src)) = (buf.get_mut(i..i + 2), PAIRS.get(pair..pair + 2)) {
+            dst.copy_from_slice(src);
+        }
+    }
+    if v >= 10 {
+        let pair = v as usize * 2;
+        i -= 2;
+        if let (Some(dst), Some(src)) = (buf.get_mut(i..i + 2), PAIRS.get(pair..pair + 2)) {
+            dst.copy_from_slice(src);
+        }
+    } else {
+        i -= 1;
+        if let Some(slot) = buf.get_mut(i) {
+            *slot = b'0' + v as u8;
         }
     }
     buf.get(i..).unwrap_or_default()
@@ -444,6 +479,18 @@ mod tests {
         assert_eq!(
             scaled_value(&dec(true, "9223372036854775808", 0).view(), 0),
             Some(i64::MIN)
+        );
+    }
+
+    #[test]
+    fn writes_integers() {
+        let mut buf = [0u8; 40];
+        for v in [0u64, 7, 10, 99, 100, 12345, u64::MAX] {
+            assert_eq!(write_u64(&mut buf, v), v.to_string().as_bytes());
+        }
+        assert_eq!(
+            write_u128(&mut buf, u128::MAX),
+            u128::MAX.to_string().as_bytes()
         );
     }
 

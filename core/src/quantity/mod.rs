@@ -18,7 +18,8 @@
 //! assert_eq!(Quantity::parse("0.1m")?.to_string(), "100u"); // resolution is nano
 //! assert_eq!(Quantity::parse("1.")?.to_string(), "1.");    // echoed as written
 //! assert_eq!(Quantity::parse("+1k")?.to_string(), "+1k");
-//! assert_eq!(Quantity::parse("Mi")?.to_string(), "0");
+//! assert_eq!(Quantity::parse("Mi")?.to_string(), "0");   // but "Pi" is an error
+//! assert!(Quantity::parse("Pi").is_err());
 //! assert_eq!(Quantity::parse("9Ei")?.to_string(), "9223372036854775807"); // BinarySI cap
 //! assert_eq!(Quantity::parse("1e4294967299")?.value(), Some(1000)); // exponent truncated to i32
 //!
@@ -83,7 +84,7 @@ use std::str::FromStr;
 use bigdec::{BigDec, View};
 
 pub use error::{QuantityError, QuantityErrorKind};
-pub use format::Canonical;
+pub use format::{Canonical, CanonicalBuffer};
 
 /// How a quantity prints: `12M`, `12Mi` or `12e6`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -207,6 +208,7 @@ pub struct Quantity {
     format: Format,
     /// The parsed input when Kubernetes' `String()` echoes it and it differs
     /// from the canonical text.
+    /// (A thin pointer: it is rarely set and keeps `Quantity` at 32 bytes.)
     echo: Option<Box<str>>,
 }
 
@@ -238,8 +240,16 @@ impl Quantity {
     /// assert_eq!(Quantity::parse("e-10").unwrap_err().kind(), QuantityErrorKind::Numeric);
     /// # Ok::<(), kubelogic::QuantityError>(())
     /// ```
+    #[inline]
     pub fn parse(s: &str) -> Result<Quantity, QuantityError> {
-        parse::parse(s)
+        match parse::parse_simple(s.as_bytes()) {
+            Some(q) => {
+                #[cfg(debug_assertions)]
+                parse::check_simple(s, &q);
+                Ok(q)
+            }
+            None => parse::parse(s),
+        }
     }
 
     /// Parses a quantity as it arrives in a manifest field: leading and
@@ -259,7 +269,7 @@ impl Quantity {
     pub fn parse_manifest(s: &str) -> Result<Quantity, QuantityError> {
         let trimmed = s.trim_start_matches(is_json_space);
         let lead = s.len() - trimmed.len();
-        parse::parse(trimmed.trim_end_matches(is_json_space)).map_err(|e| e.shifted(lead))
+        Quantity::parse(trimmed.trim_end_matches(is_json_space)).map_err(|e| e.shifted(lead))
     }
 
     /// Zero, `DecimalSI`.
@@ -448,15 +458,16 @@ impl Hash for Quantity {
 
 impl FromStr for Quantity {
     type Err = QuantityError;
+    #[inline]
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        parse::parse(s)
+        Quantity::parse(s)
     }
 }
 
 impl fmt::Display for Quantity {
     /// Kubernetes' `String()`, byte for byte.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.canonical())
+        f.write_str(self.canonical_in(&mut CanonicalBuffer::new()))
     }
 }
 

@@ -18,6 +18,88 @@ enum Base {
     Two,
 }
 
+/// The shapes nearly every real quantity has (`"500m"`, `"64Mi"`, `"0.5"`,
+/// `"2"`): at most 18 digits with an optional fraction, no sign, no leading
+/// zero, and one of the common suffixes. Small enough to inline into the
+/// caller; `None` sends everything else (and anything Kubernetes would echo)
+/// to [`parse`], which gives the same result for these shapes.
+#[inline(always)]
+pub(crate) fn parse_simple(b: &[u8]) -> Option<Quantity> {
+    let mut pos = 0;
+    let mut acc: u64 = 0;
+    while let Some(&d @ b'0'..=b'9') = b.get(pos) {
+        acc = acc * 10 + u64::from(d - b'0');
+        pos += 1;
+        if pos > 18 {
+            return None;
+        }
+    }
+    let int_len = pos;
+    let first = *b.first()?;
+    if int_len == 0 || (first == b'0' && int_len > 1) {
+        return None;
+    }
+    let has_dot = b.get(pos) == Some(&b'.');
+    let mut frac_len = 0;
+    if has_dot {
+        pos += 1;
+        while let Some(&d @ b'0'..=b'9') = b.get(pos) {
+            acc = acc * 10 + u64::from(d - b'0');
+            pos += 1;
+            frac_len += 1;
+            if int_len + frac_len > 18 {
+                return None;
+            }
+        }
+    }
+    let (exponent, binary) = match b.get(pos..)? {
+        b"" => (0, false),
+        b"m" => (-3, false),
+        b"Mi" => (20, true),
+        b"Gi" => (30, true),
+        b"Ki" => (10, true),
+        b"k" => (3, false),
+        b"M" => (6, false),
+        b"G" => (9, false),
+        b"Ti" => (40, true),
+        _ => return None,
+    };
+    if binary {
+        // Kubernetes' precision rule for the int64 path; "1.Ki" is echoed.
+        if has_dot || int_len as i32 > 14 - exponent * 3 / 10 {
+            return None;
+        }
+        return Some(Quantity::from_scaled(
+            (acc << exponent) as i64,
+            0,
+            Format::BinarySI,
+        ));
+    }
+    let scale = exponent - frac_len as i32;
+    // Kubernetes caches (and so echoes) "1.500k"-like spellings.
+    let cached = first != b'0' && acc % 1000 != 0 && scale % 3 == 0;
+    if scale < -9 || (cached && has_dot) {
+        return None;
+    }
+    Some(Quantity::from_scaled(
+        acc as i64,
+        if acc == 0 { 0 } else { scale },
+        Format::DecimalSI,
+    ))
+}
+
+/// Debug builds: the inlined path agrees with the full one.
+#[cfg(debug_assertions)]
+pub(crate) fn check_simple(s: &str, q: &Quantity) {
+    let full = parse(s);
+    debug_assert!(
+        full.as_ref().is_ok_and(|f| f == q
+            && f.format == q.format
+            && f.canonical().as_str() == q.canonical().as_str()),
+        "{s:?}: {q:?} vs {full:?}"
+    );
+}
+
 /// Parses `s` exactly as `resource.ParseQuantity` does.
 pub(crate) fn parse(s: &str) -> Result<Quantity, QuantityError> {
     use QuantityErrorKind as K;
@@ -44,56 +126,81 @@ pub(crate) fn parse(s: &str) -> Result<Quantity, QuantityError> {
         // "0", "-00", "+": zero, DecimalSI.
         return Ok(Quantity::zero());
     }
+    // The digits, accumulated as they are scanned (only used when there are
+    // at most 18 of them, so wrapping never matters).
+    let mut acc: u64 = 0;
     let int_start = pos;
-    while matches!(b.get(pos), Some(b'0'..=b'9')) {
+    while let Some(&d @ b'0'..=b'9') = b.get(pos) {
+        acc = acc.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
         pos += 1;
     }
     let int_digits = b.get(int_start..pos).unwrap_or_default();
     let has_dot = b.get(pos) == Some(&b'.');
     let frac_start = if has_dot { pos + 1 } else { pos };
     pos = frac_start;
-    while matches!(b.get(pos), Some(b'0'..=b'9')) {
+    while let Some(&d @ b'0'..=b'9') = b.get(pos) {
+        acc = acc.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
         pos += 1;
     }
     let frac = b.get(frac_start..pos).unwrap_or_default();
     let suffix_start = pos;
-    while matches!(
-        b.get(pos),
-        Some(b'e' | b'E' | b'i' | b'n' | b'u' | b'm' | b'k' | b'K' | b'M' | b'G' | b'T' | b'P')
-    ) {
-        pos += 1;
-    }
-    if matches!(b.get(pos), Some(b'+' | b'-')) {
-        pos += 1;
-    }
-    while matches!(b.get(pos), Some(b'0'..=b'9')) {
-        pos += 1;
-    }
-    if pos < len {
-        return Err(QuantityError::new(K::Format, pos));
-    }
     let suffix = b.get(suffix_start..).unwrap_or_default();
 
-    let suffix_err = QuantityError::new(K::Suffix, suffix_start);
     // (base, exponent, format, whether the suffix is spelled canonically)
     let (base, exponent, format, canonical_suffix) = match suffix {
         b"" => (Base::Ten, 0, Format::DecimalSI, true),
-        b"n" => (Base::Ten, -9, Format::DecimalSI, true),
-        b"u" => (Base::Ten, -6, Format::DecimalSI, true),
         b"m" => (Base::Ten, -3, Format::DecimalSI, true),
+        b"Mi" => (Base::Two, 20, Format::BinarySI, true),
+        b"Gi" => (Base::Two, 30, Format::BinarySI, true),
+        b"Ki" => (Base::Two, 10, Format::BinarySI, true),
         b"k" => (Base::Ten, 3, Format::DecimalSI, true),
         b"M" => (Base::Ten, 6, Format::DecimalSI, true),
         b"G" => (Base::Ten, 9, Format::DecimalSI, true),
+        b"n" => (Base::Ten, -9, Format::DecimalSI, true),
+        b"u" => (Base::Ten, -6, Format::DecimalSI, true),
         b"T" => (Base::Ten, 12, Format::DecimalSI, true),
         b"P" => (Base::Ten, 15, Format::DecimalSI, true),
         b"E" => (Base::Ten, 18, Format::DecimalSI, true),
-        b"Ki" => (Base::Two, 10, Format::BinarySI, true),
-        b"Mi" => (Base::Two, 20, Format::BinarySI, true),
-        b"Gi" => (Base::Two, 30, Format::BinarySI, true),
         b"Ti" => (Base::Two, 40, Format::BinarySI, true),
         b"Pi" => (Base::Two, 50, Format::BinarySI, true),
         b"Ei" => (Base::Two, 60, Format::BinarySI, true),
-        [first @ (b'e' | b'E'), rest @ ..] if !rest.is_empty() => {
+        _ => {
+            // The shape Kubernetes' scanner allows after the number: suffix
+            // letters, an optional sign, digits, and nothing else.
+            while matches!(
+                b.get(pos),
+                Some(
+                    b'e' | b'E'
+                        | b'i'
+                        | b'n'
+                        | b'u'
+                        | b'm'
+                        | b'k'
+                        | b'K'
+                        | b'M'
+                        | b'G'
+                        | b'T'
+                        | b'P'
+                )
+            ) {
+                pos += 1;
+            }
+            if matches!(b.get(pos), Some(b'+' | b'-')) {
+                pos += 1;
+            }
+            while matches!(b.get(pos), Some(b'0'..=b'9')) {
+                pos += 1;
+            }
+            if pos < len {
+                return Err(QuantityError::new(K::Format, pos));
+            }
+            let suffix_err = QuantityError::new(K::Suffix, suffix_start);
+            let [first @ (b'e' | b'E'), rest @ ..] = suffix else {
+                return Err(suffix_err);
+            };
+            if rest.is_empty() {
+                return Err(suffix_err);
+            }
             let parsed = parse_i64(rest).ok_or(suffix_err)?;
             // Go truncates the exponent to int32.
             let exponent = parsed as i32;
@@ -104,7 +211,6 @@ pub(crate) fn parse(s: &str) -> Result<Quantity, QuantityError> {
                 && rest.get(..2) != Some(&b"-0"[..]);
             (Base::Ten, exponent, Format::DecimalExponent, canonical)
         }
-        _ => return Err(suffix_err),
     };
 
     let num_len = int_digits.len().max(1);
@@ -115,7 +221,7 @@ pub(crate) fn parse(s: &str) -> Result<Quantity, QuantityError> {
         Base::Ten => {
             let scale = i64::from(exponent) - frac.len() as i64;
             if num_len + frac.len() <= 18 && scale >= -9 {
-                let value = digits_u64(int_digits, frac);
+                let value = acc;
                 // Kubernetes caches `str` when the scale is a multiple of 3 and
                 // the digits neither start with '0' nor end in "000".
                 let cached =
@@ -134,7 +240,7 @@ pub(crate) fn parse(s: &str) -> Result<Quantity, QuantityError> {
             // Kubernetes' precision: 15 - len(num) - exponent*3/10 - 1 >= 0.
             let digits_allowed = 14 - i64::from(exponent) * 3 / 10;
             if frac.is_empty() && num_len as i64 <= digits_allowed {
-                let value = digits_u64(int_digits, frac);
+                let value = acc;
                 let v = (value << exponent) as i64;
                 return Ok(fast(
                     if neg { -v } else { v },
@@ -147,9 +253,15 @@ pub(crate) fn parse(s: &str) -> Result<Quantity, QuantityError> {
         }
     }
 
-    // The slow path: exact decimal (Kubernetes' inf.Dec).
+    // The slow path: exact decimal (Kubernetes' inf.Dec), which needs a
+    // digit ("Mi" is 0 on the fast path, "Pi" an error here).
     if zeros == 0 && int_digits.is_empty() && frac.is_empty() {
         return Err(QuantityError::new(K::Numeric, suffix_start));
+    }
+    if let Base::Two = base {
+        if let Some(q) = binary_fraction(neg, int_digits, frac, exponent) {
+            return Ok(q);
+        }
     }
     let mut digits = Vec::with_capacity(int_digits.len() + frac.len());
     digits.extend_from_slice(int_digits);
@@ -182,6 +294,50 @@ pub(crate) fn parse(s: &str) -> Result<Quantity, QuantityError> {
         }
     }
     Ok(Quantity::from_amount(Amount::from_big(d), format))
+}
+
+/// Kubernetes' slow path for a BinarySI quantity with at most 18 digits (say
+/// `"1.5Gi"`, `"2Pi"`), computed in u128: the same value, rounding, cap and
+/// format as the exact path, or `None` when the result needs the exact path.
+fn binary_fraction(neg: bool, int_digits: &[u8], frac: &[u8], exponent: i32) -> Option<Quantity> {
+    if int_digits.len().max(1) + frac.len() > 18 {
+        return None;
+    }
+    // n × 10^scale, with n < 10^18 × 2^60 < 2^120.
+    let mut n = u128::from(digits_u64(int_digits, frac)) << exponent;
+    let mut scale = -(frac.len() as i32);
+    if scale < -9 {
+        // Round up to nano.
+        let p = u128::from(*bigdec::POW10.get((-9 - scale) as usize)?);
+        n = n / p + u128::from(n % p != 0);
+        scale = -9;
+    }
+    let unit = u128::from(*bigdec::POW10.get((-scale) as usize)?);
+    let sign = |v: i64| if neg { -v } else { v };
+    if n > i64::MAX as u128 * unit {
+        // The cap: 2^63 - 1.
+        return Some(Quantity::from_amount(
+            Amount::Int {
+                value: sign(i64::MAX),
+                scale: 0,
+            },
+            Format::BinarySI,
+        ));
+    }
+    // BinarySI strictly between 0 and 1 becomes DecimalSI.
+    let format = if n != 0 && n < unit {
+        Format::DecimalSI
+    } else {
+        Format::BinarySI
+    };
+    let value = i64::try_from(n).ok()?;
+    Some(Quantity::from_amount(
+        Amount::Int {
+            value: sign(value),
+            scale: if value == 0 { 0 } else { scale },
+        },
+        format,
+    ))
 }
 
 fn fast(value: i64, scale: i32, format: Format, echo: bool, s: &str) -> Quantity {

@@ -168,6 +168,8 @@ fn errors() {
         ("1e9223372036854775808", K::Suffix, 1),
         ("e-10", K::Numeric, 0),
         ("+.E-10", K::Numeric, 2),
+        ("Pi", K::Numeric, 0),
+        ("-.Ei", K::Numeric, 2),
     ] {
         let err = Quantity::parse(input).expect_err(input);
         assert_eq!((err.kind(), err.offset()), (kind, offset), "{input:?}");
