@@ -14,9 +14,8 @@
 //! assert!(!is_valid_label_value("-x").is_empty());
 //! ```
 
-use std::fmt;
-
 use super::selector::{LabelSelector, LabelSelectorOperator};
+use std::fmt;
 
 /// `field.ErrorType`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -332,8 +331,8 @@ fn go_quote(s: &str) -> String {
     out
 }
 
-/// Go's `%#v` of a `[]string` that is nil when empty (selector requirements).
-fn go_string_slice_or_nil(values: &[String]) -> String {
+/// Go's `%#v` of the `[]string` `LabelSelectorAsSelector` builds (nil when empty).
+fn go_requirement_values(values: &[String]) -> String {
     if values.is_empty() {
         return "[]string(nil)".to_owned();
     }
@@ -362,7 +361,7 @@ fn requirement_error(
         Some(LabelSelectorOperator::In | LabelSelectorOperator::NotIn) if values.is_empty() => {
             errs.push(format!(
                 "values: Invalid value: {}: for 'in', 'notin' operators, values set can't be empty",
-                go_string_slice_or_nil(values)
+                go_requirement_values(values)
             ));
         }
         Some(LabelSelectorOperator::Exists | LabelSelectorOperator::DoesNotExist)
@@ -370,7 +369,7 @@ fn requirement_error(
         {
             errs.push(format!(
                 "values: Invalid value: {}: values set must be empty for exists and does not exist",
-                go_string_slice_or_nil(values)
+                go_requirement_values(values)
             ));
         }
         Some(_) => {}
@@ -418,6 +417,30 @@ pub fn label_selector_error(selector: &LabelSelector) -> Option<String> {
 }
 
 #[cfg(test)]
+mod selector_tests {
+    use super::*;
+
+    #[test]
+    fn label_value_message_is_upstreams() {
+        let errs = is_valid_label_value("{{.bad-value.}}");
+        assert_eq!(errs, vec!["a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')".to_owned()]);
+    }
+
+    #[test]
+    fn qualified_names() {
+        assert!(is_qualified_name("kubernetes.io/hostname").is_empty());
+        assert!(is_qualified_name("zone").is_empty());
+        assert_eq!(
+            is_qualified_name("/x"),
+            vec!["prefix part must be non-empty"]
+        );
+        assert_eq!(is_qualified_name("a/b/c").len(), 1);
+        assert_eq!(is_qualified_name("Example.com/x").len(), 1);
+        assert_eq!(is_qualified_name(&"a".repeat(64)).len(), 1);
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -442,29 +465,5 @@ mod tests {
             "s: Required value: at least one point must be specified"
         );
         assert_eq!(go_string_slice(&["a".into()]), "[]string{\"a\"}");
-    }
-}
-
-#[cfg(test)]
-mod selector_tests {
-    use super::*;
-
-    #[test]
-    fn label_value_message_is_upstreams() {
-        let errs = is_valid_label_value("{{.bad-value.}}");
-        assert_eq!(errs, vec!["a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')".to_owned()]);
-    }
-
-    #[test]
-    fn qualified_names() {
-        assert!(is_qualified_name("kubernetes.io/hostname").is_empty());
-        assert!(is_qualified_name("zone").is_empty());
-        assert_eq!(
-            is_qualified_name("/x"),
-            vec!["prefix part must be non-empty"]
-        );
-        assert_eq!(is_qualified_name("a/b/c").len(), 1);
-        assert_eq!(is_qualified_name("Example.com/x").len(), 1);
-        assert_eq!(is_qualified_name(&"a".repeat(64)).len(), 1);
     }
 }

@@ -10,6 +10,7 @@
 
 pub mod cycle;
 pub mod framework;
+pub mod index;
 pub mod place;
 pub mod plugins;
 pub mod preemption;

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::index::SnapshotIndexes;
 use crate::model::validation::label_selector_error;
 use crate::model::{
     LabelSelector, Labels, Namespace, Node, Objects, Pod, PodAffinityTerm, ResourceList,
@@ -552,6 +553,8 @@ pub struct Snapshot {
     /// Pods that could not be placed on a node of the snapshot
     /// (`namespace/name` and why), kept so nothing is dropped silently.
     pub ignored_pods: Vec<String>,
+    /// Topology and pod-label indexes (see [`super::index`]).
+    indexes: SnapshotIndexes,
 }
 
 impl Snapshot {
@@ -587,6 +590,7 @@ impl Snapshot {
             gates,
             objects,
             ignored_pods: Vec::new(),
+            indexes: SnapshotIndexes::default(),
         };
         for node in nodes {
             let name = node.name().to_owned();
@@ -600,6 +604,7 @@ impl Snapshot {
             snap.nodes.push(NodeInfo::new(node));
         }
         snap.refresh_image_states();
+        snap.indexes = SnapshotIndexes::from_nodes(snap.nodes.iter().map(|n| n.node.as_ref()));
         for pod in pods {
             let key = pod.key();
             match snap.add_pod(pod) {
@@ -666,6 +671,7 @@ impl Snapshot {
         let info = Arc::new(PodInfo::new(pod, &self.gates));
         match self.nodes.get_mut(i) {
             Some(n) => {
+                self.indexes.add_pod(i, &info);
                 n.add_pod(info);
                 Ok(())
             }
@@ -685,7 +691,9 @@ impl Snapshot {
     }
 
     /// Mutable access to the nodes (for simulations such as preemption).
+    /// The indexes are marked stale: plugins then scan instead.
     pub fn nodes_mut(&mut self) -> &mut [NodeInfo] {
+        self.indexes.mark_stale();
         &mut self.nodes
     }
 
@@ -700,11 +708,26 @@ impl Snapshot {
     }
 
     /// A node by name, mutably.
+    /// The indexes are marked stale: plugins then scan instead.
     pub fn node_mut(&mut self, name: &str) -> Option<&mut NodeInfo> {
+        self.indexes.mark_stale();
         match self.index.get(name) {
             Some(&i) => self.nodes.get_mut(i),
             None => None,
         }
+    }
+
+    /// The topology and pod-label indexes (possibly stale: see
+    /// [`Snapshot::valid_indexes`]).
+    pub fn indexes(&self) -> &SnapshotIndexes {
+        &self.indexes
+    }
+
+    /// The indexes, when they describe this snapshot: not stale, and built
+    /// over its nodes. Plugins scan when this is `None`.
+    pub fn valid_indexes(&self) -> Option<&SnapshotIndexes> {
+        (self.indexes.is_valid() && self.indexes.node_count() == self.nodes.len())
+            .then_some(&self.indexes)
     }
 
     /// The labels of a namespace, if the snapshot knows it.

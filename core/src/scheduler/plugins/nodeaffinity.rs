@@ -308,3 +308,89 @@ impl ScorePlugin for NodeAffinity {
         Status::success()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::FeatureGates;
+
+    fn pod(json: &str) -> PodInfo {
+        PodInfo::new(
+            serde_json::from_str::<Pod>(json).unwrap(),
+            &FeatureGates::default(),
+        )
+    }
+
+    #[test]
+    fn conflicting_name_terms_reject_in_pre_filter() {
+        let p = pod(
+            r#"{"spec": {"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution":
+              {"nodeSelectorTerms": [{"matchFields": [
+                {"key": "metadata.name", "operator": "In", "values": ["node1"]},
+                {"key": "metadata.name", "operator": "In", "values": ["node2"]}]}]}}}}}"#,
+        );
+        let plugin = NodeAffinity::new(None).unwrap();
+        let mut state = CycleState::new();
+        let (_, s) = plugin.pre_filter(&mut state, &p, &Snapshot::default());
+        assert_eq!(s, Status::unresolvable(ERR_REASON_CONFLICT));
+    }
+
+    #[test]
+    fn union_of_name_terms() {
+        let p = pod(
+            r#"{"spec": {"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution":
+              {"nodeSelectorTerms": [
+                {"matchFields": [{"key": "metadata.name", "operator": "In", "values": ["a"]}]},
+                {"matchFields": [{"key": "metadata.name", "operator": "In", "values": ["b"]}]}]}}}}}"#,
+        );
+        let names: Vec<String> = required_node_names(&p.pod).unwrap().into_iter().collect();
+        assert_eq!(names, ["a", "b"]);
+    }
+
+    #[test]
+    fn pods_without_constraints_are_skipped() {
+        let plugin = NodeAffinity::new(None).unwrap();
+        let mut state = CycleState::new();
+        let p = pod(r#"{"spec": {}}"#);
+        assert!(plugin
+            .pre_filter(&mut state, &p, &Snapshot::default())
+            .1
+            .is_skip());
+        assert!(plugin
+            .pre_score(&mut state, &p, &[], &Snapshot::default())
+            .is_skip());
+    }
+
+    #[test]
+    fn invalid_added_affinity_is_a_config_error() {
+        let args = serde_json::json!({"addedAffinity": {"requiredDuringSchedulingIgnoredDuringExecution":
+            {"nodeSelectorTerms": [{"matchExpressions": [{"key": "zone", "operator": "In"}]}]}}});
+        let e = NodeAffinity::new(Some(&args)).unwrap_err();
+        assert_eq!(
+            e.field,
+            "addedAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values"
+        );
+        assert_eq!(e.error_type, "FieldValueInvalid");
+        let unknown = serde_json::json!({"addedAffinty": {}});
+        assert!(NodeAffinity::new(Some(&unknown)).is_err());
+    }
+
+    #[test]
+    fn added_preferred_terms_score_every_pod() {
+        let args = serde_json::json!({"addedAffinity": {"preferredDuringSchedulingIgnoredDuringExecution":
+            [{"weight": 5, "preference": {"matchExpressions": [{"key": "zone", "operator": "Exists"}]}}]}});
+        let plugin = NodeAffinity::new(Some(&args)).unwrap();
+        let node = NodeInfo::new(
+            serde_json::from_str::<crate::model::Node>(
+                r#"{"metadata": {"name": "n", "labels": {"zone": "a"}}}"#,
+            )
+            .unwrap(),
+        );
+        let p = pod(r#"{"spec": {}}"#);
+        let mut state = CycleState::new();
+        assert!(plugin
+            .pre_score(&mut state, &p, &[&node], &Snapshot::default())
+            .is_success());
+        assert_eq!(plugin.score(&state, &p, &node), Ok(5));
+    }
+}

@@ -14,7 +14,7 @@
 
 use std::sync::Arc;
 
-use crate::model::{Labels, Pod};
+use crate::model::{LabelSelector, Labels, Pod};
 use crate::scheduler::framework::{missing_state, CycleState, PreFilterResult, Status};
 use crate::scheduler::snapshot::{AffinityTerm, NodeInfo, PodInfo, Snapshot};
 
@@ -90,7 +90,15 @@ pub fn pre_filter(
 
     let mut affinity_counts = TopologyCounts::default();
     let mut anti_affinity_counts = TopologyCounts::default();
-    if !affinity_terms.is_empty() || !anti_affinity_terms.is_empty() {
+    if (!affinity_terms.is_empty() || !anti_affinity_terms.is_empty())
+        && !incoming_counts_indexed(
+            &affinity_terms,
+            &anti_affinity_terms,
+            snapshot,
+            &mut affinity_counts,
+            &mut anti_affinity_counts,
+        )
+    {
         for node in snapshot.nodes() {
             let labels = node.node.labels();
             for existing_pod in &node.pods {
@@ -124,6 +132,82 @@ pub fn pre_filter(
         namespace_labels: Arc::new(ns_labels),
     });
     (None, Status::success())
+}
+
+/// The incoming pod's affinity and anti-affinity counts from the snapshot's
+/// pod-label index: only pods a term's selector can match are visited.
+/// `false` when the indexes are stale (the caller scans).
+fn incoming_counts_indexed(
+    affinity_terms: &[AffinityTerm],
+    anti_affinity_terms: &[AffinityTerm],
+    snapshot: &Snapshot,
+    affinity_counts: &mut TopologyCounts,
+    anti_affinity_counts: &mut TopologyCounts,
+) -> bool {
+    let Some(index) = snapshot.valid_indexes() else {
+        return false;
+    };
+    let nodes = snapshot.nodes();
+    let count_term_pods = |terms: &[AffinityTerm],
+                           sel: Option<&LabelSelector>,
+                           on_match: &mut dyn FnMut(&Labels, &Pod)| {
+        let Some(sel) = sel else {
+            return;
+        };
+        match index.candidates(sel) {
+            Some(lists) => {
+                for r in lists.into_iter().flatten() {
+                    if let Some(node) = nodes.get(r.node) {
+                        if terms.iter().all(|t| t.matches(&r.pod.pod, None)) {
+                            on_match(node.node.labels(), &r.pod.pod);
+                        }
+                    }
+                }
+            }
+            None => {
+                for node in nodes {
+                    for p in &node.pods {
+                        if terms.iter().all(|t| t.matches(&p.pod, None)) {
+                            on_match(node.node.labels(), &p.pod);
+                        }
+                    }
+                }
+            }
+        }
+    };
+    if !affinity_terms.is_empty() {
+        // A pod must match every term: visit the candidates of the most
+        // selective one (a term without selector matches nothing).
+        let selectors: Option<Vec<&LabelSelector>> =
+            affinity_terms.iter().map(|t| t.selector.as_ref()).collect();
+        if let Some(selectors) = selectors {
+            let best = selectors
+                .iter()
+                .filter_map(|s| {
+                    index
+                        .candidates(s)
+                        .map(|l| (l.iter().map(|x| x.len()).sum::<usize>(), *s))
+                })
+                .min_by_key(|(n, _)| *n)
+                .map(|(_, s)| s)
+                .or_else(|| selectors.first().copied());
+            count_term_pods(affinity_terms, best, &mut |labels, _| {
+                for t in affinity_terms {
+                    affinity_counts.update(labels, &t.topology_key, 1);
+                }
+            });
+        }
+    }
+    for t in anti_affinity_terms {
+        count_term_pods(
+            std::slice::from_ref(t),
+            t.selector.as_ref(),
+            &mut |labels, _| {
+                anti_affinity_counts.update(labels, &t.topology_key, 1);
+            },
+        );
+    }
+    true
 }
 
 /// `preFilterState.updateWithPod`: the AddPod (`delta = 1`) and RemovePod

@@ -41,8 +41,6 @@
 pub mod filtering;
 pub mod scoring;
 
-use std::collections::HashMap;
-
 use serde_json::Value;
 
 use crate::model::Labels;
@@ -50,6 +48,7 @@ use crate::scheduler::framework::{
     CycleState, FilterPlugin, NodeScore, Plugin, PreFilterPlugin, PreFilterResult, PreScorePlugin,
     ScorePlugin, Status,
 };
+use crate::scheduler::index::FxHashMap;
 use crate::scheduler::plugins::{names, ConfigError};
 use crate::scheduler::snapshot::{AffinityTerm, NodeInfo, PodInfo, Snapshot};
 
@@ -205,7 +204,7 @@ pub fn merge_affinity_term_namespaces(term: &AffinityTerm, snapshot: &Snapshot) 
 /// Counts keyed by topology pair (`topologyToMatchedTermCount`), nested by
 /// key then value so lookups borrow the node's labels.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TopologyCounts(HashMap<String, HashMap<String, i64>>);
+pub struct TopologyCounts(FxHashMap<String, FxHashMap<String, i64>>);
 
 impl TopologyCounts {
     /// The count at `(key, value)` (0 when absent).
@@ -219,7 +218,7 @@ impl TopologyCounts {
 
     /// Whether no pair has a count.
     pub fn is_empty(&self) -> bool {
-        self.0.values().all(HashMap::is_empty)
+        self.0.values().all(FxHashMap::is_empty)
     }
 
     /// `update`: adds `delta` at `(key, node's value for key)` when the node
@@ -334,5 +333,33 @@ impl ScorePlugin for InterPodAffinity {
         scores: &mut [NodeScore],
     ) -> Status {
         scoring::normalize_score(state, scores)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn args() {
+        assert_eq!(
+            InterPodAffinity::new(None).unwrap().args,
+            InterPodAffinityArgs::default()
+        );
+        let a = InterPodAffinity::new(Some(&json!({"hardPodAffinityWeight": 0,
+            "ignorePreferredTermsOfExistingPods": true})))
+        .unwrap()
+        .args;
+        assert_eq!(a.hard_pod_affinity_weight, 0);
+        assert!(a.ignore_preferred_terms_of_existing_pods);
+        for w in [-1, 101] {
+            let e =
+                InterPodAffinity::new(Some(&json!({ "hardPodAffinityWeight": w }))).unwrap_err();
+            assert_eq!(
+                (e.field.as_str(), e.error_type.as_str()),
+                ("hardPodAffinityWeight", "FieldValueInvalid")
+            );
+        }
     }
 }

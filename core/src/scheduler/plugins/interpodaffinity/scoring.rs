@@ -8,7 +8,7 @@
 //! sum over the pairs its labels hold; NormalizeScore maps the scores
 //! min–max onto `0..=100`, truncating.
 
-use std::collections::HashMap;
+use crate::scheduler::index::FxHashMap;
 use std::sync::Arc;
 
 use crate::model::{Labels, Pod};
@@ -21,11 +21,11 @@ use super::{merge_affinity_term_namespaces, namespace_labels, InterPodAffinityAr
 #[derive(Clone, Debug, Default)]
 pub struct PreScoreState {
     /// `topologyScore[key][value]`.
-    pub topology_score: Arc<HashMap<String, HashMap<String, i64>>>,
+    pub topology_score: Arc<FxHashMap<String, FxHashMap<String, i64>>>,
 }
 
 struct Accumulator<'a> {
-    scores: HashMap<String, HashMap<String, i64>>,
+    scores: FxHashMap<String, FxHashMap<String, i64>>,
     touched: bool,
     ns_labels: &'a Labels,
 }
@@ -118,53 +118,90 @@ pub fn pre_score(
     let hard_weight = i64::from(args.hard_pod_affinity_weight);
 
     let mut acc = Accumulator {
-        scores: HashMap::new(),
+        scores: FxHashMap::default(),
         touched: false,
         ns_labels: &ns_labels,
     };
-    let mut process_node = |node: &NodeInfo, pods: &[Arc<PodInfo>]| {
-        let node_labels = node.node.labels();
-        if node_labels.is_empty() {
-            return;
-        }
-        for existing in pods {
-            acc.process_terms(&preferred_affinity, &existing.pod, None, node_labels, 1);
-            acc.process_terms(
-                &preferred_anti_affinity,
-                &existing.pod,
-                None,
-                node_labels,
-                -1,
-            );
-            let ns = Some(acc.ns_labels);
-            if hard_weight > 0 {
-                for t in &existing.required_affinity_terms {
-                    acc.process_term(t, hard_weight, &pod.pod, ns, node_labels);
-                }
+    let process_node =
+        |acc: &mut Accumulator<'_>, node: &NodeInfo, pods: &[Arc<PodInfo>], incoming: bool| {
+            let node_labels = node.node.labels();
+            if node_labels.is_empty() {
+                return;
             }
-            acc.process_terms(
-                &existing.preferred_affinity_terms,
-                &pod.pod,
-                ns,
-                node_labels,
-                1,
-            );
-            acc.process_terms(
-                &existing.preferred_anti_affinity_terms,
-                &pod.pod,
-                ns,
-                node_labels,
-                -1,
-            );
-        }
-    };
-    if has_constraints {
+            for existing in pods {
+                if incoming {
+                    acc.process_terms(&preferred_affinity, &existing.pod, None, node_labels, 1);
+                    acc.process_terms(
+                        &preferred_anti_affinity,
+                        &existing.pod,
+                        None,
+                        node_labels,
+                        -1,
+                    );
+                }
+                let ns = Some(acc.ns_labels);
+                if hard_weight > 0 {
+                    for t in &existing.required_affinity_terms {
+                        acc.process_term(t, hard_weight, &pod.pod, ns, node_labels);
+                    }
+                }
+                acc.process_terms(
+                    &existing.preferred_affinity_terms,
+                    &pod.pod,
+                    ns,
+                    node_labels,
+                    1,
+                );
+                acc.process_terms(
+                    &existing.preferred_anti_affinity_terms,
+                    &pod.pod,
+                    ns,
+                    node_labels,
+                    -1,
+                );
+            }
+        };
+    let index = snapshot.valid_indexes();
+    if has_constraints && index.is_none() {
         for node in snapshot.nodes() {
-            process_node(node, &node.pods);
+            process_node(&mut acc, node, &node.pods, true);
         }
     } else {
+        // The incoming pod's terms only over the pods their selectors can
+        // match; the existing pods' terms only over pods that have terms.
+        let nodes = snapshot.nodes();
+        for (terms, sign) in [(&preferred_affinity, 1), (&preferred_anti_affinity, -1)] {
+            for t in terms.iter() {
+                let Some(sel) = t.term.selector.as_ref() else {
+                    continue;
+                };
+                let weight = i64::from(t.weight) * sign;
+                let mut visit = |node: &NodeInfo, p: &Pod| {
+                    let labels = node.node.labels();
+                    if !labels.is_empty() {
+                        acc.process_term(&t.term, weight, p, None, labels);
+                    }
+                };
+                match index.and_then(|i| i.candidates(sel)) {
+                    Some(lists) => {
+                        for r in lists.into_iter().flatten() {
+                            if let Some(node) = nodes.get(r.node) {
+                                visit(node, &r.pod.pod);
+                            }
+                        }
+                    }
+                    None => {
+                        for node in nodes {
+                            for p in &node.pods {
+                                visit(node, &p.pod);
+                            }
+                        }
+                    }
+                }
+            }
+        }
         for node in snapshot.have_pods_with_affinity() {
-            process_node(node, &node.pods_with_affinity);
+            process_node(&mut acc, node, &node.pods_with_affinity, false);
         }
     }
     if !acc.touched {

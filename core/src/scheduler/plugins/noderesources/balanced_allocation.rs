@@ -179,3 +179,35 @@ impl ScorePlugin for BalancedAllocation {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn args_validation() {
+        let e = BalancedAllocation::new(Some(&json!({"resources": [
+            {"name": "cpu", "weight": 1}, {"name": "cpu", "weight": 1}]})))
+        .unwrap_err();
+        assert_eq!(
+            (e.field.as_str(), e.error_type.as_str()),
+            ("resources[1].name", "FieldValueDuplicate")
+        );
+        let e =
+            BalancedAllocation::new(Some(&json!({"resources": [{"name": "cpu", "weight": 2}]})))
+                .unwrap_err();
+        assert_eq!(
+            (e.field.as_str(), e.error_type.as_str()),
+            ("resources[0].weight", "FieldValueInvalid")
+        );
+    }
+
+    #[test]
+    fn three_resources_use_the_population_std_dev() {
+        // fractions 0.2, 0.4, 0.9: mean 0.5, std sqrt((0.09+0.01+0.16)/3) = 0.2944 → 70.
+        assert_eq!(balanced_resource_scorer(&[2, 4, 9], &[10, 10, 10]), 70);
+        assert_eq!(balanced_resource_scorer(&[5], &[10]), 100);
+        assert_eq!(balanced_resource_scorer(&[20, 0], &[10, 10]), 50);
+    }
+}

@@ -539,3 +539,97 @@ impl ScorePlugin for Fit {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn err(args: Value) -> ConfigError {
+        Fit::new(Some(&args), &FeatureGates::default()).unwrap_err()
+    }
+
+    #[test]
+    fn args_validation() {
+        let e = err(json!({"scoringStrategy": {"type": "MostAllocated",
+                                               "resources": [{"name": "memory", "weight": 101}]}}));
+        assert_eq!(
+            (e.field.as_str(), e.error_type.as_str()),
+            ("scoringStrategy.resources[0].weight", "FieldValueInvalid")
+        );
+        let e = err(json!({"scoringStrategy": {"type": "Balanced"}}));
+        assert_eq!(
+            (e.field.as_str(), e.error_type.as_str()),
+            ("scoringStrategy.type", "FieldValueNotSupported")
+        );
+        let e = err(
+            json!({"scoringStrategy": {"type": "RequestedToCapacityRatio",
+                                               "requestedToCapacityRatio": {"shape": []}}}),
+        );
+        assert_eq!(
+            (e.field.as_str(), e.error_type.as_str()),
+            ("scoringStrategy.shape", "FieldValueRequired")
+        );
+        let e = err(
+            json!({"scoringStrategy": {"type": "RequestedToCapacityRatio",
+            "requestedToCapacityRatio": {"shape": [{"utilization": 50, "score": 1}, {"utilization": 50, "score": 2}]}}}),
+        );
+        assert_eq!(e.field, "scoringStrategy.shape[1].utilization");
+        let e = err(
+            json!({"scoringStrategy": {"type": "RequestedToCapacityRatio",
+            "requestedToCapacityRatio": {"shape": [{"utilization": 0, "score": 11}]}}}),
+        );
+        assert_eq!(e.field, "scoringStrategy.shape[0].score");
+        let e = err(json!({"ignoredResourceGroups": ["example.com/x"]}));
+        assert_eq!(e.field, "ignoredResourceGroups[0]");
+        let e = err(json!({"ignoredResources": ["bad name!"]}));
+        assert_eq!(e.field, "ignoredResources[0]");
+        // Weight 0 is defaulted to 1, an empty list to cpu and memory.
+        assert!(Fit::new(
+            Some(&json!({"scoringStrategy": {"type": "LeastAllocated",
+            "resources": [{"name": "cpu"}]}})),
+            &FeatureGates::default()
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn sidecars_disabled_reject_restartable_init_containers() {
+        let gates = FeatureGates {
+            sidecar_containers: false,
+            ..FeatureGates::default()
+        };
+        let fit = Fit::new(None, &gates).unwrap();
+        let pod: Pod = serde_json::from_value(json!({"spec": {"initContainers": [
+            {"name": "s", "restartPolicy": "Always"}], "containers": [{"name": "c"}]}}))
+        .unwrap();
+        let mut state = CycleState::new();
+        let (_, s) = fit.pre_filter(&mut state, &PodInfo::new(pod, &gates), &Snapshot::default());
+        assert_eq!(s, Status::unresolvable(ERR_REASON_SIDECARS_DISABLED));
+    }
+
+    #[test]
+    fn reasons_in_upstream_order() {
+        let gates = FeatureGates::default();
+        let node: crate::model::Node = serde_json::from_value(json!({"metadata": {"name": "n"},
+            "status": {"allocatable": {"cpu": "1", "memory": "1Gi", "pods": "0",
+                                       "ephemeral-storage": "1Gi", "b.com/y": "1", "a.com/x": "1"}}}))
+        .unwrap();
+        let pod: Pod = serde_json::from_value(json!({"spec": {"containers": [{"name": "c",
+            "resources": {"requests": {"cpu": "500m", "memory": "2Gi", "ephemeral-storage": "2Gi",
+                                       "b.com/y": "2", "a.com/x": "1"}}}]}}))
+        .unwrap();
+        let short = fits(&pod, &NodeInfo::new(node), &gates);
+        let reasons: Vec<&str> = short.iter().map(|r| r.reason.as_str()).collect();
+        assert_eq!(
+            reasons,
+            [
+                "Too many pods",
+                "Insufficient memory",
+                "Insufficient ephemeral-storage",
+                "Insufficient b.com/y"
+            ]
+        );
+        assert_eq!(status_of(&short).code, Code::UnschedulableAndUnresolvable);
+    }
+}

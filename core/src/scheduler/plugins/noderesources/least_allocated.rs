@@ -16,9 +16,19 @@ pub fn least_requested_score(requested: i64, capacity: i64) -> i64 {
     if capacity == 0 || requested > capacity {
         return 0;
     }
-    let score = (i128::from(capacity) - i128::from(requested)) * i128::from(MAX_NODE_SCORE)
-        / i128::from(capacity);
-    i64::try_from(score).unwrap_or(0)
+    // i64 unless the product overflows (huge capacities), then i128.
+    match capacity
+        .checked_sub(requested)
+        .and_then(|free| free.checked_mul(MAX_NODE_SCORE))
+        .and_then(|n| n.checked_div(capacity))
+    {
+        Some(score) => score,
+        None => {
+            let score = (i128::from(capacity) - i128::from(requested)) * i128::from(MAX_NODE_SCORE)
+                / i128::from(capacity);
+            i64::try_from(score).unwrap_or(0)
+        }
+    }
 }
 
 /// `leastResourceScorer`: the weighted integer mean over the resources

@@ -18,8 +18,16 @@ pub fn most_requested_score(requested: i64, capacity: i64) -> i64 {
         return 0;
     }
     let requested = requested.min(capacity);
-    let score = i128::from(requested) * i128::from(MAX_NODE_SCORE) / i128::from(capacity);
-    i64::try_from(score).unwrap_or(0)
+    match requested
+        .checked_mul(MAX_NODE_SCORE)
+        .and_then(|n| n.checked_div(capacity))
+    {
+        Some(score) => score,
+        None => {
+            let score = i128::from(requested) * i128::from(MAX_NODE_SCORE) / i128::from(capacity);
+            i64::try_from(score).unwrap_or(0)
+        }
+    }
 }
 
 /// `mostResourceScorer`: the weighted integer mean over the resources with

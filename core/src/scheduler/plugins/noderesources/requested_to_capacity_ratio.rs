@@ -86,8 +86,18 @@ pub fn resource_scoring_function(
     if capacity == 0 || requested > capacity {
         return broken_linear(shape, MAX_UTILIZATION);
     }
-    let util = i128::from(requested) * i128::from(MAX_UTILIZATION) / i128::from(capacity);
-    broken_linear(shape, i64::try_from(util).unwrap_or(MAX_UTILIZATION))
+    // 128-bit only when `requested * 100` overflows (as upstream's scaledUtilization).
+    let util = match requested
+        .checked_mul(MAX_UTILIZATION)
+        .and_then(|n| n.checked_div(capacity))
+    {
+        Some(u) => u,
+        None => {
+            let u = i128::from(requested) * i128::from(MAX_UTILIZATION) / i128::from(capacity);
+            i64::try_from(u).unwrap_or(MAX_UTILIZATION)
+        }
+    };
+    broken_linear(shape, util)
 }
 
 /// `buildRequestedToCapacityRatioScorerFunction`: resources scoring 0 are

@@ -5,7 +5,8 @@
 //! NodeResourcesFit scores with the non-zero requests (100m cpu / 200Mi
 //! memory for containers that name none); BalancedAllocation with the true
 //! requests (`useRequested`). An extended resource the pod does not request,
-//! or that the node does not have, is left out.
+//! or that the node does not have, is left out, as is a negative amount
+//! (impossible through the API; upstream would score it out of range).
 
 use crate::scheduler::framework::Status;
 use crate::scheduler::snapshot::{is_scalar_resource_name, NodeInfo, PodInfo};
@@ -194,9 +195,11 @@ impl ResourceAllocationScorer {
         {
             let (al, rq) = self.allocatable_request(node, res, pr);
             // Only fill the entry when the resource is allocatable on the node.
-            if al != 0 {
+            // Negative amounts (which the API rejects) count as nothing, so
+            // every strategy stays within 0..=100.
+            if al > 0 {
                 *a = al;
-                *r = rq;
+                *r = rq.max(0);
             }
         }
     }

@@ -6,11 +6,12 @@
 
 use std::sync::Arc;
 
+use crate::model::nodeaffinity::RequiredNodeAffinity;
 use crate::model::validation::label_selector_error;
 use crate::model::{
-    LabelSelector, LabelSelectorOperator, LabelSelectorRequirement, Labels, Node, NodeFields,
-    NodeInclusionPolicy, Objects, Pod, TaintEffect, Toleration, TolerationOperator,
-    TopologySpreadConstraint as V1Constraint, UnsatisfiableConstraintAction,
+    find_matching_untolerated_taint, LabelSelector, LabelSelectorOperator,
+    LabelSelectorRequirement, Labels, Node, NodeInclusionPolicy, Objects, Pod, TaintEffect,
+    TopologySpreadConstraint as V1Constraint, UnsatisfiableConstraintAction, UntoleratedTaint,
 };
 use crate::scheduler::snapshot::PodInfo;
 
@@ -234,82 +235,25 @@ pub fn count_pods_match_selector(pods: &[Arc<PodInfo>], selector: &Selector, ns:
     n
 }
 
-/// The node affinity the pod requires (`nodeaffinity.GetRequiredNodeAffinity`):
-/// its `nodeSelector` and required node affinity terms.
-pub fn required_node_affinity_matches(pod: &Pod, node: &Node) -> bool {
-    let labels = node.labels();
-    if !pod
-        .spec
-        .node_selector
-        .iter()
-        .all(|(k, v)| labels.get(k) == Some(v))
-    {
-        return false;
-    }
-    match pod
-        .spec
-        .affinity
-        .as_ref()
-        .and_then(|a| a.node_affinity.as_ref())
-        .and_then(|na| {
-            na.required_during_scheduling_ignored_during_execution
-                .as_ref()
-        }) {
-        Some(sel) => sel.matches(NodeFields {
-            name: node.name(),
-            labels,
-        }),
-        None => true,
-    }
-}
-
-/// `Toleration.ToleratesTaint` for one taint. (A private copy: TaintToleration
-/// owns the shared helper.)
-fn tolerates(
-    t: &Toleration,
-    key: &str,
-    value: &str,
-    effect: TaintEffect,
-    comparison: bool,
-) -> bool {
-    if t.effect.is_some_and(|e| e != effect) {
-        return false;
-    }
-    if let Some(k) = t.key.as_deref().filter(|k| !k.is_empty()) {
-        if k != key {
-            return false;
-        }
-    }
-    let tv = t.value.as_deref().unwrap_or("");
-    match t.operator {
-        None | Some(TolerationOperator::Equal) => tv == value,
-        Some(TolerationOperator::Exists) => true,
-        Some(op @ (TolerationOperator::Lt | TolerationOperator::Gt)) => {
-            if !comparison {
-                return false;
-            }
-            match (tv.parse::<i64>(), value.parse::<i64>()) {
-                (Ok(tol), Ok(taint)) if op == TolerationOperator::Lt => taint < tol,
-                (Ok(tol), Ok(taint)) => taint > tol,
-                _ => false,
-            }
-        }
-    }
+/// `RequiredNodeAffinity.Match` ignoring parse errors, as the plugin does
+/// for backwards compatibility.
+pub fn required_node_affinity_matches(required: &RequiredNodeAffinity, node: &Node) -> bool {
+    required.matches_fields(node.name(), node.labels())
 }
 
 /// Whether the node has a `NoSchedule`/`NoExecute` taint the pod does not
-/// tolerate (`FindMatchingUntoleratedTaint` with `DoNotScheduleTaintsFilterFunc`).
+/// tolerate (`FindMatchingUntoleratedTaint` with `DoNotScheduleTaintsFilterFunc`);
+/// a taint whose comparison fails counts as untolerated.
 pub fn has_untolerated_do_not_schedule_taint(pod: &Pod, node: &Node, comparison: bool) -> bool {
-    node.spec.taints.iter().any(|taint| {
-        matches!(
-            taint.effect,
-            TaintEffect::NoSchedule | TaintEffect::NoExecute
-        ) && !pod
-            .spec
-            .tolerations
-            .iter()
-            .any(|t| tolerates(t, &taint.key, taint.value(), taint.effect, comparison))
-    })
+    !matches!(
+        find_matching_untolerated_taint(
+            &node.spec.taints,
+            &pod.spec.tolerations,
+            |t| matches!(t.effect, TaintEffect::NoSchedule | TaintEffect::NoExecute),
+            comparison,
+        ),
+        UntoleratedTaint::None
+    )
 }
 
 /// Per node, whether it passes the incoming pod's node affinity and taints,
@@ -324,9 +268,14 @@ pub struct NodeInclusion {
 
 impl NodeInclusion {
     /// Evaluates both for `node`.
-    pub fn of(pod: &Pod, node: &Node, gates: SpreadGates) -> NodeInclusion {
+    pub fn of(
+        required: &RequiredNodeAffinity,
+        pod: &Pod,
+        node: &Node,
+        gates: SpreadGates,
+    ) -> NodeInclusion {
         NodeInclusion {
-            affinity: required_node_affinity_matches(pod, node),
+            affinity: required_node_affinity_matches(required, node),
             taints: !has_untolerated_do_not_schedule_taint(
                 pod,
                 node,

@@ -10,8 +10,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::model::UnsatisfiableConstraintAction;
+use crate::model::nodeaffinity::RequiredNodeAffinity;
+use crate::model::{NodeInclusionPolicy, Pod, UnsatisfiableConstraintAction};
 use crate::scheduler::framework::{missing_state, CycleState, PreFilterResult, Status};
+use crate::scheduler::index::{TopologyDomains, NO_DOMAIN};
 use crate::scheduler::snapshot::{NodeInfo, PodInfo, Snapshot};
 
 use super::common::{
@@ -26,6 +28,104 @@ pub const ERR_REASON_CONSTRAINTS_NOT_MATCH: &str =
 /// `ErrReasonNodeLabelNotMatch`.
 pub const ERR_REASON_NODE_LABEL_NOT_MATCH: &str =
     "node(s) didn't match pod topology spread constraints (missing required label)";
+
+/// Matching pods per topology value of one constraint (`TpValueToMatchNum[i]`),
+/// stored by the snapshot's domain ids when it has a topology index (no
+/// string keys per domain), with the values outside it in a map.
+#[derive(Clone, Debug, Default)]
+pub struct DomainCounts {
+    domains: Option<Arc<TopologyDomains>>,
+    counts: Vec<i64>,
+    present: Vec<bool>,
+    len: usize,
+    extra: HashMap<String, i64>,
+}
+
+impl DomainCounts {
+    /// Counts over the domains of `domains` (none present yet).
+    pub fn with_domains(domains: Arc<TopologyDomains>) -> Self {
+        let n = domains.values.len();
+        DomainCounts {
+            domains: Some(domains),
+            counts: vec![0; n],
+            present: vec![false; n],
+            len: 0,
+            extra: HashMap::new(),
+        }
+    }
+
+    fn id(&self, value: &str) -> Option<usize> {
+        self.domains
+            .as_ref()
+            .and_then(|d| d.id(value))
+            .map(|id| id as usize)
+    }
+
+    /// The count of a value, if the value is a domain.
+    pub fn get(&self, value: &str) -> Option<i64> {
+        match self.id(value) {
+            Some(id) => self
+                .present
+                .get(id)
+                .copied()
+                .unwrap_or(false)
+                .then(|| self.counts.get(id).copied().unwrap_or(0)),
+            None => self.extra.get(value).copied(),
+        }
+    }
+
+    /// Adds `delta` to a domain by id (creating it); the new count.
+    pub fn add_id(&mut self, id: u32, delta: i64) -> i64 {
+        let id = id as usize;
+        if let Some(p) = self.present.get_mut(id) {
+            if !*p {
+                *p = true;
+                self.len += 1;
+            }
+        }
+        match self.counts.get_mut(id) {
+            Some(c) => {
+                *c += delta;
+                *c
+            }
+            None => 0,
+        }
+    }
+
+    /// Adds `delta` to a value's count (creating the domain); the new count.
+    pub fn add(&mut self, value: &str, delta: i64) -> i64 {
+        match self.id(value) {
+            Some(id) => self.add_id(id as u32, delta),
+            None => {
+                let c = self.extra.entry(value.to_owned()).or_insert(0);
+                *c += delta;
+                *c
+            }
+        }
+    }
+
+    /// The number of domains.
+    pub fn len(&self) -> usize {
+        self.len + self.extra.len()
+    }
+
+    /// Whether there is no domain.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The domains and their counts.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, i64)> + '_ {
+        let indexed = self.domains.iter().flat_map(move |d| {
+            d.values
+                .iter()
+                .zip(self.present.iter().zip(self.counts.iter()))
+                .filter(|(_, (p, _))| **p)
+                .map(|(v, (_, c))| (v.as_str(), *c))
+        });
+        indexed.chain(self.extra.iter().map(|(v, c)| (v.as_str(), *c)))
+    }
+}
 
 /// One critical path: a domain and its match count.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -89,14 +189,20 @@ pub struct PreFilterState {
     /// Per constraint, the two smallest domains.
     pub critical_paths: Vec<CriticalPaths>,
     /// Per constraint, matching pods per topology value.
-    pub tp_value_to_match_num: Vec<HashMap<String, i64>>,
+    pub tp_value_to_match_num: Vec<DomainCounts>,
+    /// Per constraint, whether the incoming pod matches its own selector
+    /// (the same for every node of the cycle).
+    pub self_match: Vec<bool>,
 }
 
 impl PreFilterState {
     /// `minMatchNum`: the global minimum, or 0 while fewer domains than `minDomains` exist.
     pub fn min_match_num(&self, i: usize, min_domains: i32) -> i64 {
         let min = self.critical_paths.get(i).map_or(0, CriticalPaths::min);
-        let domains = self.tp_value_to_match_num.get(i).map_or(0, HashMap::len);
+        let domains = self
+            .tp_value_to_match_num
+            .get(i)
+            .map_or(0, DomainCounts::len);
         if (domains as i64) < i64::from(min_domains) {
             0
         } else {
@@ -134,34 +240,73 @@ pub fn pre_filter(
     if constraints.is_empty() {
         return (None, Status::skip());
     }
-    let s = cal_pre_filter_state(pl, &pod.pod, constraints, snapshot.nodes());
+    let s = cal_pre_filter_state(pl, &pod.pod, constraints, snapshot);
     state.write(s);
     (None, Status::success())
 }
 
-/// `calPreFilterState` over `nodes`.
+/// `calPreFilterState`: the counts over the snapshot's nodes.
 pub fn cal_pre_filter_state(
     pl: &PodTopologySpread,
-    pod: &crate::model::Pod,
+    pod: &Pod,
     constraints: Vec<TopologySpreadConstraint>,
-    nodes: &[NodeInfo],
+    snapshot: &Snapshot,
 ) -> PreFilterState {
-    let mut tp: Vec<HashMap<String, i64>> = vec![HashMap::new(); constraints.len()];
-    let policies_used = pl.gates.node_inclusion_policy
+    let tp = match indexed_counts(pl, pod, &constraints, snapshot) {
+        Some(tp) => tp,
+        None => scanned_counts(pl, pod, &constraints, snapshot.nodes()),
+    };
+    let critical_paths = tp
+        .iter()
+        .map(|counts| {
+            let mut paths = CriticalPaths::default();
+            for (v, n) in counts.iter() {
+                paths.update(v, n);
+            }
+            paths
+        })
+        .collect();
+    PreFilterState {
+        self_match: constraints
+            .iter()
+            .map(|c| selector_matches(&c.selector, pod.labels()))
+            .collect(),
+        constraints: Arc::new(constraints),
+        critical_paths,
+        tp_value_to_match_num: tp,
+    }
+}
+
+/// Whether any constraint honors a node inclusion policy.
+fn policies_used(pl: &PodTopologySpread, constraints: &[TopologySpreadConstraint]) -> bool {
+    pl.gates.node_inclusion_policy
         && constraints.iter().any(|c| {
-            c.node_affinity_policy == crate::model::NodeInclusionPolicy::Honor
-                || c.node_taints_policy == crate::model::NodeInclusionPolicy::Honor
-        });
+            c.node_affinity_policy == NodeInclusionPolicy::Honor
+                || c.node_taints_policy == NodeInclusionPolicy::Honor
+        })
+}
+
+/// The counts by scanning every node and pod (`calPreFilterState` as upstream).
+fn scanned_counts(
+    pl: &PodTopologySpread,
+    pod: &Pod,
+    constraints: &[TopologySpreadConstraint],
+    nodes: &[NodeInfo],
+) -> Vec<DomainCounts> {
+    let mut tp: Vec<DomainCounts> = vec![DomainCounts::default(); constraints.len()];
+    let policies = policies_used(pl, constraints);
+    let required = RequiredNodeAffinity::new(pod);
     let ns = pod.metadata.namespace();
     for node in nodes {
         let labels = node.node.labels();
-        if !pl.gates.node_inclusion_policy && !required_node_affinity_matches(pod, &node.node) {
+        if !pl.gates.node_inclusion_policy && !required_node_affinity_matches(&required, &node.node)
+        {
             continue;
         }
-        if !node_labels_match_spread_constraints(labels, &constraints) {
+        if !node_labels_match_spread_constraints(labels, constraints) {
             continue;
         }
-        let inclusion = policies_used.then(|| NodeInclusion::of(pod, &node.node, pl.gates));
+        let inclusion = policies.then(|| NodeInclusion::of(&required, pod, &node.node, pl.gates));
         for (c, counts) in constraints.iter().zip(tp.iter_mut()) {
             if inclusion.is_some_and(|inc| !inc.matches(c)) {
                 continue;
@@ -169,30 +314,124 @@ pub fn cal_pre_filter_state(
             let Some(value) = labels.get(&c.topology_key) else {
                 continue;
             };
-            let count = count_pods_match_selector(&node.pods, &c.selector, ns);
-            match counts.get_mut(value.as_str()) {
-                Some(n) => *n += count,
-                None => {
-                    counts.insert(value.clone(), count);
+            counts.add(
+                value,
+                count_pods_match_selector(&node.pods, &c.selector, ns),
+            );
+        }
+    }
+    tp
+}
+
+/// The same counts from the snapshot's indexes: node eligibility from the
+/// topology domains, matching pods from the label index. `None` when the
+/// indexes are stale.
+fn indexed_counts(
+    pl: &PodTopologySpread,
+    pod: &Pod,
+    constraints: &[TopologySpreadConstraint],
+    snapshot: &Snapshot,
+) -> Option<Vec<DomainCounts>> {
+    let index = snapshot.valid_indexes()?;
+    let mut domains: Vec<Arc<TopologyDomains>> = Vec::with_capacity(constraints.len());
+    for c in constraints {
+        match index.topology(&c.topology_key).ok()? {
+            Some(d) => domains.push(Arc::clone(d)),
+            // No node has this key: no node is eligible.
+            None => return Some(vec![DomainCounts::default(); constraints.len()]),
+        }
+    }
+    let nodes = snapshot.nodes();
+    let policies = policies_used(pl, constraints);
+    let required = RequiredNodeAffinity::new(pod);
+    let pod_has_node_affinity = !pod.spec.node_selector.is_empty()
+        || pod
+            .spec
+            .affinity
+            .as_ref()
+            .and_then(|a| a.node_affinity.as_ref())
+            .is_some_and(|na| {
+                na.required_during_scheduling_ignored_during_execution
+                    .is_some()
+            });
+    let mut tp: Vec<DomainCounts> = domains
+        .iter()
+        .map(|d| DomainCounts::with_domains(Arc::clone(d)))
+        .collect();
+    // Per constraint and node position: the domain the node counts in.
+    let mut counted: Vec<Vec<u32>> = vec![vec![NO_DOMAIN; nodes.len()]; constraints.len()];
+    let mut ids: Vec<u32> = vec![NO_DOMAIN; constraints.len()];
+    for (pos, node) in nodes.iter().enumerate() {
+        let mut all_keys = true;
+        for (slot, d) in ids.iter_mut().zip(&domains) {
+            *slot = d.of_node(pos);
+            all_keys &= *slot != NO_DOMAIN;
+        }
+        if !all_keys {
+            continue;
+        }
+        if !pl.gates.node_inclusion_policy
+            && pod_has_node_affinity
+            && !required_node_affinity_matches(&required, &node.node)
+        {
+            continue;
+        }
+        let inclusion = policies.then(|| {
+            if pod_has_node_affinity || !node.node.spec.taints.is_empty() {
+                NodeInclusion::of(&required, pod, &node.node, pl.gates)
+            } else {
+                NodeInclusion {
+                    affinity: true,
+                    taints: true,
+                }
+            }
+        });
+        for (i, c) in constraints.iter().enumerate() {
+            if inclusion.is_some_and(|inc| !inc.matches(c)) {
+                continue;
+            }
+            let (Some(id), Some(counts), Some(slot)) = (
+                ids.get(i).copied(),
+                tp.get_mut(i),
+                counted.get_mut(i).and_then(|v| v.get_mut(pos)),
+            ) else {
+                continue;
+            };
+            counts.add_id(id, 0);
+            *slot = id;
+        }
+    }
+    let ns = pod.metadata.namespace();
+    for ((c, counts), counted) in constraints.iter().zip(tp.iter_mut()).zip(&counted) {
+        // `countPodsMatchSelector`: nothing for a nil or an empty selector.
+        let Some(sel) = c.selector.as_ref().filter(|s| !s.is_empty()) else {
+            continue;
+        };
+        let matches = |p: &PodInfo| {
+            p.pod.metadata.deletion_timestamp.is_none()
+                && p.pod.metadata.namespace() == ns
+                && sel.matches_unchecked(p.pod.labels())
+        };
+        match index.candidates(sel) {
+            Some(lists) => {
+                for r in lists.into_iter().flatten() {
+                    let id = counted.get(r.node).copied().unwrap_or(NO_DOMAIN);
+                    if id != NO_DOMAIN && matches(&r.pod) {
+                        counts.add_id(id, 1);
+                    }
+                }
+            }
+            None => {
+                for (node, id) in nodes.iter().zip(counted) {
+                    if *id != NO_DOMAIN {
+                        let n = node.pods.iter().filter(|p| matches(p)).count();
+                        counts.add_id(*id, n as i64);
+                    }
                 }
             }
         }
     }
-    let critical_paths = tp
-        .iter()
-        .map(|counts| {
-            let mut paths = CriticalPaths::default();
-            for (v, n) in counts {
-                paths.update(v, *n);
-            }
-            paths
-        })
-        .collect();
-    PreFilterState {
-        constraints: Arc::new(constraints),
-        critical_paths,
-        tp_value_to_match_num: tp,
-    }
+    Some(tp)
 }
 
 /// `updateWithPod`: the AddPod (`delta = 1`) and RemovePod (`delta = -1`) extensions.
@@ -214,12 +453,11 @@ pub fn update_with_pod(
     if !node_labels_match_spread_constraints(labels, &s.constraints) {
         return Status::success();
     }
-    if !pl.gates.node_inclusion_policy
-        && !required_node_affinity_matches(&preemptor.pod, &node.node)
-    {
+    let required = RequiredNodeAffinity::new(&preemptor.pod);
+    if !pl.gates.node_inclusion_policy && !required_node_affinity_matches(&required, &node.node) {
         return Status::success();
     }
-    let inclusion = NodeInclusion::of(&preemptor.pod, &node.node, pl.gates);
+    let inclusion = NodeInclusion::of(&required, &preemptor.pod, &node.node, pl.gates);
     let constraints = Arc::clone(&s.constraints);
     for (i, c) in constraints.iter().enumerate() {
         if !selector_matches(&c.selector, updated.pod.labels()) {
@@ -237,9 +475,8 @@ pub fn update_with_pod(
         ) else {
             continue;
         };
-        let n = counts.entry(v.clone()).or_insert(0);
-        *n += delta;
-        paths.update(v, *n);
+        let n = counts.add(v, delta);
+        paths.update(v, n);
     }
     Status::success()
 }
@@ -255,12 +492,14 @@ pub fn filter(state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status {
             return Status::unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH);
         };
         let min_match = s.min_match_num(i, c.min_domains);
-        let self_match = i64::from(selector_matches(&c.selector, pod.pod.labels()));
+        let self_match = i64::from(match s.self_match.get(i) {
+            Some(m) => *m,
+            None => selector_matches(&c.selector, pod.pod.labels()),
+        });
         let match_num = s
             .tp_value_to_match_num
             .get(i)
-            .and_then(|m| m.get(value.as_str()))
-            .copied()
+            .and_then(|m| m.get(value))
             .unwrap_or(0);
         let skew = match_num + self_match - min_match;
         if skew > i64::from(c.max_skew) {

@@ -161,42 +161,47 @@ impl PodTopologySpreadArgs {
                 ))
             }
         };
+        // `whenUnsatisfiable` is checked in its place among the fields, so
+        // a bad one is remembered and the constraint read without it.
+        let mut bad_when: Vec<Option<ConfigError>> = Vec::new();
         for (i, raw) in raw_constraints.iter().enumerate() {
             let p = format!("defaultConstraints[{i}]");
-            match raw.get("whenUnsatisfiable") {
-                None | Some(Value::Null) => {
-                    return Err(cfg_err(
-                        &format!("{p}.whenUnsatisfiable"),
-                        "FieldValueRequired",
-                        "can not be empty",
-                    ))
-                }
+            let field = format!("{p}.whenUnsatisfiable");
+            let bad = match raw.get("whenUnsatisfiable") {
+                None | Some(Value::Null) => Some(cfg_err(&field, "FieldValueRequired", "can not be empty")),
                 Some(Value::String(s)) if s.is_empty() => {
-                    return Err(cfg_err(
-                        &format!("{p}.whenUnsatisfiable"),
-                        "FieldValueRequired",
-                        "can not be empty",
-                    ))
+                    Some(cfg_err(&field, "FieldValueRequired", "can not be empty"))
                 }
-                Some(Value::String(s)) if s != "DoNotSchedule" && s != "ScheduleAnyway" => {
-                    return Err(cfg_err(
-                        &format!("{p}.whenUnsatisfiable"),
-                        "FieldValueNotSupported",
-                        format!("Unsupported value: {s:?}"),
-                    ))
+                Some(Value::String(s)) if s == "DoNotSchedule" || s == "ScheduleAnyway" => None,
+                Some(other) => Some(cfg_err(
+                    &field,
+                    "FieldValueNotSupported",
+                    format!("Unsupported value: {other}: supported values: \"DoNotSchedule\", \"ScheduleAnyway\""),
+                )),
+            };
+            let mut raw = raw.clone();
+            if bad.is_some() {
+                if let Some(m) = raw.as_object_mut() {
+                    m.remove("whenUnsatisfiable");
                 }
-                _ => {}
             }
-            let c: V1Constraint = model::from_value_at(raw, &p)
+            bad_when.push(bad);
+            let c: V1Constraint = model::from_value_at(&raw, &p)
                 .map_err(|e| cfg_err(e.path(), "FieldValueInvalid", e.to_string()))?;
             out.default_constraints.push(c);
         }
-        out.validate()?;
+        out.validate_with(&bad_when)?;
         Ok(out)
     }
 
     /// `ValidatePodTopologySpreadArgs`: the first error.
     pub fn validate(&self) -> Result<(), ConfigError> {
+        self.validate_with(&[])
+    }
+
+    /// [`Self::validate`] with the `whenUnsatisfiable` errors found while
+    /// reading the JSON, reported in upstream's field order.
+    fn validate_with(&self, bad_when: &[Option<ConfigError>]) -> Result<(), ConfigError> {
         if self.defaulting_type == DefaultingType::System && !self.default_constraints.is_empty() {
             return Err(cfg_err(
                 "defaultingType",
@@ -227,6 +232,9 @@ impl PodTopologySpreadArgs {
                     "FieldValueInvalid",
                     key_errs.join("; "),
                 ));
+            }
+            if let Some(Some(e)) = bad_when.get(i) {
+                return Err(e.clone());
             }
             if c.label_selector.is_some() {
                 return Err(cfg_err(
@@ -389,5 +397,90 @@ impl ScorePlugin for PodTopologySpread {
         scores: &mut [NodeScore],
     ) -> Status {
         scoring::normalize_score(state, scores)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn err(args: Value) -> (String, String) {
+        let e = PodTopologySpread::new(Some(&args), &FeatureGates::default()).unwrap_err();
+        (e.field, e.error_type)
+    }
+
+    fn c(key: &str, skew: i32, when: &str) -> Value {
+        json!({"maxSkew": skew, "topologyKey": key, "whenUnsatisfiable": when})
+    }
+
+    #[test]
+    fn args_defaults_and_list() {
+        let pl = PodTopologySpread::new(None, &FeatureGates::default()).unwrap();
+        assert!(pl.system_defaulted);
+        assert_eq!(pl.default_constraints, system_default_constraints());
+        let pl = PodTopologySpread::new(
+            Some(&json!({"defaultingType": "List", "defaultConstraints": [c("zone", 2, "ScheduleAnyway")]})),
+            &FeatureGates::default(),
+        )
+        .unwrap();
+        assert!(!pl.system_defaulted);
+        assert_eq!(pl.default_constraints.len(), 1);
+    }
+
+    #[test]
+    fn args_validation_names_the_field() {
+        let cases = [
+            (
+                json!({"defaultingType": "Foo"}),
+                "defaultingType",
+                "FieldValueNotSupported",
+            ),
+            (
+                json!({"defaultingType": "System", "defaultConstraints": [c("zone", 1, "DoNotSchedule")]}),
+                "defaultingType",
+                "FieldValueInvalid",
+            ),
+            (
+                json!({"defaultingType": "List", "defaultConstraints": [c("zone", 0, "DoNotSchedule")]}),
+                "defaultConstraints[0].maxSkew",
+                "FieldValueInvalid",
+            ),
+            (
+                json!({"defaultingType": "List", "defaultConstraints": [c("", 1, "DoNotSchedule")]}),
+                "defaultConstraints[0].topologyKey",
+                "FieldValueRequired",
+            ),
+            (
+                json!({"defaultingType": "List", "defaultConstraints": [c("a/b/c", 1, "DoNotSchedule")]}),
+                "defaultConstraints[0].topologyKey",
+                "FieldValueInvalid",
+            ),
+            (
+                json!({"defaultingType": "List", "defaultConstraints": [c("zone", 1, "Sometimes")]}),
+                "defaultConstraints[0].whenUnsatisfiable",
+                "FieldValueNotSupported",
+            ),
+            (
+                json!({"defaultingType": "List", "defaultConstraints": [
+                    {"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule",
+                     "labelSelector": {}}]}),
+                "defaultConstraints[0].labelSelector",
+                "FieldValueForbidden",
+            ),
+            (
+                json!({"defaultingType": "List", "defaultConstraints": [
+                    c("zone", 1, "DoNotSchedule"), c("zone", 2, "DoNotSchedule")]}),
+                "defaultConstraints[1]",
+                "FieldValueDuplicate",
+            ),
+        ];
+        for (args, field, ty) in cases {
+            assert_eq!(
+                err(args.clone()),
+                (field.to_owned(), ty.to_owned()),
+                "{args}"
+            );
+        }
     }
 }

@@ -7,12 +7,15 @@
 //! Filtered nodes lacking a key are ignored (score 0) unless the
 //! constraints are the system defaults.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
+use crate::model::nodeaffinity::RequiredNodeAffinity;
 use crate::model::{NodeInclusionPolicy, UnsatisfiableConstraintAction};
 use crate::scheduler::framework::{CycleState, NodeScore, Status, MAX_NODE_SCORE};
 use crate::scheduler::snapshot::{NodeInfo, PodInfo, Snapshot};
+
+use crate::scheduler::index::{FxHashMap, TopologyDomains};
 
 use super::common::{
     count_pods_match_selector, node_labels_match_spread_constraints,
@@ -28,9 +31,13 @@ pub struct PreScoreState {
     /// Filtered nodes missing some constraint's key.
     pub ignored_nodes: Arc<HashSet<String>>,
     /// Per constraint (not hostname), matching pods per domain of the filtered nodes.
-    pub topology_value_to_pod_counts: Arc<Vec<HashMap<String, i64>>>,
+    pub topology_value_to_pod_counts: Arc<Vec<FxHashMap<String, i64>>>,
     /// Per constraint, `ln(domains + 2)`.
     pub topology_normalizing_weight: Arc<Vec<f64>>,
+    /// Per hostname constraint, when the snapshot is indexed: the matching
+    /// pods per node name (absent: none), counted once here instead of on
+    /// every node in Score.
+    pub node_pod_counts: Arc<Vec<Option<FxHashMap<String, i64>>>>,
 }
 
 /// `topologyNormalizingWeight`: `ln(size + 2)`.
@@ -79,7 +86,7 @@ pub fn pre_score(
 
     // initPreScoreState
     let mut ignored: HashSet<String> = HashSet::new();
-    let mut counts: Vec<HashMap<String, i64>> = vec![HashMap::new(); constraints.len()];
+    let mut counts: Vec<FxHashMap<String, i64>> = vec![FxHashMap::default(); constraints.len()];
     for node in filtered {
         let labels = node.node.labels();
         if require_all_topologies && !node_labels_match_spread_constraints(labels, &constraints) {
@@ -116,12 +123,22 @@ pub fn pre_score(
                 || c.node_taints_policy == NodeInclusionPolicy::Honor
         });
     let ns = pod.pod.metadata.namespace();
+    let required = RequiredNodeAffinity::new(&pod.pod);
     let any_domain = counts.iter().any(|m| !m.is_empty());
-    if any_domain {
+    if any_domain
+        && !count_indexed(
+            pl,
+            pod,
+            &constraints,
+            &mut counts,
+            require_all_topologies,
+            snapshot,
+        )
+    {
         for node in all_nodes {
             let labels = node.node.labels();
             if !pl.gates.node_inclusion_policy
-                && !required_node_affinity_matches(&pod.pod, &node.node)
+                && !required_node_affinity_matches(&required, &node.node)
             {
                 continue;
             }
@@ -130,7 +147,7 @@ pub fn pre_score(
                 continue;
             }
             let inclusion =
-                policies_used.then(|| NodeInclusion::of(&pod.pod, &node.node, pl.gates));
+                policies_used.then(|| NodeInclusion::of(&required, &pod.pod, &node.node, pl.gates));
             for (c, m) in constraints.iter().zip(counts.iter_mut()) {
                 if inclusion.is_some_and(|inc| !inc.matches(c)) {
                     continue;
@@ -143,13 +160,140 @@ pub fn pre_score(
             }
         }
     }
+    let node_pod_counts = hostname_counts_indexed(pod, &constraints, snapshot);
     state.write(PreScoreState {
+        node_pod_counts: Arc::new(node_pod_counts),
         constraints: Arc::new(constraints),
         ignored_nodes: Arc::new(ignored),
         topology_value_to_pod_counts: Arc::new(counts),
         topology_normalizing_weight: Arc::new(weights),
     });
     Status::success()
+}
+
+/// For each hostname constraint: matching pods per node name, from the
+/// pod-label index (`None` for other constraints, or when the index cannot
+/// narrow the pods; Score then counts on the node).
+fn hostname_counts_indexed(
+    pod: &PodInfo,
+    constraints: &[TopologySpreadConstraint],
+    snapshot: &Snapshot,
+) -> Vec<Option<FxHashMap<String, i64>>> {
+    let Some(index) = snapshot.valid_indexes() else {
+        return vec![None; constraints.len()];
+    };
+    let nodes = snapshot.nodes();
+    let ns = pod.pod.metadata.namespace();
+    constraints
+        .iter()
+        .map(|c| {
+            if c.topology_key != LABEL_HOSTNAME {
+                return None;
+            }
+            let Some(sel) = c.selector.as_ref().filter(|s| !s.is_empty()) else {
+                return Some(FxHashMap::default());
+            };
+            let lists = index.candidates(sel)?;
+            let mut m: FxHashMap<String, i64> = FxHashMap::default();
+            for r in lists.into_iter().flatten() {
+                let p = &r.pod.pod;
+                if p.metadata.deletion_timestamp.is_none()
+                    && p.metadata.namespace() == ns
+                    && sel.matches_unchecked(p.labels())
+                {
+                    if let Some(node) = nodes.get(r.node) {
+                        *m.entry(node.name().to_owned()).or_insert(0) += 1;
+                    }
+                }
+            }
+            Some(m)
+        })
+        .collect()
+}
+
+/// The value of the node at `pos` in `d`'s domains.
+fn domain_at(d: Option<&Arc<TopologyDomains>>, pos: usize) -> Option<&str> {
+    d.and_then(|d| d.value(d.of_node(pos)))
+}
+
+/// PreScore's counting over all nodes from the snapshot's indexes: only the
+/// pods a constraint's selector can match are visited. `false` when the
+/// indexes are stale (the caller scans).
+fn count_indexed(
+    pl: &PodTopologySpread,
+    pod: &PodInfo,
+    constraints: &[TopologySpreadConstraint],
+    counts: &mut [FxHashMap<String, i64>],
+    require_all_topologies: bool,
+    snapshot: &Snapshot,
+) -> bool {
+    let Some(index) = snapshot.valid_indexes() else {
+        return false;
+    };
+    let mut domains: Vec<Option<&Arc<TopologyDomains>>> = Vec::with_capacity(constraints.len());
+    for c in constraints {
+        match index.topology(&c.topology_key) {
+            Ok(d) => domains.push(d),
+            Err(()) => return false,
+        }
+    }
+    let nodes = snapshot.nodes();
+    let ns = pod.pod.metadata.namespace();
+    let required = RequiredNodeAffinity::new(&pod.pod);
+    let policies = pl.gates.node_inclusion_policy
+        && constraints.iter().any(|c| {
+            c.node_affinity_policy == NodeInclusionPolicy::Honor
+                || c.node_taints_policy == NodeInclusionPolicy::Honor
+        });
+    for (i, (c, m)) in constraints.iter().zip(counts.iter_mut()).enumerate() {
+        let Some(sel) = c.selector.as_ref().filter(|s| !s.is_empty()) else {
+            continue;
+        };
+        if m.is_empty() {
+            continue;
+        }
+        let mut visit = |pos: usize, pods: &mut dyn Iterator<Item = &Arc<PodInfo>>| {
+            let Some(node) = nodes.get(pos) else {
+                return;
+            };
+            if require_all_topologies && domains.iter().any(|d| domain_at(*d, pos).is_none()) {
+                return;
+            }
+            if !pl.gates.node_inclusion_policy
+                && !required_node_affinity_matches(&required, &node.node)
+            {
+                return;
+            }
+            if policies && !NodeInclusion::of(&required, &pod.pod, &node.node, pl.gates).matches(c)
+            {
+                return;
+            }
+            let value = domain_at(domains.get(i).copied().flatten(), pos).unwrap_or("");
+            let Some(slot) = m.get_mut(value) else {
+                return;
+            };
+            *slot += pods
+                .filter(|p| {
+                    p.pod.metadata.deletion_timestamp.is_none()
+                        && p.pod.metadata.namespace() == ns
+                        && sel.matches_unchecked(p.pod.labels())
+                })
+                .count() as i64;
+        };
+        match index.candidates(sel) {
+            Some(lists) => {
+                for r in lists.into_iter().flatten() {
+                    visit(r.node, &mut std::iter::once(&r.pod));
+                }
+            }
+            None => {
+                for (pos, node) in nodes.iter().enumerate() {
+                    visit(pos, &mut node.pods.iter());
+                }
+            }
+        }
+    }
+    true
 }
 
 /// `Score`: the node's raw score (0 for an ignored node).
@@ -168,7 +312,10 @@ pub fn score(state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Result<i64, 
             continue;
         };
         let cnt = if c.topology_key == LABEL_HOSTNAME {
-            count_pods_match_selector(&node.pods, &c.selector, ns)
+            match s.node_pod_counts.get(i).and_then(Option::as_ref) {
+                Some(m) => m.get(node.name()).copied().unwrap_or(0),
+                None => count_pods_match_selector(&node.pods, &c.selector, ns),
+            }
         } else {
             s.topology_value_to_pod_counts
                 .get(i)
