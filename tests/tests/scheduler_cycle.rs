@@ -87,14 +87,6 @@ impl PreFilterPlugin for FakeNarrow {
             .filter(|n| n.node.metadata.labels.get("pool") == Some(pool))
             .map(|n| n.name().to_owned())
             .collect();
-        if names.is_empty() {
-            return (
-                Some(PreFilterResult {
-                    node_names: Some(names),
-                }),
-                Status::success(),
-            );
-        }
         (
             Some(PreFilterResult {
                 node_names: Some(names),
