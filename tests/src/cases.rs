@@ -34,14 +34,14 @@ pub fn run_case(case: Value) -> Result<(), String> {
         .to_owned();
     match kind.as_str() {
         "" => Err("case has no `kind`".into()),
-        "evictionConfig" => crate::eviction::run_config(case),
-        "evictionRun" => crate::eviction::run_run(case),
         "filter" => crate::scheduling::run_filter(parse_case(case)?),
         "score" => crate::scheduling::run_score(parse_case(case)?),
         "schedule" => crate::scheduling::run_schedule(parse_case(case)?),
         "podResources" => crate::resources::run(case),
         "qos" => crate::qos::run_qos(case),
         "oomScoreAdj" => crate::qos::run_oom(case),
+        "evictionConfig" => crate::eviction::run_config(case),
+        "evictionRun" => crate::eviction::run_run(case),
         other => Err(format!("unknown kind `{other}`")),
     }
 }

@@ -5,8 +5,12 @@
 //! types, calls one core entry point, and converts the answer back. The
 //! conventions every entry point follows:
 //!
-//! - **Names**: one JS function per core entry point, in camelCase
-//!   (`parseQuantity`, `addQuantities`, ...); DTO fields are camelCase too.
+//! - **Names**: one JS function (or handle method) per core entry point, in
+//!   camelCase (`parseQuantity`, `explainQos`, `schedule`, `placeAll`,
+//!   `parseEvictionConfig`, `evictionRun`; handles `Cluster` and
+//!   `EvictionSimulator`); DTO fields are camelCase too.
+//! - **Inputs**: Kubernetes objects as JSON text or plain JS objects, read by
+//!   the core's model so errors carry the field path ([`input`]).
 //! - **Results**: plain JS objects produced by `serde-wasm-bindgen`'s
 //!   JSON-compatible serializer ([`convert::to_js`]), so Rust maps become plain
 //!   objects and every result survives `JSON.stringify`.
@@ -25,13 +29,20 @@
 
 pub mod convert;
 pub mod error;
+pub mod eviction;
+pub mod input;
 pub mod panic_hook;
+pub mod qos;
 pub mod quantity;
+pub mod scheduler;
 
 use wasm_bindgen::prelude::*;
 
 pub use error::BindingError;
+pub use eviction::{eviction_run, parse_eviction_config, EvictionSimulator};
+pub use qos::{explain_qos, oom_score_adj, qos_class};
 pub use quantity::{add_quantities, compare_quantities, parse_quantity, sub_quantities};
+pub use scheduler::{place_all, schedule, Cluster};
 
 /// Runs once when the module is instantiated: installs the panic hook.
 #[wasm_bindgen(start)]

@@ -54,10 +54,3 @@ export function debounce(fn, ms = 120) {
     t = setTimeout(() => fn(...args), ms);
   };
 }
-
-/** A panel's "not wired yet" note. */
-export function comingSoon(what) {
-  return h('p', { class: 'coming-soon' },
-    h('span', { class: 'badge' }, 'coming soon'),
-    ` ${what}`);
-}

@@ -13,6 +13,23 @@ import * as quantity from './panels/quantity.js';
 
 const PANELS = [cluster, pod, scheduling, qos, eviction, quantity];
 
+/**
+ * The panels' message bus: `publish(type, detail)` remembers the latest
+ * value of each type, and `subscribe(type, fn)` calls `fn` with it at once
+ * (if any) and on every later publish, so mount order does not matter.
+ */
+class Bus extends EventTarget {
+  latest = new Map();
+  publish(type, detail) {
+    this.latest.set(type, detail);
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+  subscribe(type, fn) {
+    this.addEventListener(type, (e) => fn(e.detail));
+    if (this.latest.has(type)) fn(this.latest.get(type));
+  }
+}
+
 function banner(message, level = 'error') {
   document.getElementById('banners').append(h('p', { class: `banner ${level}`, role: 'alert' }, message));
 }
@@ -25,7 +42,7 @@ async function main() {
   const { state, error } = readState();
   if (error) banner(error, 'warn');
   const store = createStore(state);
-  const events = new EventTarget();
+  const events = new Bus();
 
   let wasm = null;
   try {

@@ -5,7 +5,7 @@
 //   node --test tests/        (after scripts/build-wasm.sh)
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,7 +70,111 @@ test('the page loads every panel with no console errors', async () => {
   assert.equal(await page.locator('#cluster-preset').inputValue(), 'kind-one-node');
   assert.match(await page.locator('#cluster-summary').textContent(), /^1 node, 12 pods \(10 Running, 2 Pending\)/);
   assert.equal(await page.locator('#banners').textContent(), '');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+const KIND_LINE = '0/1 nodes are available: 1 Insufficient memory. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.';
+
+test('kind preset: the 5Gi replica stays Pending with the exact FailedScheduling line', async () => {
+  const { page, problems } = await open();
+  const event = page.locator('#scheduling-event');
+  await event.waitFor();
+  assert.equal(await event.textContent(), `Warning  FailedScheduling  default-scheduler  ${KIND_LINE}`);
+  const row = page.locator('#scheduling-table tr[data-node="kind-control-plane"]');
+  assert.match(await row.locator('td.verdict').textContent(), /^Unschedulable$/);
+  assert.match(await row.locator('td.reasons').textContent(), /NodeResourcesFit: Insufficient memory/);
+  assert.match(await page.locator('#scheduling-preemption').textContent(), /No preemption victims found for incoming pod/);
+  // QoS of the replica: Guaranteed, -997.
+  assert.equal(await page.locator('#qos-class').textContent(), 'Guaranteed');
+  assert.equal(await page.locator('#qos-table td.oom').first().textContent(), '-997');
   await page.screenshot({ path: join(results, 'preset-kind-one-node.png'), fullPage: true });
+  // 64Mi fits: Scheduled, and three replicas all land on the node.
+  await page.selectOption('#pod-example', 'hello-64mi');
+  await page.fill('#pod-replicas', '3');
+  await page.waitForFunction(() => document.querySelector('#scheduling-event')?.textContent.includes('Successfully assigned default/hello-server to kind-control-plane'));
+  await page.locator('#scheduling-placements').waitFor();
+  assert.match(await page.locator('#scheduling-placements h3').textContent(), /3 of 3 placed/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('three-zone preset: scores table filled and a chosen node in the empty zone', async () => {
+  const { page, problems } = await open();
+  await page.selectOption('#cluster-preset', 'three-zone');
+  await page.waitForFunction(() => document.querySelector('#scheduling-event')?.textContent.includes('Successfully assigned default/web-7c9d8-new01'));
+  assert.equal(await page.locator('#pod-example').inputValue(), 'web-spread');
+  const chosen = page.locator('#scheduling-table tr.chosen');
+  assert.equal(await chosen.count(), 1);
+  assert.match(await chosen.getAttribute('data-node'), /^worker-c[12]$/);
+  // Zones a and b are rejected by PodTopologySpread; zone c nodes are scored.
+  for (const n of ['worker-a1', 'worker-a2', 'worker-b1', 'worker-b2']) {
+    assert.match(await page.locator(`#scheduling-table tr[data-node="${n}"] td.reasons`).textContent(),
+      /PodTopologySpread: node\(s\) didn't match pod topology spread constraints/);
+  }
+  const totals = await page.locator('#scheduling-table td.total').allTextContents();
+  assert.equal(totals.filter((t) => /^\d+$/.test(t)).length, 2, `totals: ${totals}`);
+  const scores = await page.locator('#scheduling-table tr[data-node="worker-c1"] td.score').count();
+  assert.ok(scores >= 3, `per-plugin scores: ${scores}`);
+  assert.match(await page.locator('#scheduling-table thead').textContent(), /NodeResourcesFit/);
+  await page.screenshot({ path: join(results, 'preset-three-zone.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('taints preset: the cordoned and tainted nodes are rejected with their reasons', async () => {
+  const { page, problems } = await open();
+  await page.selectOption('#cluster-preset', 'taints-cordon-anti-affinity');
+  await page.waitForFunction(() => document.querySelector('#scheduling-event')?.textContent.includes('Successfully assigned default/cache-client to node-4'));
+  const reasons = async (n) => page.locator(`#scheduling-table tr[data-node="${n}"] td.reasons`).textContent();
+  assert.equal(await reasons('node-1'), 'NodeUnschedulable: node(s) were unschedulable');
+  assert.equal(await reasons('node-2'), 'TaintToleration: node(s) had untolerated taint(s)');
+  assert.equal(await reasons('node-3'), "InterPodAffinity: node(s) didn't match pod anti-affinity rules");
+  assert.equal(await page.locator('#scheduling-table tr.chosen').getAttribute('data-node'), 'node-4');
+  await page.screenshot({ path: join(results, 'preset-taints-cordon-anti-affinity.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('eviction: memory.available below the hard threshold evicts a pod with the kubelet message', async () => {
+  const { page, problems } = await open();
+  await page.locator('#eviction-steps tr').first().waitFor();
+  const first = page.locator('#eviction-steps tr').first();
+  assert.match(await first.locator('td.victim').textContent(), /no eviction/);
+  assert.match(await first.locator('td.conditions').textContent(), /no pressure/);
+  await page.fill('#eviction-step-0-available', '300Mi');
+  await page.waitForFunction(() => document.querySelector('#eviction-steps tr:first-child td.victim strong'));
+  const victim = await first.locator('td.victim').textContent();
+  assert.match(victim, /The node was low on resource: memory\. Threshold quantity: 500Mi, available: 300Mi\./);
+  assert.match(await first.locator('td.conditions').textContent(), /MemoryPressure/);
+  assert.match(await first.locator('td.taints').textContent(), /node\.kubernetes\.io\/memory-pressure:NoSchedule/);
+  assert.ok(await page.locator('#eviction-ranked li').count() > 1);
+  assert.ok(await page.locator('#eviction-plot circle.victim').count() >= 1);
+  // A bad flag: an error next to it, the rest of the page alive.
+  await page.fill('#eviction-eviction-hard', 'memory.available<5x');
+  await page.locator('#eviction-eviction-hard-error').waitFor({ state: 'visible' });
+  await page.fill('#quantity-a', '2Gi');
+  await page.waitForFunction(() => document.querySelector('#quantity-a-canonical').value === '2Gi');
+  await page.fill('#eviction-eviction-hard', 'memory.available<500Mi');
+  await page.locator('#eviction-eviction-hard-error').waitFor({ state: 'hidden' });
+  await page.locator('#panel-eviction').screenshot({ path: join(results, 'eviction-victim.png') });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('garbage in the cluster or pod shows an error next to the field, the page stays alive', async () => {
+  const { page, problems } = await open();
+  await page.locator('#scheduling-event').waitFor();
+  // Valid JSON, invalid Kubernetes: the core's message and field path next to the cluster.
+  await page.fill('#cluster-input', '{"kind": "List", "items": [{"kind": "Node", "metadata": {"name": "n"}, "status": {"allocatable": {"memory": "lots"}}}]}');
+  await page.locator('#scheduling-error').waitFor();
+  assert.match(await page.locator('#cluster-input-error').textContent(), /items\[0\]\.status\.allocatable\.memory/);
+  await page.fill('#pod-input', 'garbage');
+  await page.locator('#pod-input-error').waitFor({ state: 'visible' });
+  await page.fill('#quantity-a', '3Gi');
+  await page.waitForFunction(() => document.querySelector('#quantity-a-canonical').value === '3Gi');
+  await page.screenshot({ path: join(results, 'garbage-input.png'), fullPage: true });
+  assert.equal(await page.locator('#banners').textContent(), '');
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -173,6 +277,70 @@ test('the cluster and pod editors keep their state in the URL too', async () => 
   await page.fill('#pod-input', 'apiVersion: v1\nkind: Pod');
   await page.locator('#pod-input-error').waitFor({ state: 'visible' });
   assert.match(await page.locator('#pod-input-error').textContent(), /JSON/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+// Speed: scheduling one pod on a generated 5,000-node cluster through the JS
+// API, shaped as the native bench `cargo bench -p kubelogic-benches --bench
+// scheduler` shape (a) `schedule/requests/1000_pods` (4 cpu / 32Gi / 110 pods
+// per node, three zones, 1,000 existing pods round-robin, an incoming pod
+// with requests only). The Cluster handle is built once; the median of
+// nine `schedule` calls (after five warm-up calls) is printed and saved to test-results/speed.json.
+// Only a generous bound is asserted: speed targets live in the benches.
+test('speed: one pod on a 5,000-node cluster through the Cluster handle', async () => {
+  const { page, problems } = await open();
+  const figures = await page.evaluate(async () => {
+    const wasm = await import('./pkg/kubelogic_wasm.js');
+    const pod = (name, node) => ({
+      metadata: { name, namespace: 'default', labels: { app: 'basic' } },
+      spec: {
+        ...(node ? { nodeName: node } : {}),
+        containers: [{ name: 'pause', image: 'registry.k8s.io/pause:3.10', resources: { requests: { cpu: '100m', memory: '500Mi' } } }],
+      },
+    });
+    const items = [];
+    for (let i = 0; i < 5000; i += 1) {
+      const name = `node-${String(i).padStart(5, '0')}`;
+      items.push({
+        kind: 'Node',
+        metadata: { name, labels: { 'kubernetes.io/hostname': name, 'topology.kubernetes.io/zone': `zone${(i % 3) + 1}` } },
+        status: { allocatable: { cpu: '4', memory: '32Gi', pods: '110' }, capacity: { cpu: '4', memory: '32Gi', pods: '110' } },
+      });
+    }
+    for (let i = 0; i < 1000; i += 1) items.push({ kind: 'Pod', ...pod(`init-${String(i).padStart(5, '0')}`, `node-${String(i % 5000).padStart(5, '0')}`) });
+    const text = JSON.stringify({ kind: 'List', items });
+    let t = performance.now();
+    const cluster = new wasm.Cluster(text);
+    const build = performance.now() - t;
+    const incoming = JSON.stringify(pod('incoming'));
+    const median = (detail) => {
+      const times = [];
+      let result;
+      // Warm-up, as criterion does: V8 compiles wasm with its baseline
+      // compiler first and tiers hot functions up to the optimizing one.
+      for (let i = 0; i < 5; i += 1) cluster.schedule(incoming, { detail });
+      for (let i = 0; i < 9; i += 1) {
+        t = performance.now();
+        result = cluster.schedule(incoming, { detail });
+        times.push(performance.now() - t);
+      }
+      times.sort((a, b) => a - b);
+      return { ms: times[4], selected: result.selected, feasible: result.feasible.length, rows: result.nodes.length };
+    };
+    const summary = median('summary');
+    const full = median('full');
+    cluster.free();
+    return { buildMs: build, summary, full };
+  });
+  console.log(`speed (Chromium, wasm): Cluster of 5,000 nodes + 1,000 pods built in ${figures.buildMs.toFixed(0)} ms; ` +
+    `schedule() median ${figures.summary.ms.toFixed(1)} ms (detail "summary"), ${figures.full.ms.toFixed(1)} ms (detail "full", 5,000 node rows to JS)`);
+  writeFileSync(join(results, 'speed.json'), `${JSON.stringify(figures, null, 2)}\n`);
+  assert.equal(figures.summary.feasible, 5000);
+  assert.equal(figures.full.rows, 5000);
+  assert.ok(figures.summary.selected);
+  // Generous: a loaded 2-core machine must not make this flaky.
+  assert.ok(figures.full.ms < 10000, `schedule took ${figures.full.ms} ms`);
   assert.deepEqual(problems, []);
   await page.close();
 });

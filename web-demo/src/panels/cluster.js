@@ -1,6 +1,6 @@
 // Cluster: a `kubectl get nodes,pods -A -o json` List pasted by the user or a
-// preset from presets/. Phase 1 checks the JSON and lists what it holds; the
-// scheduling and eviction panels will read it through the bindings.
+// preset from presets/. Checks the JSON, lists what it holds, and publishes
+// it as `cluster` for the scheduling, QoS and eviction panels.
 import { debounce, h, showFieldError } from '../dom.js';
 import { parseManifest, summarize } from '../manifest.js';
 
@@ -35,24 +35,27 @@ export async function mount(section, { store, events }) {
       const list = parseManifest(text.value, 'cluster');
       showFieldError(text, null);
       summary.textContent = summarize(list);
-      events.dispatchEvent(new CustomEvent('cluster', { detail: list }));
+      events.publish('cluster', list);
     } catch (e) {
       showFieldError(text, e.message);
       summary.textContent = '';
+      events.publish('cluster', null);
     }
   }
 
-  async function loadPreset(presetId) {
+  async function loadPreset(presetId, { chosen = false } = {}) {
     const preset = presets.find((p) => p.id === presetId);
     about.textContent = preset?.description ?? 'Your own cluster: edit the JSON below.';
     if (!preset) return;
     text.value = await fetch(`presets/${preset.file}`).then((r) => r.text());
+    // A preset picked by the user brings its pod example along.
+    events.publish('preset', { preset, chosen });
     check();
   }
 
   select.addEventListener('change', async () => {
     store.set(id, { preset: select.value });
-    await loadPreset(select.value);
+    await loadPreset(select.value, { chosen: true });
   });
   text.addEventListener('input', debounce(() => {
     select.value = '';

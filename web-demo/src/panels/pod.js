@@ -1,6 +1,6 @@
 // Pod editor: the pod to schedule (JSON), with examples, and a replica count
-// for Deployment-style placement (`place_all`). Phase 1 checks the JSON; the
-// scheduling and QoS panels will read it through the bindings.
+// for Deployment-style placement (`placeAll`). Checks the JSON and publishes
+// it as `pod` for the scheduling and QoS panels.
 import { debounce, h, showFieldError } from '../dom.js';
 import { parseManifest } from '../manifest.js';
 
@@ -33,9 +33,43 @@ export const EXAMPLES = {
     title: 'BestEffort: no requests or limits',
     pod: pod('batch', null),
   },
+  'web-spread': {
+    title: 'web replica spread across zones (topologySpreadConstraints)',
+    pod: {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'web-7c9d8-new01', namespace: 'default', labels: { app: 'web', 'pod-template-hash': '7c9d8' } },
+      spec: {
+        containers: [{ name: 'web', image: 'nginx:1.27', resources: { requests: { cpu: '500m', memory: '512Mi' } } }],
+        topologySpreadConstraints: [{
+          maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule',
+          labelSelector: { matchLabels: { app: 'web' } }, matchLabelKeys: ['pod-template-hash'],
+        }],
+      },
+    },
+  },
+  'cache-client': {
+    title: 'cache client: never on the same node as app=cache (anti-affinity)',
+    pod: {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'cache-client', namespace: 'default', labels: { app: 'cache-client' } },
+      spec: {
+        containers: [{ name: 'client', image: 'busybox:1.36', resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } } }],
+        affinity: {
+          podAntiAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: [{
+              labelSelector: { matchLabels: { app: 'cache' } }, topologyKey: 'kubernetes.io/hostname',
+            }],
+          },
+        },
+      },
+    },
+  },
 };
 
 export function mount(section, { store, events }) {
+  const hadState = Object.keys(store.get(id)).length > 0;
   const saved = store.get(id, { example: 'hello-5gi', replicas: 1 });
   const select = h('select', { id: 'pod-example' },
     Object.entries(EXAMPLES).map(([k, ex]) => h('option', { value: k }, ex.title)),
@@ -66,9 +100,10 @@ export function mount(section, { store, events }) {
       const value = parseManifest(text.value, 'pod');
       if (value.kind !== undefined && value.kind !== 'Pod') throw new Error(`Expected kind Pod, got ${value.kind}.`);
       showFieldError(text, null);
-      events.dispatchEvent(new CustomEvent('pod', { detail: { pod: value, replicas: Number(replicas.value) || 1 } }));
+      events.publish('pod', { pod: value, replicas: Number(replicas.value) || 1 });
     } catch (e) {
       showFieldError(text, e.message);
+      events.publish('pod', null);
     }
   }
 
@@ -81,6 +116,16 @@ export function mount(section, { store, events }) {
   select.addEventListener('change', () => { loadExample(select.value); save(); });
   text.addEventListener('input', debounce(() => { select.value = ''; save(); check(); }, 200));
   replicas.addEventListener('input', () => { save(); check(); });
+
+  // Picking a cluster preset loads the pod it is about.
+  // On first load a pod saved in the link wins over the preset's.
+  events.subscribe('preset', ({ preset, chosen }) => {
+    if (!chosen && hadState) return;
+    if (!EXAMPLES[preset.example] || select.value === preset.example) return;
+    select.value = preset.example;
+    loadExample(preset.example);
+    if (chosen) save();
+  });
 
   if (saved.example && EXAMPLES[saved.example]) {
     select.value = saved.example;

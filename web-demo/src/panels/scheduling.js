@@ -1,19 +1,190 @@
 // Scheduling view: one row per node with the filter verdict, the failing
-// plugin and its reasons, per-plugin scores and the total; the chosen node,
-// the FailedScheduling message and preemption victims. Wired to the scheduler
-// bindings in phase 2; phase 1 shows the layout.
-import { comingSoon, h } from '../dom.js';
+// plugin and its reasons, per-plugin scores (raw → normalized × weight) and
+// the total; the chosen node and ties highlighted; the exact FailedScheduling
+// event; DefaultPreemption's victims; and, with replicas > 1, where each
+// replica of a Deployment lands (placeAll).
+import { h, showFieldError } from '../dom.js';
 
 export const id = 'scheduling';
 
-export function mount(section) {
-  const head = ['Node', 'Verdict', 'Failing plugin and reasons', 'Scores (raw → normalized × weight)', 'Total'];
-  section.querySelector('.panel-body').replaceChildren(
-    comingSoon('with the scheduler bindings: each node’s filter verdict and scores for the pod above, the chosen node, and the exact FailedScheduling event when nothing fits.'),
-    h('pre', { class: 'event placeholder', id: 'scheduling-event' },
-      'Warning  FailedScheduling  default-scheduler  0/N nodes are available: …'),
-    h('table', { class: 'grid placeholder', id: 'scheduling-table' },
-      h('thead', {}, h('tr', {}, head.map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', {}, h('tr', {}, head.map(() => h('td', {}, '·'))))),
-  );
+const VERDICT = {
+  Success: ['fits', 'ok'],
+  Unschedulable: ['Unschedulable', 'bad'],
+  UnschedulableAndUnresolvable: ['Unschedulable (unresolvable)', 'bad'],
+  Error: ['Error', 'bad'],
+};
+
+/** The field at fault for an error from the bindings. */
+function fieldFor(error) {
+  const path = error?.path ?? '';
+  if (path.startsWith('cluster')) return 'cluster-input';
+  if (path.startsWith('pod')) return 'pod-input';
+  return null;
+}
+
+function eventLine(result) {
+  if (result.message) {
+    return h('pre', { class: 'event warning', id: 'scheduling-event' },
+      h('span', { class: 'event-type' }, 'Warning  FailedScheduling'), '  default-scheduler  ', result.message);
+  }
+  if (result.selected) {
+    return h('pre', { class: 'event normal', id: 'scheduling-event' },
+      h('span', { class: 'event-type' }, 'Normal  Scheduled'),
+      `  default-scheduler  Successfully assigned ${result.pod} to ${result.selected}`);
+  }
+  const why = result.error ? result.error.message ?? result.error.type : 'no decision';
+  return h('pre', { class: 'event warning', id: 'scheduling-event' }, `The cycle stopped: ${why}`);
+}
+
+function scoreCell(s) {
+  return h('td', { class: 'num score', title: `${s.plugin}: Score ${s.raw}, normalized ${s.normalized}, weight ${s.weight}` },
+    h('span', { class: 'weighted' }, s.weighted),
+    h('span', { class: 'detail' }, `${s.raw} → ${s.normalized} × ${s.weight}`));
+}
+
+function nodesTable(result) {
+  const plugins = [];
+  for (const n of result.nodes) {
+    for (const s of n.scores ?? []) if (!plugins.includes(s.plugin)) plugins.push(s.plugin);
+  }
+  const tied = new Set(result.tied);
+  const head = h('tr', {},
+    h('th', { scope: 'col' }, 'Node'),
+    h('th', { scope: 'col' }, 'Verdict'),
+    h('th', { scope: 'col' }, 'Failing plugin: reasons'),
+    plugins.map((p) => h('th', { scope: 'col', class: 'num', title: 'weighted score (raw → normalized × weight)' }, p)),
+    h('th', { scope: 'col', class: 'num' }, 'Total'));
+  const rows = result.nodes.map((n) => {
+    const status = n.status;
+    const [label, tone] = status ? VERDICT[status.code] ?? [status.code, 'bad'] : ['not evaluated', 'muted'];
+    const chosen = n.name === result.selected;
+    const byPlugin = new Map((n.scores ?? []).map((s) => [s.plugin, s]));
+    return h('tr', {
+      class: [chosen ? 'chosen' : '', tied.has(n.name) && !chosen ? 'tied' : ''].join(' ').trim() || null,
+      dataset: { node: n.name },
+    },
+    h('th', { scope: 'row' }, n.name,
+      chosen ? h('span', { class: 'tag chosen' }, 'chosen') : null,
+      tied.has(n.name) && !chosen ? h('span', { class: 'tag tied' }, 'tied') : null),
+    h('td', { class: `verdict ${tone}` }, label),
+    h('td', { class: 'reasons' },
+      status && status.code !== 'Success'
+        ? [h('code', {}, status.plugin ?? '—'), ': ', (status.reasons ?? []).join('; ') || '(no reason)']
+        : ''),
+    plugins.map((p) => (byPlugin.has(p) ? scoreCell(byPlugin.get(p)) : h('td', { class: 'num muted' }, '—'))),
+    h('td', { class: 'num total' }, n.total ?? '—'));
+  });
+  return h('div', { class: 'table-wrap' },
+    h('table', { class: 'grid nodes', id: 'scheduling-table' }, h('thead', {}, head), h('tbody', {}, rows)));
+}
+
+function preemption(result) {
+  const p = result.preemption;
+  if (!p) return null;
+  const items = [];
+  if (!p.eligible) {
+    items.push(h('li', {}, 'The pod may not preempt others (preemptionPolicy: Never, or a lower-priority victim is already terminating on its nominated node).'));
+  } else if (p.nominatedNode) {
+    items.push(h('li', {}, 'Nominated node: ', h('strong', {}, p.nominatedNode)));
+    items.push(h('li', {}, 'Victims (evicted so the pod fits): ',
+      p.victims.length ? p.victims.map((v, i) => [i ? ', ' : '', h('code', {}, v)]) : 'none'));
+  } else {
+    items.push(h('li', {}, 'No node where evicting lower-priority pods would make room.'));
+  }
+  if (p.candidates.length > 0) {
+    items.push(h('li', {}, 'Candidates: ', p.candidates.map((c, i) => [i ? '; ' : '',
+      h('code', {}, c.node), ` (${c.victims.length} victim${c.victims.length === 1 ? '' : 's'}, ${c.numPDBViolations} PDB violation${c.numPDBViolations === 1 ? '' : 's'})`])));
+  }
+  if (p.status?.reasons?.length) items.push(h('li', { class: 'muted' }, `PostFilter: ${p.status.reasons.join('; ')}`));
+  return h('div', { class: 'preemption', id: 'scheduling-preemption' },
+    h('h3', {}, 'Preemption (DefaultPreemption)'), h('ul', {}, items));
+}
+
+function placements(list) {
+  const placed = list.filter((p) => p.node).length;
+  const byNode = new Map();
+  for (const p of list) if (p.node) byNode.set(p.node, (byNode.get(p.node) ?? 0) + 1);
+  return h('div', { class: 'placements', id: 'scheduling-placements' },
+    h('h3', {}, `Replicas: ${placed} of ${list.length} placed`),
+    h('p', { class: 'hint' }, 'Each replica is scheduled, then bound, before the next (placeAll): ',
+      [...byNode].map(([n, c], i) => [i ? ', ' : '', h('code', {}, n), ` × ${c}`])),
+    h('table', { class: 'grid' },
+      h('thead', {}, h('tr', {}, ['Pod', 'Node', 'Score', 'Feasible', 'Tied', 'Why not'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', {}, list.map((p) => h('tr', { class: p.node ? null : 'pending' },
+        h('td', {}, h('code', {}, p.pod)),
+        h('td', {}, p.node ?? h('span', { class: 'bad' }, 'Pending')),
+        h('td', { class: 'num' }, p.score ?? '—'),
+        h('td', { class: 'num' }, p.feasible),
+        h('td', { class: 'num' }, p.tied),
+        h('td', { class: 'reasons' }, p.message ?? p.error ?? ''))))));
+}
+
+export function mount(section, { wasm, events }) {
+  const body = section.querySelector('.panel-body');
+  const out = h('div', { id: 'scheduling-output', 'aria-live': 'polite' });
+  body.replaceChildren(
+    h('p', { class: 'hint' },
+      'The default kube-scheduler profile (v1.35) runs on the cluster and pod above: PreFilter, Filter, then Score on the nodes that fit. ',
+      'Scores read as weighted (raw → normalized × weight). Ties go to the first node listed (kube-scheduler picks one of them at random).'),
+    out);
+
+  let cluster = null;
+  let clusterError = null;
+  let pod = null;
+
+  function showError(e) {
+    const field = fieldFor(e);
+    const where = e.path ? ` (at ${e.path})` : '';
+    if (field) showFieldError(document.getElementById(field), `${e.message}${where}`);
+    out.replaceChildren(h('p', { class: 'field-error', id: 'scheduling-error', role: 'alert' },
+      `Cannot schedule: ${e.message}${where}`));
+  }
+
+  function render() {
+    if (clusterError) return showError(clusterError);
+    if (!cluster || !pod) {
+      out.replaceChildren(h('p', { class: 'hint' }, 'Fix the cluster and pod above to see the scheduling decision.'));
+      return;
+    }
+    let result;
+    let placed = null;
+    try {
+      result = cluster.schedule(pod.pod);
+      if (pod.replicas > 1) placed = cluster.placeAll({ pod: pod.pod, replicas: pod.replicas });
+    } catch (e) {
+      return showError(e);
+    }
+    const summary = cluster.summary();
+    out.replaceChildren(...[
+      eventLine(result),
+      h('p', { class: 'hint', id: 'scheduling-summary' },
+        `${result.feasible.length} of ${result.nodes.length} node${result.nodes.length === 1 ? '' : 's'} fit; `,
+        `${summary.pods} pod${summary.pods === 1 ? '' : 's'} already running`,
+        summary.ignoredPods.length ? ` (${summary.ignoredPods.length} not on a node: pending or finished)` : '',
+        result.skippedFilterPlugins.length ? `; Filter skipped: ${result.skippedFilterPlugins.join(', ')}` : '',
+        result.skippedScorePlugins.length ? `; Score skipped: ${result.skippedScorePlugins.join(', ')}` : '',
+        result.feasible.length === 1 ? '; a single feasible node is chosen without scoring' : ''),
+      nodesTable(result),
+      preemption(result),
+      placed ? placements(placed) : null].filter(Boolean));
+  }
+
+  events.subscribe('cluster', (list) => {
+    cluster?.free();
+    cluster = null;
+    clusterError = null;
+    if (list) {
+      try {
+        cluster = new wasm.Cluster(list);
+      } catch (e) {
+        clusterError = e;
+      }
+    }
+    render();
+  });
+  events.subscribe('pod', (detail) => {
+    pod = detail;
+    render();
+  });
+  render();
 }
