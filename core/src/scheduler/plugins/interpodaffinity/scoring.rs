@@ -45,13 +45,20 @@ impl Accumulator<'_> {
         }
         if let Some(v) = node_labels.get(&term.topology_key) {
             self.touched = true;
-            let e = self
-                .scores
-                .entry(term.topology_key.clone())
-                .or_default()
-                .entry(v.clone())
-                .or_insert(0);
-            *e += weight;
+            // Look up before inserting: the key and value are cloned only
+            // the first time a pair is seen, not once per matching pod.
+            if !self.scores.contains_key(term.topology_key.as_str()) {
+                self.scores
+                    .insert(term.topology_key.clone(), FxHashMap::default());
+            }
+            if let Some(values) = self.scores.get_mut(term.topology_key.as_str()) {
+                match values.get_mut(v.as_str()) {
+                    Some(e) => *e += weight,
+                    None => {
+                        values.insert(v.clone(), weight);
+                    }
+                }
+            }
         }
     }
 
