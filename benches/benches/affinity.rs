@@ -98,7 +98,7 @@ fn score_decision(plugin: &dyn Plugin, pod: &PodInfo, snap: &Snapshot, nodes: &[
     let mut scores: Vec<NodeScore> = nodes
         .iter()
         .map(|n| NodeScore {
-            name: n.name().to_owned(),
+            name: n.name().into(),
             score: s.score(&state, pod, n).unwrap_or(0),
         })
         .collect();

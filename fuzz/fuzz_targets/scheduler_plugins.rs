@@ -207,7 +207,7 @@ fuzz_target!(|input: Input| {
         let mut scores: Vec<NodeScore> = nodes
             .iter()
             .map(|n| NodeScore {
-                name: n.name().to_owned(),
+                name: n.name().into(),
                 score: sc.score(&state, &info, n).expect("score"),
             })
             .collect();

@@ -291,7 +291,7 @@ pub fn run_score(case: SchedulingCase) -> Result<(), String> {
                 .map_err(|s| format!("Score failed: {s}"))?
         };
         scores.push(NodeScore {
-            name: node.name().to_owned(),
+            name: node.name().into(),
             score,
         });
     }
@@ -303,7 +303,7 @@ pub fn run_score(case: SchedulingCase) -> Result<(), String> {
     }
     let mut failures = Vec::new();
     for s in &scores {
-        match expect.remove(&s.name) {
+        match expect.remove(s.name.as_str()) {
             Some(want) if want.as_i64() == Some(s.score) => {}
             Some(want) => {
                 failures.push(format!("node {}: expected {want}, got {}", s.name, s.score))

@@ -247,7 +247,7 @@ fn run_scores(
             return Ok(nodes
                 .iter()
                 .map(|n| NodeScore {
-                    name: n.name().to_owned(),
+                    name: n.name().into(),
                     score: 0,
                 })
                 .collect());
@@ -260,7 +260,7 @@ fn run_scores(
     let mut scores = Vec::new();
     for n in &nodes {
         scores.push(NodeScore {
-            name: n.name().to_owned(),
+            name: n.name().into(),
             score: scorer.score(&state, pod, n)?,
         });
     }

@@ -204,7 +204,7 @@ fn normalized_scores(p: &dyn Plugin, pod: &PodInfo, snap: &Snapshot) -> Vec<i64>
     let mut scores: Vec<NodeScore> = nodes
         .iter()
         .map(|n| NodeScore {
-            name: n.name().to_owned(),
+            name: n.name().into(),
             score: s.score(&state, pod, n).unwrap(),
         })
         .collect();

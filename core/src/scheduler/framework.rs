@@ -13,6 +13,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::cycle::NodeName;
 use super::snapshot::{NodeInfo, PodInfo, Snapshot};
 
 /// The highest score a plugin may give a node after normalization.
@@ -209,8 +210,9 @@ impl PreFilterResult {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NodeScore {
-    /// The node's name.
-    pub name: String,
+    /// The node's name, shared with the snapshot's
+    /// [`NodeInfo::shared_name`] (no copy of the string per node).
+    pub name: NodeName,
     /// The score.
     pub score: i64,
 }

@@ -639,7 +639,7 @@ fn prioritize_and_select(
         let mut scores: Vec<NodeScore> = nodes
             .iter()
             .map(|n| NodeScore {
-                name: n.name().to_owned(),
+                name: NodeName::new(Arc::clone(&n.shared_name)),
                 score: 0,
             })
             .collect();

@@ -7,7 +7,7 @@ use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A node's name; derefs to `str` and serializes as a string.
 ///
@@ -113,5 +113,29 @@ impl PartialEq<String> for NodeName {
 impl Serialize for NodeName {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for NodeName {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(NodeName::from)
+    }
+}
+
+impl From<&str> for NodeName {
+    fn from(name: &str) -> Self {
+        NodeName(Arc::from(name))
+    }
+}
+
+impl From<String> for NodeName {
+    fn from(name: String) -> Self {
+        NodeName(Arc::from(name))
+    }
+}
+
+impl From<Arc<str>> for NodeName {
+    fn from(name: Arc<str>) -> Self {
+        NodeName(name)
     }
 }

@@ -101,7 +101,16 @@ pub fn calculate_priority(sum_scores: i64, num_containers: usize) -> i64 {
     } else {
         sum_scores
     };
-    let num = i128::from(MAX_NODE_SCORE) * i128::from(sum - MIN_THRESHOLD);
+    // i64 unless an intermediate overflows (huge sums), then i128: both
+    // truncate toward zero, as Go's integer division.
+    let fast = sum
+        .checked_sub(MIN_THRESHOLD)
+        .and_then(|d| d.checked_mul(MAX_NODE_SCORE))
+        .zip(max_threshold.checked_sub(MIN_THRESHOLD));
+    if let Some((num, den)) = fast {
+        return num.checked_div(den).unwrap_or(0);
+    }
+    let num = i128::from(MAX_NODE_SCORE) * (i128::from(sum) - i128::from(MIN_THRESHOLD));
     let den = i128::from(max_threshold) - i128::from(MIN_THRESHOLD);
     if den == 0 {
         return 0;

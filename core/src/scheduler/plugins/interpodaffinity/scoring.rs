@@ -25,7 +25,9 @@ pub struct PreScoreState {
 }
 
 struct Accumulator<'a> {
-    scores: FxHashMap<String, FxHashMap<String, i64>>,
+    /// `topologyScore`, keyed by topology key in a short list (a pod has
+    /// few keys; a scan beats hashing the key per matching pod).
+    scores: Vec<(String, FxHashMap<String, i64>)>,
     touched: bool,
     ns_labels: &'a Labels,
 }
@@ -45,13 +47,28 @@ impl Accumulator<'_> {
         }
         if let Some(v) = node_labels.get(&term.topology_key) {
             self.touched = true;
-            let e = self
+            // Look up before inserting: the key and value are cloned only
+            // the first time a pair is seen, not once per matching pod.
+            let values = match self
                 .scores
-                .entry(term.topology_key.clone())
-                .or_default()
-                .entry(v.clone())
-                .or_insert(0);
-            *e += weight;
+                .iter()
+                .position(|(k, _)| *k == term.topology_key)
+            {
+                Some(i) => self.scores.get_mut(i),
+                None => {
+                    self.scores
+                        .push((term.topology_key.clone(), FxHashMap::default()));
+                    self.scores.last_mut()
+                }
+            };
+            if let Some((_, values)) = values {
+                match values.get_mut(v.as_str()) {
+                    Some(e) => *e += weight,
+                    None => {
+                        values.insert(v.clone(), weight);
+                    }
+                }
+            }
         }
     }
 
@@ -118,7 +135,7 @@ pub fn pre_score(
     let hard_weight = i64::from(args.hard_pod_affinity_weight);
 
     let mut acc = Accumulator {
-        scores: FxHashMap::default(),
+        scores: Vec::new(),
         touched: false,
         ns_labels: &ns_labels,
     };
@@ -208,7 +225,7 @@ pub fn pre_score(
         return Status::skip();
     }
     state.write(PreScoreState {
-        topology_score: Arc::new(acc.scores),
+        topology_score: Arc::new(acc.scores.into_iter().collect()),
     });
     Status::success()
 }

@@ -349,7 +349,7 @@ pub fn normalize_score(state: &CycleState, scores: &mut [NodeScore]) -> Status {
 /// use kubelogic::scheduler::plugins::podtopologyspread::scoring::normalize;
 ///
 /// let mut s: Vec<NodeScore> = [9, 7, 6, 4].iter().enumerate()
-///     .map(|(i, v)| NodeScore { name: format!("n{i}"), score: *v }).collect();
+///     .map(|(i, v)| NodeScore { name: format!("n{i}").into(), score: *v }).collect();
 /// normalize(&HashSet::new(), &mut s);
 /// assert_eq!(s.iter().map(|s| s.score).collect::<Vec<_>>(), [44, 66, 77, 100]);
 /// ```
@@ -358,7 +358,7 @@ pub fn normalize(ignored: &HashSet<String>, scores: &mut [NodeScore]) {
     let mut min = i64::MAX;
     let mut max = 0i64;
     for s in scores.iter_mut() {
-        if ignored.contains(&s.name) {
+        if ignored.contains(s.name.as_str()) {
             s.score = INVALID_SCORE;
             continue;
         }
