@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::framework::{Code, CycleState, Plugin, PreFilterResult, Status};
+use super::framework::{Code, CycleState, Plugin, PreFilterPlugin, PreFilterResult, Status};
 use super::plugins::{names, new_plugin, ConfigError};
 use super::snapshot::{NodeInfo, PodInfo, Snapshot};
 use crate::FeatureGates;
@@ -242,18 +242,9 @@ impl Profile {
         node: &NodeInfo,
         snapshot: &Snapshot,
     ) -> Status {
-        for p in &self.plugins {
-            if state.skip_filter_plugins.contains(p.plugin.name()) {
-                continue;
-            }
-            if let Some(pf) = p.plugin.as_pre_filter() {
-                let s = pf.add_pod(state, pod, pod_to_add, node, snapshot);
-                if !s.is_success() {
-                    return s.with_plugin(p.plugin.name());
-                }
-            }
-        }
-        Status::success()
+        self.run_pre_filter_extension(state, |pf, state| {
+            pf.add_pod(state, pod, pod_to_add, node, snapshot)
+        })
     }
 
     /// `RunPreFilterExtensionRemovePod` for every PreFilter that ran.
@@ -265,12 +256,24 @@ impl Profile {
         node: &NodeInfo,
         snapshot: &Snapshot,
     ) -> Status {
+        self.run_pre_filter_extension(state, |pf, state| {
+            pf.remove_pod(state, pod, pod_to_remove, node, snapshot)
+        })
+    }
+
+    /// Runs one PreFilter extension of every plugin whose PreFilter was not
+    /// skipped, stopping at the first failure (named after its plugin).
+    fn run_pre_filter_extension(
+        &self,
+        state: &mut CycleState,
+        mut run: impl FnMut(&dyn PreFilterPlugin, &mut CycleState) -> Status,
+    ) -> Status {
         for p in &self.plugins {
             if state.skip_filter_plugins.contains(p.plugin.name()) {
                 continue;
             }
             if let Some(pf) = p.plugin.as_pre_filter() {
-                let s = pf.remove_pod(state, pod, pod_to_remove, node, snapshot);
+                let s = run(pf, state);
                 if !s.is_success() {
                     return s.with_plugin(p.plugin.name());
                 }

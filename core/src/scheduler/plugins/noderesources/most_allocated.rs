@@ -37,17 +37,10 @@ pub fn most_resource_scorer(
     requested: &[i64],
     allocatable: &[i64],
 ) -> i64 {
-    let mut node_score: i64 = 0;
-    let mut weight_sum: i64 = 0;
-    for ((w, r), a) in weights.zip(requested).zip(allocatable) {
-        if *a == 0 {
-            continue;
-        }
-        node_score = node_score.saturating_add(most_requested_score(*r, *a).saturating_mul(w));
-        weight_sum = weight_sum.saturating_add(w);
-    }
-    if weight_sum == 0 {
-        return 0;
-    }
-    node_score / weight_sum
+    super::resource_allocation::weighted_resource_score(
+        weights,
+        requested,
+        allocatable,
+        most_requested_score,
+    )
 }

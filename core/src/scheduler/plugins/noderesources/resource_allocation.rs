@@ -237,3 +237,27 @@ impl ResourceAllocationScorer {
 pub fn is_best_effort_pod(pod_requests: &[i64]) -> bool {
     pod_requests.iter().all(|r| *r == 0)
 }
+
+/// The weighted integer mean of `per_resource(requested, allocatable)` over
+/// the resources with a non-zero allocatable amount (0 when there is none):
+/// the shared body of upstream's `leastResourceScorer` and `mostResourceScorer`.
+pub fn weighted_resource_score(
+    weights: impl Iterator<Item = i64>,
+    requested: &[i64],
+    allocatable: &[i64],
+    per_resource: fn(i64, i64) -> i64,
+) -> i64 {
+    let mut node_score: i64 = 0;
+    let mut weight_sum: i64 = 0;
+    for ((w, r), a) in weights.zip(requested).zip(allocatable) {
+        if *a == 0 {
+            continue;
+        }
+        node_score = node_score.saturating_add(per_resource(*r, *a).saturating_mul(w));
+        weight_sum = weight_sum.saturating_add(w);
+    }
+    if weight_sum == 0 {
+        return 0;
+    }
+    node_score / weight_sum
+}
