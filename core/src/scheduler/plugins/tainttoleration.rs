@@ -167,7 +167,7 @@ impl ScorePlugin for TaintToleration {
         &self,
         _state: &CycleState,
         _pod: &PodInfo,
-        scores: &mut [NodeScore],
+        scores: &mut [NodeScore<'_>],
     ) -> Status {
         default_normalize_score(MAX_NODE_SCORE, true, scores);
         Status::success()
