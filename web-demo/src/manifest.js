@@ -29,7 +29,7 @@
 // A `---` stream of several documents is a list of objects, as
 // `kubectl apply -f` reads it; a document that is itself a `kind: List` is
 // flattened into it, empty documents are skipped.
-import { parseAllDocuments, stringify } from 'yaml';
+import { isMap, isScalar, isSeq, parseAllDocuments, stringify } from 'yaml';
 
 /** The YAML 1.1 tags go-yaml v2 has (see the notes above). */
 const DROPPED = new Set([
@@ -62,7 +62,7 @@ export class ManifestError extends Error {
       this.line = where.line;
       this.col = where.col;
       this.text = where.lineText;
-      this.offset = new TextEncoder().encode(where.lineText.slice(0, where.col - 1)).length;
+      this.offset = caretOffset(where);
     }
   }
 }
@@ -78,7 +78,18 @@ function whereIs(source, pos) {
   const start = source.lastIndexOf('\n', at - 1) + 1;
   const end = source.indexOf('\n', at);
   const line = source.slice(0, start).split('\n').length;
-  return { line, col: at - start + 1, lineText: source.slice(start, end < 0 ? undefined : end).replace(/\r$/, '') };
+  const col = at - start + 1;
+  const lineText = source.slice(start, end < 0 ? undefined : end).replace(/\r$/, '');
+  if (lineText.length <= 160) return { line, col, lineText };
+  // A long line (minified JSON): the part around the column, for the caret.
+  const from = Math.max(0, col - 1 - 60);
+  const cut = `${from ? '…' : ''}${lineText.slice(from, from + 120)}${from + 120 < lineText.length ? '…' : ''}`;
+  return { line, col, lineText: cut, caretCol: col - from + (from ? 1 : 0) };
+}
+
+/** The UTF-8 byte offset of the caret in `where.lineText`. */
+function caretOffset(where) {
+  return new TextEncoder().encode(where.lineText.slice(0, (where.caretCol ?? where.col) - 1)).length;
 }
 
 /** The first number in the documents that JSON cannot carry, with its position. */
@@ -166,6 +177,117 @@ export function parseManifest(text, what) {
   }
   if (docs.length === 1) return docs[0];
   return { apiVersion: 'v1', kind: 'List', items: flatten(docs) };
+}
+
+// Where a field named by the core sits in the text the user wrote. The
+// cluster and pod panels remember their latest text by the root of the
+// core's paths (`cluster`, `pod`); an error's path such as
+// `cluster.items[3].status.allocatable.memory` or
+// `pod.metadata.labels.kubernetes.io/os` is looked up in it (JSON is YAML,
+// so one reader serves both), only when there is an error to show.
+const sources = new Map();
+
+/** Remembers the text the objects under `root` (`'cluster'`, `'pod'`) came from. */
+export function rememberSource(root, text) {
+  sources.set(root, text);
+}
+
+/** `items[3].metadata.labels.a.b/c` → ['items', 3, 'metadata', 'labels', 'a', 'b/c']. */
+function segments(path) {
+  const out = [];
+  for (const part of path.split('.')) {
+    const m = /^([^[]*)((?:\[\d+\])*)$/.exec(part);
+    if (!m) return null;
+    if (m[1]) out.push(m[1]);
+    for (const [, n] of m[2].matchAll(/\[(\d+)\]/g)) out.push(Number(n));
+  }
+  return out;
+}
+
+/** The deepest node on `segs` under `node`: a map key may hold dots, so the longest key that matches wins. */
+function descend(node, segs) {
+  let at = node;
+  let i = 0;
+  while (i < segs.length) {
+    if (isSeq(at) && typeof segs[i] === 'number' && at.items[segs[i]]) {
+      at = at.items[segs[i]];
+      i += 1;
+    } else if (isMap(at)) {
+      let found = null;
+      for (let j = segs.length; j > i && !found; j -= 1) {
+        const key = segs.slice(i, j).join('.');
+        const pair = at.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === key);
+        if (pair) found = { pair, next: j };
+      }
+      if (!found) break;
+      // A scalar value is the place; for a collection, its key's line.
+      if (!found.pair.value || isMap(found.pair.value) || isSeq(found.pair.value)) {
+        if (found.next === segs.length) return found.pair.key;
+      }
+      at = found.pair.value;
+      i = found.next;
+    } else {
+      break;
+    }
+  }
+  return at;
+}
+
+/** The objects' nodes in the order parseManifest gives them (a stream flattened). */
+function objectNodes(docs) {
+  const nodes = [];
+  for (const doc of docs) {
+    const c = doc.contents;
+    if (!c || (isScalar(c) && c.value === null)) continue;
+    const kind = isMap(c) ? c.get('kind') : undefined;
+    const items = isMap(c) ? c.get('items', true) : undefined;
+    nodes.push(...(kind === 'List' && isSeq(items) ? items.items : [c]));
+  }
+  return nodes;
+}
+
+/**
+ * `message (at path, line N)` with a caret on that line when the field at
+ * `path` is found in the remembered text, else `message (at path)`; for
+ * `showFieldError`.
+ */
+export function withSource(message, path) {
+  if (!path) return message;
+  const plain = `${message} (at ${path})`;
+  try {
+    const root = /^[^.[]+/.exec(path)?.[0];
+    const text = sources.get(root);
+    const segs = segments(path.slice(root.length).replace(/^\./, ''));
+    if (!text || !segs) return plain;
+    const docs = parseAllDocuments(text, YAML_OPTIONS);
+    const list = Array.isArray(docs) ? docs : [docs];
+    if (list.some((d) => d.errors.length)) return plain;
+    const nonEmpty = list.filter((d) => d.contents && !(isScalar(d.contents) && d.contents.value === null));
+    let node;
+    if (nonEmpty.length === 1) {
+      node = descend(nonEmpty[0].contents, segs);
+    } else {
+      // A stream is one List: items[n] is the n-th object.
+      if (segs[0] !== 'items' || typeof segs[1] !== 'number') return plain;
+      const item = objectNodes(nonEmpty)[segs[1]];
+      if (!item) return plain;
+      node = descend(item, segs.slice(2));
+    }
+    if (!node?.range) return plain;
+    const where = whereIs(text, node.range[0]);
+    // The classic YAML 1.1 trap: say why a label `on` is a boolean.
+    const word = isScalar(node) && typeof node.value === 'boolean' && node.type === 'PLAIN' ? node.source : null;
+    const why = word && !/^(true|false)$/i.test(word)
+      ? `; YAML 1.1, as kubectl reads it, takes an unquoted ${word} for a boolean: write "${word}"`
+      : '';
+    return {
+      message: `${message} (at ${path}, line ${where.line})${why}`,
+      text: where.lineText,
+      offset: caretOffset(where),
+    };
+  } catch {
+    return plain;
+  }
 }
 
 /** Pretty JSON, as `kubectl get -o json` prints it. */

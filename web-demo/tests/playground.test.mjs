@@ -168,7 +168,7 @@ test('garbage in the cluster or pod shows an error next to the field, the page s
   // Valid JSON, invalid Kubernetes: the core's message and field path next to the cluster.
   await page.fill('#cluster-input', '{"kind": "List", "items": [{"kind": "Node", "metadata": {"name": "n"}, "status": {"allocatable": {"memory": "lots"}}}]}');
   await page.locator('#scheduling-error').waitFor();
-  assert.match(await page.locator('#cluster-input-error').textContent(), /items\[0\]\.status\.allocatable\.memory/);
+  assert.match(await page.locator('#cluster-input-error').textContent(), /items\[0\]\.status\.allocatable\.memory, line 1\)/);
   await page.fill('#pod-input', 'garbage');
   await page.locator('#pod-input-error').waitFor({ state: 'visible' });
   await page.fill('#quantity-a', '3Gi');
@@ -464,7 +464,11 @@ test('YAML 1.1 as kubectl reads it: an unquoted `on` label is a boolean, refused
   const yamlPod = (value) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: flag\n  namespace: default\n  labels:\n    feature: ${value}\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n`;
   await page.fill('#pod-input', yamlPod('on'));
   await page.locator('#pod-input-error').waitFor({ state: 'visible' });
-  assert.match(await page.locator('#pod-input-error').textContent(), /metadata\.labels\.feature/);
+  // The core's field path, the line of the YAML it points at, a caret on it.
+  await page.waitForFunction(() => document.querySelector('#pod-input-error').textContent.includes('line 7'));
+  assert.match(await page.locator('#pod-input-error').textContent(), /\(at pod\.metadata\.labels\.feature, line 7\); YAML 1\.1, as kubectl reads it, takes an unquoted on for a boolean: write "on"/);
+  assert.equal(await page.locator('#pod-input-error code.caret').textContent(), '    feature: on');
+  await page.locator('#panel-pod').screenshot({ path: join(results, 'yaml-boolean-label.png') });
   // Quoted, it is the string "on" and the pod schedules.
   await page.fill('#pod-input', yamlPod('"on"'));
   await page.locator('#pod-input-error').waitFor({ state: 'hidden' });

@@ -3,7 +3,7 @@
 // Checks the text, lists what it holds, and publishes it as `cluster` for
 // the scheduling, QoS and eviction panels.
 import { debounce, h, showFieldError } from '../dom.js';
-import { convertManifest, detectFormat, parseManifest, summarize, toYaml } from '../manifest.js';
+import { convertManifest, detectFormat, parseManifest, rememberSource, summarize, toYaml } from '../manifest.js';
 
 export const id = 'cluster';
 
@@ -42,6 +42,7 @@ export async function mount(section, { store, events }) {
   function check() {
     try {
       const list = parseManifest(text.value, 'cluster');
+      rememberSource('cluster', text.value);
       showFieldError(text, null);
       summary.textContent = summarize(list);
       events.publish('cluster', list);

@@ -3,7 +3,7 @@
 // (`placeAll`). Checks the text and publishes the pod as `pod` for the
 // scheduling and QoS panels.
 import { debounce, h, showFieldError } from '../dom.js';
-import { convertManifest, detectFormat, parseManifest, toJson, toYaml } from '../manifest.js';
+import { convertManifest, detectFormat, parseManifest, rememberSource, toJson, toYaml } from '../manifest.js';
 
 export const id = 'pod';
 
@@ -108,6 +108,7 @@ export function mount(section, { store, events }) {
       const value = parseManifest(text.value, 'pod');
       if (value.kind === 'List') throw new Error(`Expected one Pod, got a list of ${value.items?.length ?? 0} objects.`);
       if (value.kind !== undefined && value.kind !== 'Pod') throw new Error(`Expected kind Pod, got ${value.kind}.`);
+      rememberSource('pod', text.value);
       showFieldError(text, null);
       events.publish('pod', { pod: value, replicas: Number(replicas.value) || 1 });
     } catch (e) {
