@@ -89,12 +89,22 @@ test('kind preset: the 5Gi replica stays Pending with the exact FailedScheduling
   assert.equal(await page.locator('#qos-class').textContent(), 'Guaranteed');
   assert.equal(await page.locator('#qos-table td.oom').first().textContent(), '-997');
   await page.screenshot({ path: join(results, 'preset-kind-one-node.png'), fullPage: true });
+  // With a higher priority, DefaultPreemption nominates the node and evicts the running replica.
+  await page.selectOption('#pod-example', 'hello-5gi-priority');
+  await page.waitForFunction(() => document.querySelector('#scheduling-preemption')?.textContent.includes('Nominated node'));
+  const preemption = await page.locator('#scheduling-preemption').textContent();
+  assert.match(preemption, /Nominated node: kind-control-plane/);
+  assert.match(preemption, /Victims \(evicted so the pod fits\): default\/hello-server-9cbfdfd5c-b98td/);
+  assert.match(preemption, /Candidates: kind-control-plane \(1 victim, 0 PDB violations\)/);
+  assert.doesNotMatch(preemption, /object HTMLElement/);
+  await page.locator('#panel-scheduling').screenshot({ path: join(results, 'preemption-victim.png') });
   // 64Mi fits: Scheduled, and three replicas all land on the node.
   await page.selectOption('#pod-example', 'hello-64mi');
   await page.fill('#pod-replicas', '3');
   await page.waitForFunction(() => document.querySelector('#scheduling-event')?.textContent.includes('Successfully assigned default/hello-server to kind-control-plane'));
   await page.locator('#scheduling-placements').waitFor();
   assert.match(await page.locator('#scheduling-placements h3').textContent(), /3 of 3 placed/);
+  assert.match(await page.locator('#scheduling-placements p.hint').textContent(), /: kind-control-plane × 3$/);
   assert.deepEqual(problems, []);
   await page.close();
 });

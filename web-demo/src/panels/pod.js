@@ -26,6 +26,14 @@ export const EXAMPLES = {
     title: 'the same replica requesting 64Mi',
     pod: pod('hello-server', { requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '10m', memory: '64Mi' } }),
   },
+  'hello-5gi-priority': {
+    title: 'the 5Gi replica with a higher priority: preempts the running one',
+    pod: {
+      ...pod('hello-server', { requests: { cpu: '10m', memory: '5Gi' }, limits: { cpu: '10m', memory: '5Gi' } },
+        // What admission writes from a PriorityClass `high-priority` of value 1000000.
+        { priorityClassName: 'high-priority', priority: 1000000 }),
+    },
+  },
   burstable: {
     title: 'Burstable: requests below limits',
     pod: pod('web', { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '1Gi' } }),
