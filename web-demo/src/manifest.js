@@ -27,8 +27,10 @@
 //   field validation, kubectl's default, rejects them).
 //
 // A `---` stream of several documents is a list of objects, as
-// `kubectl apply -f` reads it; a document that is itself a `kind: List` is
-// flattened into it, empty documents are skipped.
+// `kubectl apply -f` reads it (k8s.io/cli-runtime's StreamVisitor decodes
+// each document into a RawExtension, so no string coercion, and skips empty
+// and `null` ones); a document that is itself a `kind: List` is flattened
+// into it.
 import { isMap, isScalar, isSeq, parseAllDocuments, stringify } from 'yaml';
 
 /** The YAML 1.1 tags go-yaml v2 has (see the notes above). */
