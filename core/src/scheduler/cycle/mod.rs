@@ -582,7 +582,11 @@ pub fn schedule_pod_info(snapshot: &Snapshot, pod: &PodInfo, profile: &Profile) 
             if status.is_success() {
                 slot.feasible_index = Some(feasible.len());
                 feasible.push(i);
-            } else if status.code == Code::Error {
+                // Built in place (moving the returned value costs more).
+                slot.status = Some(Status::success());
+                continue;
+            }
+            if status.code == Code::Error {
                 let err = b.plugin_error(&status, "Filter");
                 return b.fail(err);
             } else {
@@ -731,21 +735,24 @@ fn prioritize_and_select(
                     message,
                 });
             }
-            let mut normalized = Vec::with_capacity(nodes.len());
-            for (s, total) in scores.iter().zip(totals.iter_mut()) {
-                if !(MIN_NODE_SCORE..=MAX_NODE_SCORE).contains(&s.score) {
-                    let message = format!(
-                        "plugin {name:?} returns an invalid score {}, it should in the range of [{MIN_NODE_SCORE}, {MAX_NODE_SCORE}] after normalizing",
-                        s.score
-                    );
-                    return b.fail(ScheduleError::Plugin {
-                        plugin: name.to_owned(),
-                        extension_point: "NormalizeScore",
-                        message,
-                    });
-                }
-                *total = total.saturating_add(s.score.saturating_mul(weight));
-                normalized.push(s.score);
+            if let Some(bad) = scores
+                .iter()
+                .find(|s| !(MIN_NODE_SCORE..=MAX_NODE_SCORE).contains(&s.score))
+            {
+                let message = format!(
+                    "plugin {name:?} returns an invalid score {}, it should in the range of [{MIN_NODE_SCORE}, {MAX_NODE_SCORE}] after normalizing",
+                    bad.score
+                );
+                return b.fail(ScheduleError::Plugin {
+                    plugin: name.to_owned(),
+                    extension_point: "NormalizeScore",
+                    message,
+                });
+            }
+            // Simple passes (they vectorize) rather than one loop that pushes.
+            let normalized: Vec<i64> = scores.iter().map(|s| s.score).collect();
+            for (s, total) in normalized.iter().zip(totals.iter_mut()) {
+                *total = total.saturating_add(s.saturating_mul(weight));
             }
             b.result.scores.push(PluginScores {
                 plugin: name,
