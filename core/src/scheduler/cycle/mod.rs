@@ -402,6 +402,24 @@ fn run_filters(
     Status::success()
 }
 
+/// Filters one node: [`run_filters`], or, when pods are nominated to
+/// nodes of the snapshot,
+/// [`Profile::run_filter_with_nominated_pods`] (`RunFilterPluginsWithNominatedPods`).
+fn filter_node(
+    profile: &Profile,
+    filters: &[(&'static str, &dyn FilterPlugin)],
+    state: &CycleState,
+    pod: &PodInfo,
+    node: &NodeInfo,
+    snapshot: &Snapshot,
+) -> Status {
+    if snapshot.has_nominated_pods() {
+        profile.run_filter_with_nominated_pods(state, pod, node, snapshot)
+    } else {
+        run_filters(filters, state, pod, node)
+    }
+}
+
 struct Builder<'a> {
     snapshot: &'a Snapshot,
     result: ScheduleResult,
@@ -456,7 +474,9 @@ impl Builder<'_> {
 /// `profile.percentage_of_nodes_to_score` `None` filters and scores every
 /// node; `Some(p)` stops the Filter search after
 /// [`num_feasible_nodes_to_find`] feasible nodes, starting at the first node.
-/// Nominated pods of other pods are not modelled.
+/// Pods nominated to a node ([`Snapshot::nominate`]) with at least the
+/// pod's priority count on that node during Filter, as upstream's
+/// `RunFilterPluginsWithNominatedPods`.
 pub fn schedule(snapshot: &Snapshot, pod: &Pod, profile: &Profile) -> ScheduleResult {
     let info = PodInfo::new(pod.clone(), &snapshot.gates);
     schedule_pod_info(snapshot, &info, profile)
@@ -554,7 +574,7 @@ pub fn schedule_pod_info(snapshot: &Snapshot, pod: &PodInfo, profile: &Profile) 
         .filter(|i| !nominated.is_empty() && candidates.contains(i))
     {
         if let Some(node) = all.get(i) {
-            let status = run_filters(&filters, &state, pod, node);
+            let status = filter_node(profile, &filters, &state, pod, node, snapshot);
             if status.code == Code::Error {
                 let err = b.plugin_error(&status, "Filter");
                 return b.fail(err);
@@ -578,7 +598,7 @@ pub fn schedule_pod_info(snapshot: &Snapshot, pod: &PodInfo, profile: &Profile) 
             let (Some(node), Some(slot)) = (all.get(i), b.result.nodes.get_mut(i)) else {
                 continue;
             };
-            let status = run_filters(&filters, &state, pod, node);
+            let status = filter_node(profile, &filters, &state, pod, node, snapshot);
             if status.is_success() {
                 slot.feasible_index = Some(feasible.len());
                 feasible.push(i);
