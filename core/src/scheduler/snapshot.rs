@@ -475,6 +475,13 @@ pub struct NodeInfo {
     pub allocatable: Resource,
     /// Images on the node by normalized name.
     pub image_states: BTreeMap<String, ImageStateSummary>,
+    /// `spec.unschedulable` (derived from `node` by [`NodeInfo::new`], as
+    /// `allocatable` is): Filters read it here rather than from the node
+    /// object, which a cycle over thousands of nodes would otherwise fetch
+    /// from memory once per node and plugin.
+    pub unschedulable: bool,
+    /// Whether `spec.taints` is non-empty (derived like `unschedulable`).
+    pub has_taints: bool,
 }
 
 impl NodeInfo {
@@ -482,6 +489,8 @@ impl NodeInfo {
     pub fn new(node: impl Into<Arc<Node>>) -> NodeInfo {
         let node: Arc<Node> = node.into();
         let allocatable = Resource::from_list(&node.status.allocatable);
+        let unschedulable = node.spec.unschedulable == Some(true);
+        let has_taints = !node.spec.taints.is_empty();
         NodeInfo {
             node,
             pods: Vec::new(),
@@ -492,6 +501,8 @@ impl NodeInfo {
             non_zero_requested: Resource::default(),
             allocatable,
             image_states: BTreeMap::new(),
+            unschedulable,
+            has_taints,
         }
     }
 
@@ -543,6 +554,9 @@ pub struct Snapshot {
     /// per decision instead of one string per node).
     names: Arc<[String]>,
     index: HashMap<String, usize>,
+    /// How many nodes hold each image (normalized name): upstream's
+    /// `Snapshot.imageStates`.
+    image_nodes: HashMap<String, usize>,
     /// Namespace labels by namespace name.
     pub namespaces: BTreeMap<String, Labels>,
     /// The feature gates the pods were parsed with.
@@ -583,6 +597,7 @@ impl Snapshot {
             nodes: Vec::with_capacity(nodes.len()),
             names: Arc::from([]),
             index: HashMap::with_capacity(nodes.len()),
+            image_nodes: HashMap::new(),
             namespaces: objects
                 .namespaces
                 .iter()
@@ -650,6 +665,13 @@ impl Snapshot {
             }
             n.image_states = states;
         }
+        self.image_nodes = counts.into_iter().map(|(k, (_, n))| (k, n)).collect();
+    }
+
+    /// How many nodes hold an image (by normalized name, see
+    /// [`normalized_image_name`]).
+    pub fn image_node_count(&self, normalized_name: &str) -> usize {
+        self.image_nodes.get(normalized_name).copied().unwrap_or(0)
     }
 
     /// Places a bound pod (`spec.nodeName` set) on its node. Pending pods,

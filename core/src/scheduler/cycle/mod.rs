@@ -413,6 +413,7 @@ impl Builder<'_> {
         self.result
     }
 
+    #[inline]
     fn set_status(&mut self, index: usize, status: Status) {
         if let Some(n) = self.result.nodes.get_mut(index) {
             n.status = Some(status);
