@@ -64,7 +64,7 @@ command -v node >/dev/null 2>&1 || { echo "node is required (Debian package node
 # while the module before wasm-bindgen has none.
 optimized=""
 if command -v wasm-opt >/dev/null 2>&1; then
-  say "wasm-opt -Oz ($(wasm-opt --version))"
+  say "wasm-opt -Oz --converge ($(wasm-opt --version))"
   tmp="$(mktemp -d)"
   trap 'rm -rf "$tmp"' EXIT
   # The features Rust's wasm32 target enables by default (1.82+).
