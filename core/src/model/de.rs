@@ -374,9 +374,92 @@ where
     match v {
         None => Ok(None),
         Some(Value::String(s)) if s.is_empty() => Ok(None),
-        Some(v) => T::deserialize(v).map(Some).map_err(de::Error::custom),
+        Some(v) => T::deserialize(ValueDe(&v))
+            .map(Some)
+            .map_err(de::Error::custom),
     }
 }
 
 /// An object map re-exported for callers that walk raw documents.
 pub type JsonMap = Map<String, Value>;
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::from_value;
+    use crate::model::{Pod, Toleration};
+
+    fn error<T: serde::de::DeserializeOwned + std::fmt::Debug>(v: serde_json::Value) -> String {
+        from_value::<T>(&v)
+            .map(|t| format!("no error: {t:?}"))
+            .unwrap_or_else(|e| e.to_string())
+    }
+
+    #[test]
+    fn wrong_kinds_give_serde_messages_with_the_path() {
+        // What serde's default visit_* methods say, now said once by invalid_type.
+        let cases = [
+            (
+                json!({"spec": {"containers": {}}}),
+                "spec.containers: invalid type: map, expected a sequence",
+            ),
+            (
+                json!({"spec": {"containers": "a"}}),
+                "spec.containers: invalid type: string \"a\", expected a sequence",
+            ),
+            (
+                json!({"spec": {"priority": "1"}}),
+                "spec.priority: invalid type: string \"1\", expected i32",
+            ),
+            (
+                json!({"spec": {"priority": 1.5}}),
+                "spec.priority: invalid type: floating point `1.5`, expected i32",
+            ),
+            (
+                json!({"spec": {"priority": 4294967296_u64}}),
+                "spec.priority: invalid value: integer `4294967296`, expected i32",
+            ),
+            (
+                json!({"spec": {"hostNetwork": 1}}),
+                "spec.hostNetwork: invalid type: integer `1`, expected a boolean",
+            ),
+            (
+                json!({"spec": {"nodeName": -1}}),
+                "spec.nodeName: invalid type: integer `-1`, expected a string",
+            ),
+            (
+                json!({"metadata": {"labels": []}}),
+                "metadata.labels: invalid type: sequence, expected a map",
+            ),
+            (
+                json!({"spec": true}),
+                "spec: invalid type: boolean `true`, expected struct PodSpec",
+            ),
+            // A struct is an object only (not serde's positional array).
+            (
+                json!({"spec": []}),
+                "spec: invalid type: sequence, expected struct PodSpec",
+            ),
+            (json!([]), "invalid type: sequence, expected struct Pod"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(error::<Pod>(input.clone()), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn empty_as_none_reads_enums_with_the_same_deserializer() {
+        let t: Toleration = from_value(&json!({"operator": "", "effect": "NoSchedule"})).unwrap();
+        assert_eq!(t.operator, None);
+        assert!(t.effect.is_some());
+        assert_eq!(
+            error::<Toleration>(json!({"operator": "In"})),
+            "operator: unknown variant `In`, expected one of `Equal`, `Exists`, `Lt`, `Gt`"
+        );
+        assert_eq!(
+            error::<Toleration>(json!({"operator": 1})),
+            "operator: expected a string, found a number (value 1)"
+        );
+    }
+}
