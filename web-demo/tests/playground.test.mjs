@@ -189,6 +189,31 @@ test('garbage in the cluster or pod shows an error next to the field, the page s
   await page.close();
 });
 
+test('a cluster above 500 nodes: the first 500 rows and the chosen node, counts for all', async () => {
+  const { page, problems } = await open();
+  await page.locator('#scheduling-event').waitFor();
+  // 800 nodes; only n-700 (past the first 500 rows) has room for the pod.
+  const items = Array.from({ length: 800 }, (_, i) => ({
+    kind: 'Node',
+    metadata: { name: `n-${String(i).padStart(3, '0')}` },
+    status: { allocatable: { cpu: '4', memory: i === 700 ? '64Gi' : '1Gi', pods: '110' } },
+  }));
+  await page.fill('#cluster-input', JSON.stringify({ kind: 'List', items }));
+  await page.fill('#pod-input', JSON.stringify({ metadata: { name: 'big', namespace: 'default' },
+    spec: { containers: [{ name: 'c', resources: { requests: { memory: '10Gi' } } }] } }));
+  await page.locator('#scheduling-rows').waitFor();
+  assert.equal(await page.locator('#scheduling-rows').textContent(), 'Showing the first 500 of 800 nodes, and the chosen node last.');
+  assert.match(await page.locator('#scheduling-summary').textContent(), /^1 of 800 nodes fit;/);
+  assert.match(await page.locator('#scheduling-event').textContent(), /Successfully assigned default\/big to n-700/);
+  const rows = page.locator('#scheduling-table tbody tr');
+  assert.equal(await rows.count(), 501);
+  assert.equal(await rows.last().getAttribute('data-node'), 'n-700');
+  assert.match(await rows.last().getAttribute('class'), /chosen/);
+  assert.match(await rows.first().textContent(), /Insufficient memory/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('the calculator shows 1536Mi for 1.5Gi, computed by the wasm core', async () => {
   const { page, problems } = await open();
   await page.fill('#quantity-a', '1.5Gi');
