@@ -20,6 +20,7 @@ use wasm_bindgen::prelude::*;
 use crate::convert::to_js;
 use crate::error::BindingError;
 use crate::input::{self, join};
+use crate::outcome::ScheduleOutcome;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_SCHEDULER: &'static str = r#"
@@ -197,6 +198,13 @@ pub struct ProfileInput {
     percentage_of_nodes_to_score: Option<u32>,
 }
 
+/// `ScheduleOutcomeOptions`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct OutcomeOptions {
+    profile: Option<ProfileInput>,
+}
+
 /// `ScheduleOptions`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -312,15 +320,17 @@ impl Cluster {
         })
     }
 
+    fn run(&self, pod: &Pod, profile: Option<&Profile>) -> ScheduleResult {
+        kubelogic::scheduler::schedule(&self.snapshot, pod, profile.unwrap_or(&self.profile))
+    }
+
     fn schedule_pod(
         &self,
         pod: &Pod,
         profile: Option<&Profile>,
         detail: &Detail,
     ) -> Result<JsValue, JsValue> {
-        let profile = profile.unwrap_or(&self.profile);
-        let result = kubelogic::scheduler::schedule(&self.snapshot, pod, profile);
-        to_js(&schedule_view(result, detail))
+        to_js(&schedule_view(self.run(pod, profile), detail))
     }
 
     fn place(&self, pods: &[Pod], profile: Option<&Profile>) -> Result<JsValue, JsValue> {
@@ -432,6 +442,27 @@ impl Cluster {
         let pod: Pod = input::object(&pod, "pod")?;
         let profile = build_profile(options.profile.as_ref(), self.gates, "profile")?;
         self.schedule_pod(&pod, profile.as_ref(), &options.detail)
+    }
+
+    /// One scheduling cycle for `pod`, like `schedule`, with the result kept
+    /// in wasm memory: the decision and counts are read without converting
+    /// a row per node, rows are converted when asked for (`rows`, `node`).
+    /// The fast path for large clusters.
+    #[wasm_bindgen(js_name = scheduleOutcome)]
+    pub fn schedule_outcome(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "KubernetesJson")] pod: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ScheduleOutcomeOptions")] options: Option<
+            js_sys::Object,
+        >,
+    ) -> Result<ScheduleOutcome, JsValue> {
+        let options: OutcomeOptions = match options {
+            Some(o) => input::options(&o.into(), "options")?,
+            None => OutcomeOptions::default(),
+        };
+        let pod: Pod = input::object(&pod, "pod")?;
+        let profile = build_profile(options.profile.as_ref(), self.gates, "profile")?;
+        Ok(ScheduleOutcome::new(self.run(&pod, profile.as_ref())))
     }
 
     /// Schedules pods one after another, each bound before the next, on a
