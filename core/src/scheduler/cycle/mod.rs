@@ -37,8 +37,8 @@ pub use fit_error::{Diagnosis, FitError, NO_NODE_AVAILABLE_MSG};
 pub use node_to_status::NodeToStatus;
 
 use super::framework::{
-    Code, CycleState, FilterPlugin, NodeScore, PreFilterResult, ScorePlugin, Status,
-    MAX_NODE_SCORE, MIN_NODE_SCORE,
+    mul_saturating, Code, CycleState, FilterPlugin, NodeScore, PreFilterResult, ScorePlugin,
+    Status, MAX_NODE_SCORE, MIN_NODE_SCORE,
 };
 use super::plugins::defaultpreemption::DefaultPreemption;
 use super::preemption::PreemptionResult;
@@ -241,7 +241,7 @@ impl ScheduleResult {
                     raw,
                     normalized,
                     weight: p.weight,
-                    weighted: normalized.saturating_mul(p.weight),
+                    weighted: mul_saturating(normalized, p.weight),
                 })
             })
             .collect()
@@ -772,7 +772,7 @@ fn prioritize_and_select(
             // Simple passes (they vectorize) rather than one loop that pushes.
             let normalized: Vec<i64> = scores.iter().map(|s| s.score).collect();
             for (s, total) in normalized.iter().zip(totals.iter_mut()) {
-                *total = total.saturating_add(s.saturating_mul(weight));
+                *total = total.saturating_add(mul_saturating(*s, weight));
             }
             b.result.scores.push(PluginScores {
                 plugin: name,
