@@ -321,3 +321,30 @@ fn bad_input_is_a_kubelogic_error_with_the_field_path() {
         Some("cluster.items[0].status.allocatable.memory")
     );
 }
+
+#[wasm_bindgen_test]
+fn the_pod_is_admitted_with_the_clusters_priority_classes() {
+    let cluster = json!({"kind": "List", "items": [
+        {"kind": "Node", "metadata": {"name": "a"},
+         "status": {"allocatable": {"cpu": "1", "memory": "1Gi", "pods": "10"}}},
+        {"kind": "PriorityClass", "metadata": {"name": "high"}, "value": 1000,
+         "preemptionPolicy": "Never"}
+    ]});
+    let pod = |class: &str| {
+        json!({"metadata": {"name": "p", "namespace": "default"},
+        "spec": {"priorityClassName": class, "containers": [{"name": "c"}]}})
+    };
+    let ok =
+        rust(schedule(js(&json!({"cluster": cluster, "pod": pod("high")}))).expect("admitted"));
+    assert_eq!(ok["selected"], "a");
+    let err = schedule(js(&json!({"cluster": cluster, "pod": pod("gold")})))
+        .expect_err("an unknown class is refused");
+    assert_eq!(
+        message(err.clone()),
+        r#"pods "p" is forbidden: no PriorityClass with name gold was found"#
+    );
+    let path = js_sys::Reflect::get(&err, &"path".into())
+        .unwrap()
+        .as_string();
+    assert_eq!(path.as_deref(), Some("pod.spec.priorityClassName"));
+}
