@@ -30,8 +30,8 @@ export const EXAMPLES = {
     title: 'the 5Gi replica with a higher priority: preempts the running one',
     pod: {
       ...pod('hello-server', { requests: { cpu: '10m', memory: '5Gi' }, limits: { cpu: '10m', memory: '5Gi' } },
-        // What admission writes from a PriorityClass `high-priority` of value 1000000.
-        { priorityClassName: 'high-priority', priority: 1000000 }),
+        // The preset's PriorityClass `high-priority` (value 1000000): admission sets the priority.
+        { priorityClassName: 'high-priority' }),
     },
   },
   burstable: {
