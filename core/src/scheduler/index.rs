@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use crate::model::{LabelSelector, LabelSelectorOperator, Node};
 
-use super::snapshot::PodInfo;
+use super::snapshot::{NodeInfo, PodInfo};
 
 /// The node positions without a label key.
 pub const NO_DOMAIN: u32 = u32::MAX;
@@ -44,6 +44,171 @@ impl TopologyDomains {
     /// The domain of the node at `position` ([`NO_DOMAIN`] when it lacks the key).
     pub fn of_node(&self, position: usize) -> u32 {
         self.node_domain.get(position).copied().unwrap_or(NO_DOMAIN)
+    }
+}
+
+/// A node's domain for one topology key, as [`TopologyKey::domain_of`] finds it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Domain<'a> {
+    /// A domain of the snapshot's index (an id into [`TopologyDomains::values`]).
+    Id(u32),
+    /// A value the index does not know (a node from outside the snapshot,
+    /// or no index): compared as a string.
+    Value(&'a str),
+}
+
+/// One topology key resolved once per cycle against the snapshot's
+/// indexes, so that the domain of a node of the snapshot is an array read
+/// by its position (no label lookup, no string hashing per node).
+#[derive(Clone, Debug)]
+pub struct TopologyKey {
+    key: String,
+    domains: Option<Arc<TopologyDomains>>,
+    /// The number of nodes of the indexed snapshot (0 without an index):
+    /// a node at a position below it is one of the snapshot's, and lacks
+    /// the key when `domains` does not place it (or is `None`).
+    node_count: usize,
+}
+
+impl TopologyKey {
+    /// Resolves `key` against `index` (`None`: the indexes are stale or
+    /// absent; every lookup reads the node's labels).
+    pub fn new(key: &str, index: Option<&SnapshotIndexes>) -> TopologyKey {
+        let (domains, node_count) = match index.map(|i| (i.topology(key), i.node_count())) {
+            Some((Ok(d), n)) => (d.cloned(), n),
+            _ => (None, 0),
+        };
+        TopologyKey {
+            key: key.to_owned(),
+            domains,
+            node_count,
+        }
+    }
+
+    /// The label key.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// The domains of the key in the snapshot, when indexed.
+    pub fn domains(&self) -> Option<&Arc<TopologyDomains>> {
+        self.domains.as_ref()
+    }
+
+    /// The node's domain, `None` when the node lacks the key. A node of the
+    /// indexed snapshot is looked up by its position; any other node by its
+    /// label, mapped to an id when the index knows the value.
+    #[inline]
+    pub fn domain_of<'n>(&self, node: &'n NodeInfo) -> Option<Domain<'n>> {
+        if let Some(pos) = node.snapshot_position().filter(|p| *p < self.node_count) {
+            return self.domain_at(pos).map(Domain::Id);
+        }
+        self.domain_of_value(node.node.labels().get(&self.key).map(String::as_str))
+    }
+
+    /// The domain of the node at `position` in the indexed snapshot
+    /// (`None`: it lacks the key, or the key was not resolved from a valid index).
+    #[inline]
+    pub fn domain_at(&self, position: usize) -> Option<u32> {
+        let id = self.domains.as_ref()?.of_node(position);
+        (id != NO_DOMAIN).then_some(id)
+    }
+
+    /// The domain of a label value (`None` for no value).
+    pub fn domain_of_value<'v>(&self, value: Option<&'v str>) -> Option<Domain<'v>> {
+        let v = value?;
+        match self.domains.as_ref().and_then(|d| d.id(v)) {
+            Some(id) => Some(Domain::Id(id)),
+            None => Some(Domain::Value(v)),
+        }
+    }
+
+    /// The value of a domain.
+    pub fn value<'a>(&'a self, domain: Domain<'a>) -> &'a str {
+        match domain {
+            Domain::Id(id) => self
+                .domains
+                .as_ref()
+                .and_then(|d| d.value(id))
+                .unwrap_or(""),
+            Domain::Value(v) => v,
+        }
+    }
+
+    /// Whether `position` is a node of the snapshot the key was resolved
+    /// against (so [`TopologyKey::domain_at`] describes it).
+    pub fn covers(&self, position: usize) -> bool {
+        position < self.node_count
+    }
+
+    /// The number of domains the index knows for the key.
+    pub fn indexed_len(&self) -> usize {
+        self.domains.as_ref().map_or(0, |d| d.values.len())
+    }
+}
+
+/// Values per domain of one [`TopologyKey`]: a vector by domain id, and a
+/// map for the values outside the index.
+#[derive(Clone, Debug, Default)]
+pub struct DomainMap<T> {
+    by_id: Vec<Option<T>>,
+    other: FxHashMap<String, T>,
+}
+
+impl<T> DomainMap<T> {
+    /// An empty map sized for `key`'s indexed domains.
+    pub fn for_key(key: &TopologyKey) -> Self {
+        let mut by_id = Vec::new();
+        by_id.resize_with(key.indexed_len(), || None);
+        DomainMap {
+            by_id,
+            other: FxHashMap::default(),
+        }
+    }
+
+    /// The value at a domain.
+    #[inline]
+    pub fn get(&self, domain: Domain<'_>) -> Option<&T> {
+        match domain {
+            Domain::Id(id) => self.by_id.get(id as usize).and_then(Option::as_ref),
+            Domain::Value(v) => self.other.get(v),
+        }
+    }
+
+    /// The value at a domain, created with `default` when absent (`None`
+    /// only for an id beyond any the index hands out).
+    #[inline]
+    pub fn entry(&mut self, domain: Domain<'_>, default: impl FnOnce() -> T) -> Option<&mut T> {
+        match domain {
+            Domain::Id(id) => {
+                let i = id as usize;
+                if self.by_id.len() <= i && id != NO_DOMAIN {
+                    self.by_id.resize_with(i + 1, || None);
+                }
+                self.by_id
+                    .get_mut(i)
+                    .map(|slot| slot.get_or_insert_with(default))
+            }
+            Domain::Value(v) => Some(self.other.entry(v.to_owned()).or_insert_with(default)),
+        }
+    }
+
+    /// Removes a domain's value.
+    pub fn remove(&mut self, domain: Domain<'_>) -> Option<T> {
+        match domain {
+            Domain::Id(id) => self.by_id.get_mut(id as usize).and_then(Option::take),
+            Domain::Value(v) => self.other.remove(v),
+        }
+    }
+
+    /// The domains with a value: indexed ones by id, then the others.
+    pub fn iter(&self) -> impl Iterator<Item = (Domain<'_>, &T)> + '_ {
+        let ids = self
+            .by_id
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| Some((Domain::Id(u32::try_from(i).ok()?), t.as_ref()?)));
+        ids.chain(self.other.iter().map(|(v, t)| (Domain::Value(v), t)))
     }
 }
 

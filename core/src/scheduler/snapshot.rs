@@ -478,6 +478,10 @@ pub struct NodeInfo {
     pub allocatable: Resource,
     /// Images on the node by normalized name.
     pub image_states: BTreeMap<String, ImageStateSummary>,
+    /// The node's position in the [`Snapshot`] that holds it (`None` for a
+    /// node built on its own): plugins read the snapshot's per-node
+    /// indexes by it.
+    position: Option<u32>,
 }
 
 impl NodeInfo {
@@ -496,7 +500,17 @@ impl NodeInfo {
             non_zero_requested: Resource::default(),
             allocatable,
             image_states: BTreeMap::new(),
+            position: None,
         }
+    }
+
+    /// The node's position in [`Snapshot::nodes`] of the snapshot that
+    /// built it (kept by clones, as preemption makes); `None` for a node
+    /// built on its own. The snapshot's indexes
+    /// ([`TopologyDomains::of_node`](super::index::TopologyDomains::of_node))
+    /// are read by it.
+    pub fn snapshot_position(&self) -> Option<usize> {
+        self.position.map(|p| p as usize)
     }
 
     /// The node's name.
@@ -600,8 +614,10 @@ impl Snapshot {
                 ));
                 continue;
             }
+            let mut info = NodeInfo::new(node);
+            info.position = u32::try_from(snap.nodes.len()).ok();
             snap.index.insert(name, snap.nodes.len());
-            snap.nodes.push(NodeInfo::new(node));
+            snap.nodes.push(info);
         }
         snap.refresh_image_states();
         snap.indexes = SnapshotIndexes::from_nodes(snap.nodes.iter().map(|n| n.node.as_ref()));

@@ -34,7 +34,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::model::nodeaffinity::{
-    NodeSelectorMatcher, PreferredSchedulingTerms, RequiredNodeAffinity, OBJECT_NAME_FIELD,
+    FieldRequirement, NodeSelectorMatcher, PreferredSchedulingTerms, RequiredNodeAffinity,
+    OBJECT_NAME_FIELD,
 };
 use crate::model::validation::aggregate_message;
 use crate::model::{NodeAffinity as NodeAffinitySpec, NodeSelectorOperator, Pod};
@@ -42,6 +43,7 @@ use crate::scheduler::framework::{
     default_normalize_score, CycleState, FilterPlugin, NodeScore, Plugin, PreFilterPlugin,
     PreFilterResult, PreScorePlugin, ScorePlugin, Status, MAX_NODE_SCORE,
 };
+use crate::scheduler::index::{SnapshotIndexes, TopologyKey};
 use crate::scheduler::plugins::{decode_args, names, ConfigError};
 use crate::scheduler::snapshot::{NodeInfo, PodInfo, Snapshot};
 
@@ -141,6 +143,140 @@ impl Plugin for NodeAffinity {
 pub struct PreFilterState {
     /// `requiredNodeSelectorAndAffinity`.
     pub required: RequiredNodeAffinity,
+    /// The same resolved against the snapshot's topology index, when it
+    /// is valid: Filter then matches a node of the snapshot by its position.
+    pub indexed: Option<IndexedNodeAffinity>,
+}
+
+/// One label requirement resolved against the snapshot's topology index:
+/// whether each domain (value) of its key satisfies it, and whether a node
+/// without the key does.
+#[derive(Clone, Debug)]
+struct IndexedRequirement {
+    key: TopologyKey,
+    by_domain: Vec<bool>,
+    absent: bool,
+}
+
+impl IndexedRequirement {
+    /// `matches` evaluated once per domain of `key`. With `only =
+    /// Some((values, other))` (an `In`, `NotIn` or equality), the domains
+    /// outside `values` answer `other` and only `values` are looked up.
+    fn new(
+        key: &str,
+        index: &SnapshotIndexes,
+        only: Option<(&[String], bool)>,
+        matches: impl Fn(Option<&str>) -> bool,
+    ) -> Self {
+        let key = TopologyKey::new(key, Some(index));
+        let by_domain = match (key.domains(), only) {
+            (None, _) => Vec::new(),
+            (Some(d), Some((values, other))) => {
+                let mut t = vec![other; d.values.len()];
+                for v in values {
+                    if let Some(slot) = d.id(v).and_then(|id| t.get_mut(id as usize)) {
+                        *slot = matches(Some(v));
+                    }
+                }
+                t
+            }
+            (Some(d), None) => d.values.iter().map(|v| matches(Some(v))).collect(),
+        };
+        IndexedRequirement {
+            absent: matches(None),
+            key,
+            by_domain,
+        }
+    }
+
+    #[inline]
+    fn matches_at(&self, position: usize) -> bool {
+        match self.key.domain_at(position) {
+            Some(id) => self.by_domain.get(id as usize).copied().unwrap_or(false),
+            None => self.absent,
+        }
+    }
+}
+
+/// A required node selector term resolved against the index.
+#[derive(Clone, Debug)]
+struct IndexedTerm {
+    /// The term parsed without errors (a term with errors never matches).
+    valid: bool,
+    labels: Vec<IndexedRequirement>,
+    fields: Vec<FieldRequirement>,
+}
+
+/// [`RequiredNodeAffinity`] resolved once per cycle against the snapshot's
+/// topology index: each label requirement becomes a table by domain id, so
+/// matching a node of the snapshot compares no strings (field requirements
+/// on `metadata.name` still compare the name).
+#[derive(Clone, Debug)]
+pub struct IndexedNodeAffinity {
+    node_count: usize,
+    node_selector: Vec<IndexedRequirement>,
+    terms: Option<Vec<IndexedTerm>>,
+}
+
+impl IndexedNodeAffinity {
+    /// Resolves `required` against `index`.
+    pub fn new(required: &RequiredNodeAffinity, index: &SnapshotIndexes) -> Self {
+        let node_selector = required
+            .label_selector
+            .iter()
+            .map(|(k, v)| {
+                IndexedRequirement::new(k, index, Some((std::slice::from_ref(v), false)), |x| {
+                    x == Some(v.as_str())
+                })
+            })
+            .collect();
+        let terms = required.node_selector.as_ref().map(|ns| {
+            ns.terms
+                .iter()
+                .map(|t| IndexedTerm {
+                    valid: t.parse_errors.is_empty(),
+                    labels: t
+                        .match_labels
+                        .iter()
+                        .flatten()
+                        .map(|r| {
+                            let only = match r.operator {
+                                NodeSelectorOperator::In => Some((r.values.as_slice(), false)),
+                                NodeSelectorOperator::NotIn => Some((r.values.as_slice(), true)),
+                                _ => None,
+                            };
+                            IndexedRequirement::new(&r.key, index, only, |v| r.matches_value(v))
+                        })
+                        .collect(),
+                    fields: t.match_fields.iter().flatten().cloned().collect(),
+                })
+                .collect()
+        });
+        IndexedNodeAffinity {
+            node_count: index.node_count(),
+            node_selector,
+            terms,
+        }
+    }
+
+    /// Whether the node (of the indexed snapshot) matches, or `None` when
+    /// the node is not one of that snapshot's.
+    #[inline]
+    pub fn matches(&self, node: &NodeInfo) -> Option<bool> {
+        let pos = node.snapshot_position().filter(|p| *p < self.node_count)?;
+        if !self.node_selector.iter().all(|r| r.matches_at(pos)) {
+            return Some(false);
+        }
+        let Some(terms) = &self.terms else {
+            return Some(true);
+        };
+        let name = node.name();
+        Some(terms.iter().any(|t| {
+            t.valid
+                && t.labels.iter().all(|r| r.matches_at(pos))
+                && (name.is_empty() || t.fields.iter().all(|f| f.matches(name)))
+        }))
+    }
 }
 
 /// PreScore's state: the pod's parsed preferred terms.
@@ -199,7 +335,7 @@ impl PreFilterPlugin for NodeAffinity {
         &self,
         state: &mut CycleState,
         pod: &PodInfo,
-        _snapshot: &Snapshot,
+        snapshot: &Snapshot,
     ) -> (Option<PreFilterResult>, Status) {
         let pod = &pod.pod;
         if !has_required_node_affinity(pod)
@@ -208,9 +344,11 @@ impl PreFilterPlugin for NodeAffinity {
         {
             return (None, Status::skip());
         }
-        state.write(PreFilterState {
-            required: RequiredNodeAffinity::new(pod),
-        });
+        let required = RequiredNodeAffinity::new(pod);
+        let indexed = snapshot
+            .valid_indexes()
+            .map(|index| IndexedNodeAffinity::new(&required, index));
+        state.write(PreFilterState { required, indexed });
         match required_node_names(pod) {
             None => (None, Status::success()),
             Some(names) if names.is_empty() => (None, Status::unresolvable(ERR_REASON_CONFLICT)),
@@ -233,7 +371,10 @@ impl FilterPlugin for NodeAffinity {
             }
         }
         let matches = match state.read::<PreFilterState>() {
-            Some(s) => s.required.matches(n),
+            Some(s) => match s.indexed.as_ref().and_then(|i| i.matches(node)) {
+                Some(m) => m,
+                None => s.required.matches(n),
+            },
             None => RequiredNodeAffinity::new(&pod.pod).matches(n),
         };
         if matches {

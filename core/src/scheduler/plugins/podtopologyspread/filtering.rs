@@ -13,7 +13,7 @@ use std::sync::Arc;
 use crate::model::nodeaffinity::RequiredNodeAffinity;
 use crate::model::{NodeInclusionPolicy, Pod, UnsatisfiableConstraintAction};
 use crate::scheduler::framework::{missing_state, CycleState, PreFilterResult, Status};
-use crate::scheduler::index::{TopologyDomains, NO_DOMAIN};
+use crate::scheduler::index::{Domain, TopologyKey, NO_DOMAIN};
 use crate::scheduler::snapshot::{NodeInfo, PodInfo, Snapshot};
 
 use super::common::{
@@ -31,10 +31,11 @@ pub const ERR_REASON_NODE_LABEL_NOT_MATCH: &str =
 
 /// Matching pods per topology value of one constraint (`TpValueToMatchNum[i]`),
 /// stored by the snapshot's domain ids when it has a topology index (no
-/// string keys per domain), with the values outside it in a map.
-#[derive(Clone, Debug, Default)]
+/// string keys per domain, a node's domain read by its position), with the
+/// values outside it in a map.
+#[derive(Clone, Debug)]
 pub struct DomainCounts {
-    domains: Option<Arc<TopologyDomains>>,
+    key: TopologyKey,
     counts: Vec<i64>,
     present: Vec<bool>,
     len: usize,
@@ -42,11 +43,11 @@ pub struct DomainCounts {
 }
 
 impl DomainCounts {
-    /// Counts over the domains of `domains` (none present yet).
-    pub fn with_domains(domains: Arc<TopologyDomains>) -> Self {
-        let n = domains.values.len();
+    /// Counts over the domains of `key` (none present yet).
+    pub fn new(key: TopologyKey) -> Self {
+        let n = key.indexed_len();
         DomainCounts {
-            domains: Some(domains),
+            key,
             counts: vec![0; n],
             present: vec![false; n],
             len: 0,
@@ -54,24 +55,36 @@ impl DomainCounts {
         }
     }
 
-    fn id(&self, value: &str) -> Option<usize> {
-        self.domains
-            .as_ref()
-            .and_then(|d| d.id(value))
-            .map(|id| id as usize)
+    /// The topology key.
+    pub fn key(&self) -> &TopologyKey {
+        &self.key
+    }
+
+    /// The node's domain (`None`: the node lacks the key).
+    #[inline]
+    pub fn domain_of<'n>(&self, node: &'n NodeInfo) -> Option<Domain<'n>> {
+        self.key.domain_of(node)
+    }
+
+    /// The count of a domain, if it is one of the counted domains.
+    #[inline]
+    pub fn get_domain(&self, domain: Domain<'_>) -> Option<i64> {
+        match domain {
+            Domain::Id(id) => {
+                let id = id as usize;
+                self.present
+                    .get(id)
+                    .copied()
+                    .unwrap_or(false)
+                    .then(|| self.counts.get(id).copied().unwrap_or(0))
+            }
+            Domain::Value(v) => self.extra.get(v).copied(),
+        }
     }
 
     /// The count of a value, if the value is a domain.
     pub fn get(&self, value: &str) -> Option<i64> {
-        match self.id(value) {
-            Some(id) => self
-                .present
-                .get(id)
-                .copied()
-                .unwrap_or(false)
-                .then(|| self.counts.get(id).copied().unwrap_or(0)),
-            None => self.extra.get(value).copied(),
-        }
+        self.get_domain(self.key.domain_of_value(Some(value))?)
     }
 
     /// Adds `delta` to a domain by id (creating it); the new count.
@@ -92,15 +105,24 @@ impl DomainCounts {
         }
     }
 
-    /// Adds `delta` to a value's count (creating the domain); the new count.
-    pub fn add(&mut self, value: &str, delta: i64) -> i64 {
-        match self.id(value) {
-            Some(id) => self.add_id(id as u32, delta),
-            None => {
-                let c = self.extra.entry(value.to_owned()).or_insert(0);
+    /// Adds `delta` to a domain's count (creating the domain); the new count.
+    pub fn add_domain(&mut self, domain: Domain<'_>, delta: i64) -> i64 {
+        match domain {
+            Domain::Id(id) if (id as usize) < self.counts.len() => self.add_id(id, delta),
+            other => {
+                let value = self.key.value(other).to_owned();
+                let c = self.extra.entry(value).or_insert(0);
                 *c += delta;
                 *c
             }
+        }
+    }
+
+    /// Adds `delta` to a value's count (creating the domain); the new count.
+    pub fn add(&mut self, value: &str, delta: i64) -> i64 {
+        match self.key.domain_of_value(Some(value)) {
+            Some(d) => self.add_domain(d, delta),
+            None => 0,
         }
     }
 
@@ -116,7 +138,7 @@ impl DomainCounts {
 
     /// The domains and their counts.
     pub fn iter(&self) -> impl Iterator<Item = (&str, i64)> + '_ {
-        let indexed = self.domains.iter().flat_map(move |d| {
+        let indexed = self.key.domains().into_iter().flat_map(move |d| {
             d.values
                 .iter()
                 .zip(self.present.iter().zip(self.counts.iter()))
@@ -293,7 +315,10 @@ fn scanned_counts(
     constraints: &[TopologySpreadConstraint],
     nodes: &[NodeInfo],
 ) -> Vec<DomainCounts> {
-    let mut tp: Vec<DomainCounts> = vec![DomainCounts::default(); constraints.len()];
+    let mut tp: Vec<DomainCounts> = constraints
+        .iter()
+        .map(|c| DomainCounts::new(TopologyKey::new(&c.topology_key, None)))
+        .collect();
     let policies = policies_used(pl, constraints);
     let required = RequiredNodeAffinity::new(pod);
     let ns = pod.metadata.namespace();
@@ -333,13 +358,13 @@ fn indexed_counts(
     snapshot: &Snapshot,
 ) -> Option<Vec<DomainCounts>> {
     let index = snapshot.valid_indexes()?;
-    let mut domains: Vec<Arc<TopologyDomains>> = Vec::with_capacity(constraints.len());
-    for c in constraints {
-        match index.topology(&c.topology_key).ok()? {
-            Some(d) => domains.push(Arc::clone(d)),
-            // No node has this key: no node is eligible.
-            None => return Some(vec![DomainCounts::default(); constraints.len()]),
-        }
+    let keys: Vec<TopologyKey> = constraints
+        .iter()
+        .map(|c| TopologyKey::new(&c.topology_key, Some(index)))
+        .collect();
+    if keys.iter().any(|k| k.domains().is_none()) {
+        // No node has this key: no node is eligible.
+        return Some(keys.into_iter().map(DomainCounts::new).collect());
     }
     let nodes = snapshot.nodes();
     let policies = policies_used(pl, constraints);
@@ -354,17 +379,14 @@ fn indexed_counts(
                 na.required_during_scheduling_ignored_during_execution
                     .is_some()
             });
-    let mut tp: Vec<DomainCounts> = domains
-        .iter()
-        .map(|d| DomainCounts::with_domains(Arc::clone(d)))
-        .collect();
+    let mut tp: Vec<DomainCounts> = keys.iter().cloned().map(DomainCounts::new).collect();
     // Per constraint and node position: the domain the node counts in.
     let mut counted: Vec<Vec<u32>> = vec![vec![NO_DOMAIN; nodes.len()]; constraints.len()];
     let mut ids: Vec<u32> = vec![NO_DOMAIN; constraints.len()];
     for (pos, node) in nodes.iter().enumerate() {
         let mut all_keys = true;
-        for (slot, d) in ids.iter_mut().zip(&domains) {
-            *slot = d.of_node(pos);
+        for (slot, k) in ids.iter_mut().zip(&keys) {
+            *slot = k.domain_at(pos).unwrap_or(NO_DOMAIN);
             all_keys &= *slot != NO_DOMAIN;
         }
         if !all_keys {
@@ -466,17 +488,17 @@ pub fn update_with_pod(
         if pl.gates.node_inclusion_policy && !inclusion.matches(c) {
             continue;
         }
-        let Some(v) = labels.get(&c.topology_key) else {
-            continue;
-        };
         let (Some(counts), Some(paths)) = (
             s.tp_value_to_match_num.get_mut(i),
             s.critical_paths.get_mut(i),
         ) else {
             continue;
         };
-        let n = counts.add(v, delta);
-        paths.update(v, n);
+        let Some(domain) = counts.domain_of(node) else {
+            continue;
+        };
+        let n = counts.add_domain(domain, delta);
+        paths.update(counts.key().value(domain), n);
     }
     Status::success()
 }
@@ -486,9 +508,11 @@ pub fn filter(state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status {
     let Some(s) = state.read::<PreFilterState>() else {
         return missing_state("PreFilterPodTopologySpread");
     };
-    let labels = node.node.labels();
     for (i, c) in s.constraints.iter().enumerate() {
-        let Some(value) = labels.get(&c.topology_key) else {
+        let Some(counts) = s.tp_value_to_match_num.get(i) else {
+            return missing_state("PreFilterPodTopologySpread");
+        };
+        let Some(domain) = counts.domain_of(node) else {
             return Status::unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH);
         };
         let min_match = s.min_match_num(i, c.min_domains);
@@ -496,11 +520,7 @@ pub fn filter(state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status {
             Some(m) => *m,
             None => selector_matches(&c.selector, pod.pod.labels()),
         });
-        let match_num = s
-            .tp_value_to_match_num
-            .get(i)
-            .and_then(|m| m.get(value))
-            .unwrap_or(0);
+        let match_num = counts.get_domain(domain).unwrap_or(0);
         let skew = match_num + self_match - min_match;
         if skew > i64::from(c.max_skew) {
             return Status::unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH);
