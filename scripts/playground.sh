@@ -12,9 +12,10 @@ if ! command -v node >/dev/null 2>&1; then
   else sudo apt-get update && sudo apt-get install -y nodejs npm; fi
 fi
 
-# The page itself has no npm dependencies (playwright-core is for the tests);
-# install them only if runtime ones ever appear.
-if node -e 'process.exit(Object.keys(require("./web-demo/package.json").dependencies ?? {}).length ? 0 : 1)'; then
+# The page's one runtime npm package (yaml, served from web-demo/node_modules
+# through the import map in index.html); npm ci only when it is missing or
+# not the locked version.
+if ! (cd web-demo && npm ls --omit=dev --depth=0 >/dev/null 2>&1 && [[ -f node_modules/yaml/browser/index.js ]]); then
   (cd web-demo && npm ci --no-audit --no-fund)
 fi
 

@@ -95,7 +95,7 @@ fn score_decision(plugin: &dyn Plugin, pod: &PodInfo, snap: &Snapshot, nodes: &[
         return 0;
     }
     let s = plugin.as_score().expect("Score");
-    let mut scores: Vec<NodeScore> = nodes
+    let mut scores: Vec<NodeScore<'_>> = nodes
         .iter()
         .map(|n| NodeScore {
             name: n.name().into(),

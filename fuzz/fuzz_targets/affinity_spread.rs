@@ -135,7 +135,7 @@ fn scores(p: &dyn Plugin, pod: &PodInfo, snap: &Snapshot) -> Option<Vec<i64>> {
         return None;
     }
     let s = p.as_score()?;
-    let mut out: Vec<NodeScore> = nodes
+    let mut out: Vec<NodeScore<'_>> = nodes
         .iter()
         .map(|n| NodeScore { name: n.name().into(), score: s.score(&state, pod, n).unwrap_or(0) })
         .collect();

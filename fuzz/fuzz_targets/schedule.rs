@@ -141,18 +141,18 @@ fn check(snapshot: &Snapshot, pod: &Pod, profile: &Profile) {
         let prefix = format!("0/{} nodes are available:", snapshot.nodes().len());
         assert!(e.to_string().starts_with(&prefix), "{e}");
     }
-    for n in &r.nodes {
-        for s in &r.node_scores(&n.name) {
+    for (i, (name, n)) in r.named_nodes().enumerate() {
+        for s in &r.node_scores(name) {
             assert!((0..=100).contains(&s.normalized), "{s:?}");
         }
-        let feasible = r.feasible.contains(&n.name);
+        let feasible = r.feasible.contains(&i);
         let ok = n.status.as_ref().is_some_and(|s| s.is_success());
-        assert_eq!(feasible, ok, "{n:?}");
+        assert_eq!(feasible, ok, "{name}: {n:?}");
     }
-    if let Some(sel) = &r.selected {
-        assert!(r.feasible.contains(sel));
+    if let Some(sel) = r.selected {
+        assert!(r.feasible.contains(&sel));
         let max = r.nodes.iter().filter_map(|n| n.total).max();
-        let total = r.node(sel).and_then(|n| n.total);
+        let total = r.nodes.get(sel).and_then(|n| n.total);
         assert_eq!(total, max);
     }
     if let Some(p) = &r.preemption {

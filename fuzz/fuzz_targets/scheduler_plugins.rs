@@ -204,7 +204,7 @@ fuzz_target!(|input: Input| {
         if !ps.pre_score(&mut state, &info, &nodes, &snap).is_success() {
             continue;
         }
-        let mut scores: Vec<NodeScore> = nodes
+        let mut scores: Vec<NodeScore<'_>> = nodes
             .iter()
             .map(|n| NodeScore {
                 name: n.name().into(),

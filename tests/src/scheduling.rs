@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use kubelogic::model::{
     self, Namespace, Node, Objects, Pod, PodDisruptionBudget, ReplicaSet, Service,
 };
-use kubelogic::scheduler::cycle::{schedule_pod_info, NodeName, NodeToStatus};
+use kubelogic::scheduler::cycle::{schedule_pod_info, NodeToStatus};
 use kubelogic::scheduler::framework::{Code, CycleState, NodeScore, Status};
 use kubelogic::scheduler::plugins::defaultpreemption::DefaultPreemption;
 use kubelogic::scheduler::plugins::new_plugin;
@@ -281,19 +281,29 @@ pub fn run_score(case: SchedulingCase) -> Result<(), String> {
     let Some(scorer) = plugin.as_score() else {
         return Err(format!("{} has no Score extension point", plugin.name()));
     };
-    let mut scores: Vec<NodeScore> = Vec::with_capacity(feasible.len());
-    for node in &feasible {
-        let score = if skipped {
-            0
-        } else {
-            scorer
+    let mut scores: Vec<NodeScore<'_>> = feasible
+        .iter()
+        .map(|node| NodeScore {
+            name: node.name(),
+            score: 0,
+        })
+        .collect();
+    if !skipped {
+        // What the cycle runs (the batch), checked against Score per node.
+        scorer
+            .score_nodes(&state, &pod, &feasible, &mut scores)
+            .map_err(|s| format!("Score failed: {s}"))?;
+        for (node, s) in feasible.iter().zip(&scores) {
+            let one = scorer
                 .score(&state, &pod, node)
-                .map_err(|s| format!("Score failed: {s}"))?
-        };
-        scores.push(NodeScore {
-            name: node.name().into(),
-            score,
-        });
+                .map_err(|s| format!("Score failed: {s}"))?;
+            if one != s.score {
+                return Err(format!(
+                    "node {}: score_nodes gave {}, Score gave {one}",
+                    s.name, s.score
+                ));
+            }
+        }
     }
     if !skipped {
         let status = scorer.normalize_score(&state, &pod, &mut scores);
@@ -303,7 +313,7 @@ pub fn run_score(case: SchedulingCase) -> Result<(), String> {
     }
     let mut failures = Vec::new();
     for s in &scores {
-        match expect.remove(s.name.as_str()) {
+        match expect.remove(s.name) {
             Some(want) if want.as_i64() == Some(s.score) => {}
             Some(want) => {
                 failures.push(format!("node {}: expected {want}, got {}", s.name, s.score))
@@ -375,9 +385,6 @@ struct ExpectedSchedule {
     preemption: Option<ExpectedPreemption>,
 }
 
-fn names(v: &[NodeName]) -> Vec<String> {
-    v.iter().map(ToString::to_string).collect()
-}
 
 fn sorted(mut v: Vec<String>) -> Vec<String> {
     v.sort();
@@ -532,25 +539,23 @@ pub fn run_schedule(case: SchedulingCase) -> Result<(), String> {
         return Err(format!("the cycle failed: {e}"));
     }
     if let Some(f) = &want.feasible {
-        if sorted(f.clone()) != sorted(names(&result.feasible)) {
-            failures.push(format!(
-                "feasible: expected {f:?}, got {:?}",
-                result.feasible
-            ));
+        let got: Vec<String> = result.feasible_names().map(str::to_owned).collect();
+        if sorted(f.clone()) != sorted(got.clone()) {
+            failures.push(format!("feasible: expected {f:?}, got {got:?}"));
         }
     }
     if let Some(s) = &want.selected {
-        if sorted(s.clone()) != sorted(names(&result.tied)) {
-            failures.push(format!("selected: expected {s:?}, got {:?}", result.tied));
+        let tied: Vec<String> = result.tied_names().map(str::to_owned).collect();
+        if sorted(s.clone()) != sorted(tied.clone()) {
+            failures.push(format!("selected: expected {s:?}, got {tied:?}"));
         }
         if !result
-            .selected
-            .as_ref()
+            .selected_name()
             .is_some_and(|n| s.iter().any(|x| n == x))
         {
             failures.push(format!(
                 "selected: chose {:?}, not one of {s:?}",
-                result.selected
+                result.selected_name()
             ));
         }
     }
@@ -558,7 +563,8 @@ pub fn run_schedule(case: SchedulingCase) -> Result<(), String> {
         let got: BTreeMap<String, i64> = result
             .nodes
             .iter()
-            .filter_map(|n| n.total.map(|t| (n.name.to_string(), t)))
+            .zip(result.node_names.iter())
+            .filter_map(|(n, name)| n.total.map(|t| (name.clone(), t)))
             .collect();
         if t != &got {
             failures.push(format!("totalScores: expected {t:?}, got {got:?}"));
@@ -571,15 +577,15 @@ pub fn run_schedule(case: SchedulingCase) -> Result<(), String> {
         }
     }
     if let Some(statuses) = &want.node_statuses {
-        for n in &result.nodes {
+        for (n, name) in result.nodes.iter().zip(result.node_names.iter()) {
             let got = n.status.clone().unwrap_or_default();
-            match statuses.get(n.name.as_str()) {
+            match statuses.get(name.as_str()) {
                 Some(w) => {
-                    if let Err(e) = check_status(&format!("nodeStatuses[{}]", n.name), w, &got) {
+                    if let Err(e) = check_status(&format!("nodeStatuses[{name}]"), w, &got) {
                         failures.push(e);
                     }
                 }
-                None => failures.push(format!("nodeStatuses: no entry for node {}", n.name)),
+                None => failures.push(format!("nodeStatuses: no entry for node {name}")),
             }
         }
         for k in statuses.keys() {

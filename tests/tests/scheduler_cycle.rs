@@ -169,8 +169,8 @@ fn highest_score_wins_and_ties_go_to_the_first_node() {
         vec![],
     );
     let r = schedule(&snap, &pod("p", "1", 0, json!({})), &profile(false));
-    assert_eq!(r.tied, vec!["n2", "n3"]);
-    assert_eq!(r.selected.as_deref(), Some("n2"));
+    assert_eq!(r.tied_names().collect::<Vec<_>>(), vec!["n2", "n3"]);
+    assert_eq!(r.selected_name(), Some("n2"));
     assert_eq!(r.node("n1").and_then(|n| n.total), Some(50));
     assert_eq!(r.node("n2").and_then(|n| n.total), Some(75));
     let s = &r.node_scores("n2")[0];
@@ -190,7 +190,7 @@ fn single_feasible_node_is_chosen_without_scoring() {
         vec![],
     );
     let r = schedule(&snap, &pod("p", "1", 0, json!({})), &profile(false));
-    assert_eq!(r.selected.as_deref(), Some("n1"));
+    assert_eq!(r.selected_name(), Some("n1"));
     assert_eq!(r.scored_nodes, 0);
     assert_eq!(r.node("n1").and_then(|n| n.total), None);
 }
@@ -208,7 +208,7 @@ fn pre_filter_narrowing_marks_the_other_nodes() {
     );
     let p = pod("p", "1", 0, json!({"metadata": {"labels": {"pool": "a"}}}));
     let r = schedule(&snap, &p, &profile(false));
-    assert_eq!(r.selected.as_deref(), Some("n1"));
+    assert_eq!(r.selected_name(), Some("n1"));
     let n2 = r
         .node("n2")
         .and_then(|n| n.status.clone())
@@ -283,8 +283,8 @@ fn nominated_node_is_tried_first() {
     );
     let p = pod("p", "1", 0, json!({"status": {"nominatedNodeName": "n2"}}));
     let r = schedule(&snap, &p, &profile(false));
-    assert_eq!(r.selected.as_deref(), Some("n2"));
-    assert_eq!(r.feasible, vec!["n2"]);
+    assert_eq!(r.selected_name(), Some("n2"));
+    assert_eq!(r.feasible_names().collect::<Vec<_>>(), vec!["n2"]);
     assert!(r.node("n1").and_then(|n| n.status.clone()).is_none());
 }
 

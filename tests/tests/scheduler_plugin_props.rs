@@ -234,11 +234,11 @@ const SCORE_CONFIGS: &[(&str, &str)] = &[
 ];
 
 /// Runs PreScore, Score and NormalizeScore of one plugin over every node.
-fn run_scores(
+fn run_scores<'a>(
     plugin: &dyn Plugin,
     pod: &PodInfo,
-    snap: &Snapshot,
-) -> Result<Vec<NodeScore>, Status> {
+    snap: &'a Snapshot,
+) -> Result<Vec<NodeScore<'a>>, Status> {
     let nodes: Vec<&NodeInfo> = snap.nodes().iter().collect();
     let mut state = CycleState::new();
     if let Some(ps) = plugin.as_pre_score() {
@@ -257,12 +257,17 @@ fn run_scores(
         }
     }
     let scorer = plugin.as_score().expect("a score plugin");
-    let mut scores = Vec::new();
-    for n in &nodes {
-        scores.push(NodeScore {
-            name: n.name().into(),
-            score: scorer.score(&state, pod, n)?,
-        });
+    let mut scores: Vec<NodeScore<'_>> = nodes
+        .iter()
+        .map(|n| NodeScore {
+            name: n.name(),
+            score: 0,
+        })
+        .collect();
+    scorer.score_nodes(&state, pod, &nodes, &mut scores)?;
+    // The batch must agree with Score per node.
+    for (n, s) in nodes.iter().zip(&scores) {
+        assert_eq!(scorer.score(&state, pod, n)?, s.score, "{}: {}", plugin.name(), s.name);
     }
     let s = scorer.normalize_score(&state, pod, &mut scores);
     if !s.is_success() {

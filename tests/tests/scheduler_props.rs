@@ -205,8 +205,8 @@ fn normalized_scores_are_within_0_and_100() {
     fn prop(c: Cluster) -> bool {
         let r = schedule(&c.snapshot(), &c.pod(), &profile());
         r.error.is_none()
-            && r.nodes.iter().all(|n| {
-                let scores = r.node_scores(&n.name);
+            && r.named_nodes().all(|(name, n)| {
+                let scores = r.node_scores(name);
                 let sum: i64 = scores.iter().map(|s| s.weighted).sum();
                 scores.iter().all(|s| (0..=100).contains(&s.normalized))
                     && (scores.is_empty() || n.total == Some(sum))
@@ -219,7 +219,7 @@ fn normalized_scores_are_within_0_and_100() {
 fn a_node_that_fails_a_filter_is_never_selected() {
     fn prop(c: Cluster) -> bool {
         let r = schedule(&c.snapshot(), &c.pod(), &profile());
-        let Some(selected) = &r.selected else {
+        let Some(selected) = r.selected_name() else {
             return r.feasible.is_empty() && r.fit_error.is_some();
         };
         let status_ok = r
@@ -227,10 +227,12 @@ fn a_node_that_fails_a_filter_is_never_selected() {
             .and_then(|n| n.status.as_ref())
             .is_some_and(|s| s.is_success());
         let rejected_never = r
-            .nodes
-            .iter()
-            .all(|n| n.status.as_ref().is_none_or(|s| s.is_success()) || &n.name != selected);
-        status_ok && rejected_never && r.feasible.contains(selected) && r.fit_error.is_none()
+            .named_nodes()
+            .all(|(name, n)| n.status.as_ref().is_none_or(|s| s.is_success()) || name != selected);
+        status_ok
+            && rejected_never
+            && r.feasible_names().any(|n| n == selected)
+            && r.fit_error.is_none()
     }
     quickcheck(prop as fn(Cluster) -> bool);
 }
@@ -255,13 +257,12 @@ fn adding_a_node_the_pod_cannot_use_changes_nothing_else() {
         let after_snap = Snapshot::new(nodes, c.existing(), Vec::new(), FeatureGates::default());
         let after = schedule(&after_snap, &pod, &profile());
         let totals = |r: &kubelogic::scheduler::ScheduleResult| -> BTreeMap<String, Option<i64>> {
-            r.nodes
-                .iter()
-                .filter(|n| n.name != "other")
-                .map(|n| (n.name.to_string(), n.total))
+            r.named_nodes()
+                .filter(|(name, _)| *name != "other")
+                .map(|(name, n)| (name.to_owned(), n.total))
                 .collect()
         };
-        before.selected == after.selected
+        before.selected_name() == after.selected_name()
             && totals(&before) == totals(&after)
             && after
                 .node("other")

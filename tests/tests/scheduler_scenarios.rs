@@ -264,8 +264,8 @@ fn app_pod(memory: &str) -> Pod {
 fn cordoned_and_tainted_nodes_are_never_chosen() {
     let snapshot = cordoned_and_tainted("8Gi");
     let result = schedule(&snapshot, &app_pod("1Gi"), &default_profile());
-    assert_eq!(result.selected.as_deref(), Some("worker"));
-    assert_eq!(result.feasible, vec!["worker"]);
+    assert_eq!(result.selected_name(), Some("worker"));
+    assert_eq!(result.feasible_names().collect::<Vec<_>>(), vec!["worker"]);
     let cordoned = result
         .node("cordoned")
         .and_then(|n| n.status.clone())
@@ -325,5 +325,5 @@ fn tolerating_pod_may_use_the_tainted_node() {
     )
     .expect("toleration")];
     let result = schedule(&snapshot, &p, &default_profile());
-    assert_eq!(result.selected.as_deref(), Some("tainted"));
+    assert_eq!(result.selected_name(), Some("tainted"));
 }

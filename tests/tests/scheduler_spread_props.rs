@@ -201,7 +201,7 @@ fn normalized_scores(p: &dyn Plugin, pod: &PodInfo, snap: &Snapshot) -> Vec<i64>
         return vec![0; nodes.len()];
     }
     let s = p.as_score().unwrap();
-    let mut scores: Vec<NodeScore> = nodes
+    let mut scores: Vec<NodeScore<'_>> = nodes
         .iter()
         .map(|n| NodeScore {
             name: n.name().into(),

@@ -1,6 +1,6 @@
 // Small DOM helpers shared by the panels.
 
-/** `h('div', { class: 'x', onclick }, child, 'text')`. */
+/** `h('div', { class: 'x', onclick }, child, 'text', [nested, [lists]])`: arrays at any depth are flattened. */
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs ?? {})) {
@@ -9,7 +9,7 @@ export function h(tag, attrs = {}, ...children) {
     else if (k === 'dataset') Object.assign(el.dataset, v);
     else el.setAttribute(k, v === true ? '' : String(v));
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
     el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }

@@ -89,12 +89,22 @@ test('kind preset: the 5Gi replica stays Pending with the exact FailedScheduling
   assert.equal(await page.locator('#qos-class').textContent(), 'Guaranteed');
   assert.equal(await page.locator('#qos-table td.oom').first().textContent(), '-997');
   await page.screenshot({ path: join(results, 'preset-kind-one-node.png'), fullPage: true });
+  // With a higher priority, DefaultPreemption nominates the node and evicts the running replica.
+  await page.selectOption('#pod-example', 'hello-5gi-priority');
+  await page.waitForFunction(() => document.querySelector('#scheduling-preemption')?.textContent.includes('Nominated node'));
+  const preemption = await page.locator('#scheduling-preemption').textContent();
+  assert.match(preemption, /Nominated node: kind-control-plane/);
+  assert.match(preemption, /Victims \(evicted so the pod fits\): default\/hello-server-9cbfdfd5c-b98td/);
+  assert.match(preemption, /Candidates: kind-control-plane \(1 victim, 0 PDB violations\)/);
+  assert.doesNotMatch(preemption, /object HTMLElement/);
+  await page.locator('#panel-scheduling').screenshot({ path: join(results, 'preemption-victim.png') });
   // 64Mi fits: Scheduled, and three replicas all land on the node.
   await page.selectOption('#pod-example', 'hello-64mi');
   await page.fill('#pod-replicas', '3');
   await page.waitForFunction(() => document.querySelector('#scheduling-event')?.textContent.includes('Successfully assigned default/hello-server to kind-control-plane'));
   await page.locator('#scheduling-placements').waitFor();
   assert.match(await page.locator('#scheduling-placements h3').textContent(), /3 of 3 placed/);
+  assert.match(await page.locator('#scheduling-placements p.hint').textContent(), /: kind-control-plane × 3$/);
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -168,7 +178,7 @@ test('garbage in the cluster or pod shows an error next to the field, the page s
   // Valid JSON, invalid Kubernetes: the core's message and field path next to the cluster.
   await page.fill('#cluster-input', '{"kind": "List", "items": [{"kind": "Node", "metadata": {"name": "n"}, "status": {"allocatable": {"memory": "lots"}}}]}');
   await page.locator('#scheduling-error').waitFor();
-  assert.match(await page.locator('#cluster-input-error').textContent(), /items\[0\]\.status\.allocatable\.memory/);
+  assert.match(await page.locator('#cluster-input-error').textContent(), /items\[0\]\.status\.allocatable\.memory, line 1\)/);
   await page.fill('#pod-input', 'garbage');
   await page.locator('#pod-input-error').waitFor({ state: 'visible' });
   await page.fill('#quantity-a', '3Gi');
@@ -273,10 +283,246 @@ test('the cluster and pod editors keep their state in the URL too', async () => 
   assert.match(await page.locator('#pod-input').inputValue(), /"name": "batch"/);
   assert.equal(await page.locator('#cluster-preset').inputValue(), '');
   assert.match(await page.locator('#cluster-summary').textContent(), /^1 node, 0 pods/);
-  // YAML is refused with a message next to the field, not a dead page.
-  await page.fill('#pod-input', 'apiVersion: v1\nkind: Pod');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+// What `kubectl get nodes,pods -A -o yaml` prints (trimmed): a v1 List,
+// numbers-as-strings quoted, timestamps quoted, managedFields and the like left out.
+const KUBECTL_YAML_LIST = `apiVersion: v1
+items:
+- apiVersion: v1
+  kind: Node
+  metadata:
+    creationTimestamp: "2026-11-20T09:12:44Z"
+    labels:
+      kubernetes.io/hostname: yaml-node
+      kubernetes.io/os: linux
+      node-role.kubernetes.io/control-plane: ""
+    name: yaml-node
+  spec:
+    podCIDR: 10.244.0.0/24
+  status:
+    allocatable:
+      cpu: "4"
+      ephemeral-storage: 61202244Ki
+      memory: 8Gi
+      pods: "110"
+    capacity:
+      cpu: "4"
+      memory: 8Gi
+      pods: "110"
+    conditions:
+    - lastTransitionTime: "2026-11-20T09:13:10Z"
+      message: kubelet is posting ready status
+      reason: KubeletReady
+      status: "True"
+      type: Ready
+- apiVersion: v1
+  kind: Pod
+  metadata:
+    labels:
+      app: db
+    name: db-0
+    namespace: default
+  spec:
+    containers:
+    - image: postgres:17
+      name: postgres
+      resources:
+        requests:
+          cpu: 500m
+          memory: 4Gi
+    nodeName: yaml-node
+  status:
+    phase: Running
+    qosClass: Burstable
+kind: List
+metadata:
+  resourceVersion: ""
+`;
+
+test('YAML: a kubectl -o yaml List in the cluster box, the 5Gi replica Pending, 64Mi scheduled', async () => {
+  const { page, problems } = await open();
+  await page.locator('#scheduling-event').waitFor();
+  await page.fill('#cluster-input', KUBECTL_YAML_LIST);
+  await page.waitForFunction(() => document.querySelector('#cluster-summary').textContent.startsWith('1 node, 1 pod (1 Running)'));
+  assert.equal(await page.locator('#cluster-format').inputValue(), 'yaml', 'the format follows the pasted text');
+  assert.equal(await page.locator('#cluster-preset').inputValue(), '');
+  assert.ok(await page.locator('#cluster-input-error').isHidden());
+  // 8Gi minus the 4Gi of db-0 leaves no room for 5Gi.
+  await page.waitForFunction(() => document.querySelector('#scheduling-event')?.textContent.includes('FailedScheduling'));
+  assert.equal(await page.locator('#scheduling-event').textContent(),
+    'Warning  FailedScheduling  default-scheduler  0/1 nodes are available: 1 Insufficient memory. ' +
+    'preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.');
+  assert.match(await page.locator('#scheduling-table tr[data-node="yaml-node"] td.reasons').textContent(), /NodeResourcesFit: Insufficient memory/);
+  await page.selectOption('#pod-example', 'hello-64mi');
+  await page.waitForFunction(() => document.querySelector('#scheduling-event')?.textContent.includes('Successfully assigned default/hello-server to yaml-node'));
+  // The eviction panel reads the pods of the first node from the YAML too.
+  await page.locator('#eviction-pods tr').first().waitFor();
+  assert.match(await page.locator('#eviction-pods').textContent(), /db-0/);
+  await page.screenshot({ path: join(results, 'yaml-kubectl-list.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('YAML: a multi-document stream and a YAML pod, scheduled where its nodeSelector points', async () => {
+  const { page, problems } = await open();
+  await page.locator('#scheduling-event').waitFor();
+  // Several documents (one of them a List, one empty), an unquoted number
+  // quantity (cpu: 2) and a label on the node.
+  await page.fill('#cluster-input', `# two nodes and a pod, as kubectl apply -f reads them
+apiVersion: v1
+kind: Node
+metadata:
+  name: node-a
+  labels: {disktype: hdd}
+status:
+  allocatable: {cpu: 2, memory: 8Gi, pods: 110}
+---
+---
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Node
+  metadata:
+    name: node-b
+    labels:
+      disktype: ssd
+  status:
+    allocatable:
+      cpu: 2
+      memory: 8Gi
+      pods: 110
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: cache-0, namespace: default}
+  spec:
+    nodeName: node-a
+    containers:
+    - {name: redis, image: redis:7, resources: {requests: {cpu: 250m, memory: 1Gi}}}
+  status: {phase: Running}
+`);
+  await page.waitForFunction(() => document.querySelector('#cluster-summary').textContent.startsWith('2 nodes, 1 pod (1 Running)'));
+  await page.fill('#pod-input', `apiVersion: v1
+kind: Pod
+metadata:
+  name: yaml-pod
+  namespace: default
+spec:
+  nodeSelector:
+    disktype: ssd
+  containers:
+  - name: app
+    image: nginx:1.27
+    resources:
+      requests:
+        cpu: 0.5
+        memory: 256Mi
+`);
+  await page.waitForFunction(() => document.querySelector('#scheduling-event')?.textContent.includes('Successfully assigned default/yaml-pod to node-b'));
+  assert.equal(await page.locator('#pod-format').inputValue(), 'yaml');
+  assert.equal(await page.locator('#pod-example').inputValue(), '');
+  assert.match(await page.locator('#scheduling-table tr[data-node="node-a"] td.reasons').textContent(), /NodeAffinity: node\(s\) didn't match Pod's node affinity\/selector/);
+  assert.equal(await page.locator('#scheduling-table tr.chosen').getAttribute('data-node'), 'node-b');
+  assert.equal(await page.locator('#qos-class').textContent(), 'Burstable');
+  await page.screenshot({ path: join(results, 'yaml-stream-and-pod.png'), fullPage: true });
+  // The custom YAML pod survives a reload through the URL.
+  await page.evaluate(() => new Promise((done) => setTimeout(done, 300)));
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.match(await page.locator('#pod-input').inputValue(), /^apiVersion: v1\nkind: Pod\n/);
+  assert.equal(await page.locator('#pod-format').inputValue(), 'yaml');
+  await page.waitForFunction(() => document.querySelector('#scheduling-event')?.textContent.includes('Successfully assigned default/yaml-pod to node-b'));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('YAML: a syntax error shows its line and column next to the field, the page stays alive', async () => {
+  const { page, problems } = await open();
+  await page.locator('#scheduling-event').waitFor();
+  await page.fill('#cluster-input', 'apiVersion: v1\nkind: List\nitems:\n- kind: Node\n  metadata:\n    name: n1\n   labels: {a: b}\n');
+  const error = page.locator('#cluster-input-error');
+  await error.waitFor({ state: 'visible' });
+  const message = await error.textContent();
+  assert.match(message, /^YAML syntax error: .+ \(line 7, column \d+\)/);
+  // The caret shows the offending line.
+  assert.match(await error.locator('code.caret').textContent(), /^ {3}labels: \{a: b\}$/);
+  assert.equal(await page.locator('#cluster-input').getAttribute('aria-invalid'), '');
+  assert.equal(await page.locator('#cluster-summary').textContent(), '');
+  // The pod editor too: an unclosed flow mapping.
+  await page.fill('#pod-input', 'kind: Pod\nmetadata: {name: x\nspec: {}\n');
   await page.locator('#pod-input-error').waitFor({ state: 'visible' });
-  assert.match(await page.locator('#pod-input-error').textContent(), /JSON/);
+  assert.match(await page.locator('#pod-input-error').textContent(), /^YAML syntax error: .+ \(line \d+, column \d+\)/);
+  // The rest of the page keeps working.
+  await page.fill('#quantity-a', '3Gi');
+  await page.waitForFunction(() => document.querySelector('#quantity-a-canonical').value === '3Gi');
+  await page.screenshot({ path: join(results, 'yaml-syntax-error.png'), fullPage: true });
+  // Fixing the text clears the error.
+  await page.fill('#cluster-input', 'apiVersion: v1\nkind: List\nitems:\n- kind: Node\n  metadata:\n    name: n1\n    labels: {a: b}\n');
+  await error.waitFor({ state: 'hidden' });
+  await page.waitForFunction(() => document.querySelector('#cluster-summary').textContent.startsWith('1 node, 0 pods'));
+  assert.equal(await page.locator('#banners').textContent(), '');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('YAML 1.1 as kubectl reads it: an unquoted `on` label is a boolean, refused with its field path', async () => {
+  const { page, problems } = await open();
+  await page.locator('#scheduling-event').waitFor();
+  const yamlPod = (value) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: flag\n  namespace: default\n  labels:\n    feature: ${value}\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n`;
+  await page.fill('#pod-input', yamlPod('on'));
+  await page.locator('#pod-input-error').waitFor({ state: 'visible' });
+  // The core's field path, the line of the YAML it points at, a caret on it.
+  await page.waitForFunction(() => document.querySelector('#pod-input-error').textContent.includes('line 7'));
+  assert.match(await page.locator('#pod-input-error').textContent(), /\(at pod\.metadata\.labels\.feature, line 7\); YAML 1\.1, as kubectl reads it, takes an unquoted on for a boolean: write "on"/);
+  assert.equal(await page.locator('#pod-input-error code.caret').textContent(), '    feature: on');
+  await page.locator('#panel-pod').screenshot({ path: join(results, 'yaml-boolean-label.png') });
+  // Quoted, it is the string "on" and the pod schedules.
+  await page.fill('#pod-input', yamlPod('"on"'));
+  await page.locator('#pod-input-error').waitFor({ state: 'hidden' });
+  await page.waitForFunction(() => document.querySelector('#scheduling-event')?.textContent.includes('Successfully assigned default/flag to kind-control-plane'));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('pod examples as JSON or YAML: the toggle converts, the choice is kept in the URL', async () => {
+  const { page, problems } = await open();
+  await page.locator('#scheduling-event').waitFor();
+  await page.selectOption('#pod-example', 'web-spread');
+  await page.selectOption('#pod-format', 'yaml');
+  const yamlText = await page.locator('#pod-input').inputValue();
+  assert.match(yamlText, /^apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-7c9d8-new01\n/);
+  assert.match(yamlText, /\n  topologySpreadConstraints:\n  - maxSkew: 1\n/);
+  assert.match(yamlText, /memory: 512Mi\n/);
+  assert.ok(await page.locator('#pod-input-error').isHidden());
+  await page.waitForFunction(() => {
+    const raw = new URLSearchParams(location.hash.slice(1)).get('s');
+    const state = raw && JSON.parse(atob(raw.replace(/-/g, '+').replace(/_/g, '/')));
+    return state?.pod?.format === 'yaml' && state?.pod?.example === 'web-spread';
+  });
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.equal(await page.locator('#pod-format').inputValue(), 'yaml');
+  assert.equal(await page.locator('#pod-input').inputValue(), yamlText);
+  // Another example keeps the format.
+  await page.selectOption('#pod-example', 'hello-5gi');
+  assert.match(await page.locator('#pod-input').inputValue(), /^apiVersion: v1\nkind: Pod\n[\s\S]*memory: 5Gi\n/);
+  await page.waitForFunction(() => document.querySelector('#scheduling-event')?.textContent.includes('Insufficient memory'));
+  // An edited pod converts both ways, edits included.
+  await page.fill('#pod-input', (await page.locator('#pod-input').inputValue()).replace('name: hello-server\n  namespace', 'name: edited\n  namespace'));
+  await page.waitForFunction(() => document.querySelector('#pod-example').value === '');
+  await page.selectOption('#pod-format', 'json');
+  const json = JSON.parse(await page.locator('#pod-input').inputValue());
+  assert.equal(json.metadata.name, 'edited');
+  assert.equal(json.spec.containers[0].resources.requests.memory, '5Gi');
+  // The cluster box converts too.
+  await page.selectOption('#cluster-format', 'yaml');
+  await page.waitForFunction(() => document.querySelector('#cluster-input').value.startsWith('apiVersion: v1\nkind: List\n'));
+  await page.waitForFunction(() => document.querySelector('#cluster-summary').textContent.startsWith('1 node, 12 pods'));
+  assert.equal(await page.locator('#cluster-preset').inputValue(), 'kind-one-node');
+  await page.waitForFunction(() => document.querySelector('#scheduling-event')?.textContent.includes('FailedScheduling'));
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -90,8 +90,7 @@ pub fn place_all(snapshot: &mut Snapshot, pods: &[Pod], profile: &Profile) -> Ve
         let mut result = schedule_pod_info(snapshot, &info, profile);
         let score = result
             .selected
-            .as_deref()
-            .and_then(|n| result.node(n))
+            .and_then(|i| result.nodes.get(i))
             .and_then(|n| n.total);
         let mut placement = Placement {
             pod: info.pod.key(),
@@ -107,8 +106,8 @@ pub fn place_all(snapshot: &mut Snapshot, pods: &[Pod], profile: &Profile) -> Ve
                 .filter(|n| !n.is_empty()),
             error: result.error.as_ref().map(ScheduleError::to_string),
         };
-        if let Some(node) = result.selected {
-            match snapshot.bind((*info.pod).clone(), &node) {
+        if let Some(node) = result.selected_name() {
+            match snapshot.bind((*info.pod).clone(), node) {
                 Ok(()) => placement.node = Some(node.to_string()),
                 Err(e) => placement.error = Some(format!("binding to {node}: {e}")),
             }

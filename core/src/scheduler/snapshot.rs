@@ -459,9 +459,6 @@ pub fn normalized_image_name(name: &str) -> String {
 pub struct NodeInfo {
     /// The node.
     pub node: Arc<Node>,
-    /// The node's name, shared: results name nodes by cloning it (a small,
-    /// compact allocation) rather than the whole node.
-    pub shared_name: Arc<str>,
     /// Pods bound to the node.
     pub pods: Vec<Arc<PodInfo>>,
     /// Pods with pod affinity or anti-affinity terms.
@@ -490,7 +487,6 @@ impl NodeInfo {
         let node: Arc<Node> = node.into();
         let allocatable = Resource::from_list(&node.status.allocatable);
         NodeInfo {
-            shared_name: Arc::from(node.name()),
             node,
             pods: Vec::new(),
             pods_with_affinity: Vec::new(),
@@ -556,6 +552,10 @@ impl NodeInfo {
 #[derive(Clone, Debug, Default)]
 pub struct Snapshot {
     nodes: Vec<NodeInfo>,
+    /// The nodes' names in order, shared with every
+    /// [`ScheduleResult`](super::cycle::ScheduleResult) (one reference count
+    /// per decision instead of one string per node).
+    names: Arc<[String]>,
     index: HashMap<String, usize>,
     /// Namespace labels by namespace name.
     pub namespaces: BTreeMap<String, Labels>,
@@ -595,6 +595,7 @@ impl Snapshot {
         let pods = std::mem::take(&mut objects.pods);
         let mut snap = Snapshot {
             nodes: Vec::with_capacity(nodes.len()),
+            names: Arc::from([]),
             index: HashMap::with_capacity(nodes.len()),
             namespaces: objects
                 .namespaces
@@ -619,6 +620,7 @@ impl Snapshot {
             snap.index.insert(name, snap.nodes.len());
             snap.nodes.push(info);
         }
+        snap.names = snap.nodes.iter().map(|n| n.name().to_owned()).collect();
         snap.refresh_image_states();
         snap.indexes = SnapshotIndexes::from_nodes(snap.nodes.iter().map(|n| n.node.as_ref()));
         for pod in pods {
@@ -706,8 +708,14 @@ impl Snapshot {
         &self.nodes
     }
 
+    /// The nodes' names, in the order of [`Snapshot::nodes`].
+    pub fn node_names(&self) -> &Arc<[String]> {
+        &self.names
+    }
+
     /// Mutable access to the nodes (for simulations such as preemption).
-    /// The indexes are marked stale: plugins then scan instead.
+    /// The indexes are marked stale: plugins then scan instead. A node's
+    /// name must not be changed through it.
     pub fn nodes_mut(&mut self) -> &mut [NodeInfo] {
         self.indexes.mark_stale();
         &mut self.nodes
@@ -724,7 +732,8 @@ impl Snapshot {
     }
 
     /// A node by name, mutably.
-    /// The indexes are marked stale: plugins then scan instead.
+    /// The indexes are marked stale: plugins then scan instead. The node's
+    /// name must not be changed through it.
     pub fn node_mut(&mut self, name: &str) -> Option<&mut NodeInfo> {
         self.indexes.mark_stale();
         match self.index.get(name) {

@@ -1,10 +1,13 @@
-// Cluster: a `kubectl get nodes,pods -A -o json` List pasted by the user or a
-// preset from presets/. Checks the JSON, lists what it holds, and publishes
-// it as `cluster` for the scheduling, QoS and eviction panels.
+// Cluster: a `kubectl get nodes,pods -A -o json` (or `-o yaml`) List, or a
+// YAML stream of objects, pasted by the user, or a preset from presets/.
+// Checks the text, lists what it holds, and publishes it as `cluster` for
+// the scheduling, QoS and eviction panels.
 import { debounce, h, showFieldError } from '../dom.js';
-import { parseManifest, summarize } from '../manifest.js';
+import { convertManifest, detectFormat, parseManifest, rememberSource, summarize, toYaml } from '../manifest.js';
 
 export const id = 'cluster';
+
+const CUSTOM = 'Your own cluster: paste or edit JSON or YAML below (kubectl get nodes,pods -A -o json, or -o yaml).';
 
 export async function mount(section, { store, events }) {
   const saved = store.get(id, { preset: 'kind-one-node' });
@@ -14,9 +17,13 @@ export async function mount(section, { store, events }) {
     presets.map((p) => h('option', { value: p.id }, p.title)),
     h('option', { value: '' }, 'Custom: paste below'));
   const about = h('p', { class: 'hint', id: 'cluster-preset-about' });
+  const format = h('select', { id: 'cluster-format', title: 'Show the cluster as JSON or YAML (either is read)' },
+    h('option', { value: 'json' }, 'JSON'),
+    h('option', { value: 'yaml' }, 'YAML'));
+  format.value = saved.format === 'yaml' ? 'yaml' : 'json';
   const text = h('textarea', {
     id: 'cluster-input', rows: 12, spellcheck: 'false',
-    placeholder: 'Paste the output of: kubectl get nodes,pods -A -o json',
+    placeholder: 'Paste the output of: kubectl get nodes,pods -A -o json (or -o yaml, or YAML documents separated by ---)',
     'aria-describedby': 'cluster-input-error',
   });
   const summary = h('p', { class: 'summary', id: 'cluster-summary', 'aria-live': 'polite' });
@@ -24,7 +31,9 @@ export async function mount(section, { store, events }) {
   section.querySelector('.panel-body').replaceChildren(
     h('div', { class: 'field' }, h('label', { for: select.id }, 'Preset'), select, about),
     h('div', { class: 'field' },
-      h('label', { for: text.id }, 'Nodes and pods (JSON)'),
+      h('div', { class: 'label-row' },
+        h('label', { for: text.id }, 'Nodes and pods (JSON or YAML)'),
+        h('label', { for: format.id, class: 'format' }, 'as ', format)),
       text,
       h('p', { class: 'field-error', id: 'cluster-input-error', role: 'alert', hidden: true }),
       summary),
@@ -33,11 +42,12 @@ export async function mount(section, { store, events }) {
   function check() {
     try {
       const list = parseManifest(text.value, 'cluster');
+      rememberSource('cluster', text.value);
       showFieldError(text, null);
       summary.textContent = summarize(list);
       events.publish('cluster', list);
     } catch (e) {
-      showFieldError(text, e.message);
+      showFieldError(text, e);
       summary.textContent = '';
       events.publish('cluster', null);
     }
@@ -45,32 +55,56 @@ export async function mount(section, { store, events }) {
 
   async function loadPreset(presetId, { chosen = false } = {}) {
     const preset = presets.find((p) => p.id === presetId);
-    about.textContent = preset?.description ?? 'Your own cluster: edit the JSON below.';
+    about.textContent = preset?.description ?? CUSTOM;
     if (!preset) return;
-    text.value = await fetch(`presets/${preset.file}`).then((r) => r.text());
+    const json = await fetch(`presets/${preset.file}`).then((r) => r.text());
+    text.value = format.value === 'yaml' ? toYaml(JSON.parse(json)) : json;
     // A preset picked by the user brings its pod example along.
     events.publish('preset', { preset, chosen });
     check();
   }
 
+  const save = () => store.set(id, {
+    preset: select.value,
+    ...(format.value === 'yaml' ? { format: 'yaml' } : {}),
+    ...(select.value ? {} : { text: text.value }),
+  });
+
   select.addEventListener('change', async () => {
-    store.set(id, { preset: select.value });
+    save();
     await loadPreset(select.value, { chosen: true });
   });
   text.addEventListener('input', debounce(() => {
     select.value = '';
-    about.textContent = 'Your own cluster: edit the JSON below.';
-    store.set(id, { preset: '', text: text.value });
+    about.textContent = CUSTOM;
+    // The format follows what is pasted; switching it converts the text.
+    if (text.value.trim()) format.value = detectFormat(text.value);
+    save();
     check();
   }, 200));
+  format.addEventListener('change', async () => {
+    if (select.value) {
+      await loadPreset(select.value);
+    } else if (text.value.trim()) {
+      try {
+        text.value = convertManifest(text.value, format.value, 'cluster');
+      } catch {
+        // Unreadable text stays as it is, with its error shown.
+        format.value = detectFormat(text.value);
+      }
+      check();
+    }
+    save();
+  });
 
   if (saved.preset && presets.some((p) => p.id === saved.preset)) {
     select.value = saved.preset;
     await loadPreset(saved.preset);
   } else {
     select.value = '';
-    about.textContent = 'Your own cluster: edit the JSON below.';
+    about.textContent = CUSTOM;
     text.value = saved.text ?? '';
+    if (text.value.trim()) format.value = detectFormat(text.value);
     check();
   }
 }

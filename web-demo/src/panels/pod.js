@@ -1,8 +1,9 @@
-// Pod editor: the pod to schedule (JSON), with examples, and a replica count
-// for Deployment-style placement (`placeAll`). Checks the JSON and publishes
-// it as `pod` for the scheduling and QoS panels.
+// Pod editor: the pod to schedule (JSON or YAML), with examples shown in
+// either format, and a replica count for Deployment-style placement
+// (`placeAll`). Checks the text and publishes the pod as `pod` for the
+// scheduling and QoS panels.
 import { debounce, h, showFieldError } from '../dom.js';
-import { parseManifest } from '../manifest.js';
+import { convertManifest, detectFormat, parseManifest, rememberSource, toJson, toYaml } from '../manifest.js';
 
 export const id = 'pod';
 
@@ -24,6 +25,14 @@ export const EXAMPLES = {
   'hello-64mi': {
     title: 'the same replica requesting 64Mi',
     pod: pod('hello-server', { requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '10m', memory: '64Mi' } }),
+  },
+  'hello-5gi-priority': {
+    title: 'the 5Gi replica with a higher priority: preempts the running one',
+    pod: {
+      ...pod('hello-server', { requests: { cpu: '10m', memory: '5Gi' }, limits: { cpu: '10m', memory: '5Gi' } },
+        // What admission writes from a PriorityClass `high-priority` of value 1000000.
+        { priorityClassName: 'high-priority', priority: 1000000 }),
+    },
   },
   burstable: {
     title: 'Burstable: requests below limits',
@@ -70,17 +79,23 @@ export const EXAMPLES = {
 
 export function mount(section, { store, events }) {
   const hadState = Object.keys(store.get(id)).length > 0;
-  const saved = store.get(id, { example: 'hello-5gi', replicas: 1 });
+  const saved = store.get(id, { example: 'hello-5gi', replicas: 1, format: 'json' });
   const select = h('select', { id: 'pod-example' },
     Object.entries(EXAMPLES).map(([k, ex]) => h('option', { value: k }, ex.title)),
     h('option', { value: '' }, 'Custom: edit below'));
+  const format = h('select', { id: 'pod-format', title: 'Show the pod as JSON or YAML (either is read)' },
+    h('option', { value: 'json' }, 'JSON'),
+    h('option', { value: 'yaml' }, 'YAML'));
+  format.value = saved.format === 'yaml' ? 'yaml' : 'json';
   const text = h('textarea', { id: 'pod-input', rows: 12, spellcheck: 'false', 'aria-describedby': 'pod-input-error' });
   const replicas = h('input', { id: 'pod-replicas', type: 'number', min: 1, max: 10000, value: saved.replicas });
 
   section.querySelector('.panel-body').replaceChildren(
     h('div', { class: 'field' }, h('label', { for: select.id }, 'Example'), select),
     h('div', { class: 'field' },
-      h('label', { for: text.id }, 'Pod (JSON)'),
+      h('div', { class: 'label-row' },
+        h('label', { for: text.id }, 'Pod (JSON or YAML)'),
+        h('label', { for: format.id, class: 'format' }, 'as ', format)),
       text,
       h('p', { class: 'field-error', id: 'pod-input-error', role: 'alert', hidden: true })),
     h('div', { class: 'field inline' },
@@ -92,30 +107,54 @@ export function mount(section, { store, events }) {
   const save = () => store.set(id, {
     example: select.value,
     replicas: Number(replicas.value) || 1,
+    ...(format.value === 'yaml' ? { format: 'yaml' } : {}),
     ...(select.value ? {} : { text: text.value }),
   });
 
   function check() {
     try {
       const value = parseManifest(text.value, 'pod');
+      if (value.kind === 'List') throw new Error(`Expected one Pod, got a list of ${value.items?.length ?? 0} objects.`);
       if (value.kind !== undefined && value.kind !== 'Pod') throw new Error(`Expected kind Pod, got ${value.kind}.`);
+      rememberSource('pod', text.value);
       showFieldError(text, null);
       events.publish('pod', { pod: value, replicas: Number(replicas.value) || 1 });
     } catch (e) {
-      showFieldError(text, e.message);
+      showFieldError(text, e);
       events.publish('pod', null);
     }
   }
 
   function loadExample(key) {
     if (!EXAMPLES[key]) return;
-    text.value = JSON.stringify(EXAMPLES[key].pod, null, 2);
+    const example = EXAMPLES[key].pod;
+    text.value = format.value === 'yaml' ? toYaml(example) : toJson(example);
     check();
   }
 
   select.addEventListener('change', () => { loadExample(select.value); save(); });
-  text.addEventListener('input', debounce(() => { select.value = ''; save(); check(); }, 200));
+  text.addEventListener('input', debounce(() => {
+    select.value = '';
+    // The format follows what is typed; switching it converts the text.
+    if (text.value.trim()) format.value = detectFormat(text.value);
+    save();
+    check();
+  }, 200));
   replicas.addEventListener('input', () => { save(); check(); });
+  format.addEventListener('change', () => {
+    if (select.value) {
+      loadExample(select.value);
+    } else if (text.value.trim()) {
+      try {
+        text.value = convertManifest(text.value, format.value, 'pod');
+      } catch {
+        // Unreadable text stays as it is, with its error shown.
+        format.value = detectFormat(text.value);
+      }
+      check();
+    }
+    save();
+  });
 
   // Picking a cluster preset loads the pod it is about.
   // On first load a pod saved in the link wins over the preset's.
@@ -133,6 +172,7 @@ export function mount(section, { store, events }) {
   } else {
     select.value = '';
     text.value = saved.text ?? '';
+    if (text.value.trim()) format.value = detectFormat(text.value);
     check();
   }
 }

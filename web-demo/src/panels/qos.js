@@ -2,6 +2,7 @@
 // class from `explainQos` (ComputePodQOS) and each container's oom_score_adj
 // (GetContainerOOMScoreAdjust) on a node of the given memory capacity.
 import { debounce, h, showFieldError } from '../dom.js';
+import { withSource } from '../manifest.js';
 
 export const id = 'qos';
 
@@ -47,7 +48,7 @@ export function mount(section, { wasm, store, events }) {
       if (e.path?.startsWith('options.memoryCapacity') || e.path === 'memoryCapacity') {
         showFieldError(capacity, { message: e.message, offset: e.offset, text: cap });
       } else {
-        showFieldError(document.getElementById('pod-input'), `${e.message}${e.path ? ` (at ${e.path})` : ''}`);
+        showFieldError(document.getElementById('pod-input'), withSource(e.message, e.path));
       }
       out.replaceChildren(h('p', { class: 'field-error' }, `Cannot compute: ${e.message}`));
       return;

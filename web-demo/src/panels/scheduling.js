@@ -4,6 +4,7 @@
 // event; DefaultPreemption's victims; and, with replicas > 1, where each
 // replica of a Deployment lands (placeAll).
 import { h, showFieldError } from '../dom.js';
+import { withSource } from '../manifest.js';
 
 export const id = 'scheduling';
 
@@ -135,7 +136,8 @@ export function mount(section, { wasm, events }) {
   function showError(e) {
     const field = fieldFor(e);
     const where = e.path ? ` (at ${e.path})` : '';
-    if (field) showFieldError(document.getElementById(field), `${e.message}${where}`);
+    // The line of the pasted JSON or YAML the path points at, when found.
+    if (field) showFieldError(document.getElementById(field), withSource(e.message, e.path));
     out.replaceChildren(h('p', { class: 'field-error', id: 'scheduling-error', role: 'alert' },
       `Cannot schedule: ${e.message}${where}`));
   }

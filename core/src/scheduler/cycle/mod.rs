@@ -20,13 +20,12 @@
 //! let profile = Profile::new(Some(&["NodeUnschedulable".into(), "NodeName".into()]),
 //!     &Default::default(), FeatureGates::default())?;
 //! let result = schedule(&snapshot, &pod, &profile);
-//! assert_eq!(result.selected.as_deref(), Some("a"));
-//! assert_eq!(result.feasible, vec!["a"]);
+//! assert_eq!(result.selected_name(), Some("a"));
+//! assert_eq!(result.feasible_names().collect::<Vec<_>>(), ["a"]);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 mod fit_error;
-mod node_name;
 mod node_to_status;
 
 use std::fmt;
@@ -35,7 +34,6 @@ use std::sync::Arc;
 use serde::Serialize;
 
 pub use fit_error::{Diagnosis, FitError, NO_NODE_AVAILABLE_MSG};
-pub use node_name::NodeName;
 pub use node_to_status::NodeToStatus;
 
 use super::framework::{
@@ -85,11 +83,10 @@ pub struct PluginScores {
     pub normalized: Vec<i64>,
 }
 
-/// What the cycle did with one node.
+/// What the cycle did with one node (its name is
+/// [`ScheduleResult::node_name`] at the same index).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NodeResult {
-    /// The node.
-    pub name: NodeName,
     /// The status after PreFilter/Filter: `Success` when feasible, the first
     /// rejecting plugin's status otherwise (for nodes the cycle never
     /// filtered, the status they count with: a PreFilter rejection or
@@ -152,16 +149,22 @@ impl std::error::Error for ScheduleError {}
 pub struct ScheduleResult {
     /// The pod, `namespace/name`.
     pub pod: String,
-    /// Every node of the snapshot, in snapshot order.
+    /// The snapshot's node names, in snapshot order (shared with the
+    /// snapshot: [`Snapshot::node_names`]). Nodes are referred to by their
+    /// index in this list everywhere else in the result.
+    pub node_names: Arc<[String]>,
+    /// Every node of the snapshot, in snapshot order (`nodes[i]` is the node
+    /// named `node_names[i]`).
     pub nodes: Vec<NodeResult>,
-    /// The nodes that passed filtering, in snapshot order.
-    pub feasible: Vec<NodeName>,
-    /// The chosen node: the first node (in snapshot order) among those with
-    /// the highest total score. Upstream picks uniformly at random among
-    /// them; kubelogic's rule is deterministic. `None` when nothing fits.
-    pub selected: Option<NodeName>,
-    /// Every node with the highest total (the nodes `selected` was chosen from).
-    pub tied: Vec<NodeName>,
+    /// The nodes that passed filtering (indexes), in snapshot order.
+    pub feasible: Vec<usize>,
+    /// The chosen node (index): the first node in snapshot order among those
+    /// with the highest total score. Upstream picks uniformly at random
+    /// among them; kubelogic's rule is deterministic. `None` when nothing fits.
+    pub selected: Option<usize>,
+    /// Every node with the highest total (indexes; the nodes `selected` was
+    /// chosen from).
+    pub tied: Vec<usize>,
     /// Each score plugin that ran, with its scores per feasible node.
     pub scores: Vec<PluginScores>,
     /// Nodes filtered (`EvaluatedNodes`: feasible plus rejected).
@@ -187,9 +190,42 @@ impl ScheduleResult {
         self.fit_error.as_ref().map(ToString::to_string)
     }
 
+    /// The name of the node at `index`.
+    pub fn node_name(&self, index: usize) -> Option<&str> {
+        self.node_names.get(index).map(String::as_str)
+    }
+
+    /// The index of a node by name.
+    pub fn node_index(&self, name: &str) -> Option<usize> {
+        self.node_names.iter().position(|n| n == name)
+    }
+
+    /// Every node's name and result, in snapshot order.
+    pub fn named_nodes(&self) -> impl Iterator<Item = (&str, &NodeResult)> + '_ {
+        self.node_names
+            .iter()
+            .map(String::as_str)
+            .zip(self.nodes.iter())
+    }
+
     /// The result for a node by name.
     pub fn node(&self, name: &str) -> Option<&NodeResult> {
-        self.nodes.iter().find(|n| n.name == name)
+        self.node_index(name).and_then(|i| self.nodes.get(i))
+    }
+
+    /// The chosen node's name.
+    pub fn selected_name(&self) -> Option<&str> {
+        self.selected.and_then(|i| self.node_name(i))
+    }
+
+    /// The feasible nodes' names, in snapshot order.
+    pub fn feasible_names(&self) -> impl Iterator<Item = &str> + '_ {
+        self.feasible.iter().filter_map(|&i| self.node_name(i))
+    }
+
+    /// The names of the nodes tied for the highest total.
+    pub fn tied_names(&self) -> impl Iterator<Item = &str> + '_ {
+        self.tied.iter().filter_map(|&i| self.node_name(i))
     }
 
     /// Each plugin's raw, normalized and weighted score for the node at
@@ -240,14 +276,30 @@ struct FitErrorView<'a> {
     fit_error: &'a FitError,
 }
 
+/// Node indexes serialized as their names.
+struct Names<'a> {
+    indexes: &'a [usize],
+    names: &'a [String],
+}
+
+impl Serialize for Names<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.indexes
+                .iter()
+                .filter_map(|&i| self.names.get(i).map(String::as_str)),
+        )
+    }
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ScheduleResultView<'a> {
     pod: &'a str,
     nodes: Vec<NodeResultView<'a>>,
-    feasible: &'a [NodeName],
-    selected: &'a Option<NodeName>,
-    tied: &'a [NodeName],
+    feasible: Names<'a>,
+    selected: Option<&'a str>,
+    tied: Names<'a>,
     evaluated_nodes: usize,
     scored_nodes: usize,
     skipped_filter_plugins: &'a [&'static str],
@@ -262,8 +314,9 @@ impl Serialize for ScheduleResult {
         let nodes = self
             .nodes
             .iter()
-            .map(|n| NodeResultView {
-                name: n.name.as_str(),
+            .zip(self.node_names.iter())
+            .map(|(n, name)| NodeResultView {
+                name,
                 status: n.status.as_ref(),
                 scores: n
                     .feasible_index
@@ -275,9 +328,15 @@ impl Serialize for ScheduleResult {
         ScheduleResultView {
             pod: &self.pod,
             nodes,
-            feasible: &self.feasible,
-            selected: &self.selected,
-            tied: &self.tied,
+            feasible: Names {
+                indexes: &self.feasible,
+                names: &self.node_names,
+            },
+            selected: self.selected_name(),
+            tied: Names {
+                indexes: &self.tied,
+                names: &self.node_names,
+            },
             evaluated_nodes: self.evaluated_nodes,
             scored_nodes: self.scored_nodes,
             skipped_filter_plugins: &self.skipped_filter_plugins,
@@ -368,16 +427,12 @@ impl Builder<'_> {
         }
     }
 
-    fn name(&self, index: usize) -> Option<NodeName> {
-        self.result.nodes.get(index).map(|n| n.name.clone())
-    }
-
     /// The explicit statuses of the rejected nodes, as upstream's
     /// `Diagnosis.NodeToStatus` after Filter.
     fn rejected_statuses(&self, node_to_status: &mut NodeToStatus) {
-        for n in &self.result.nodes {
+        for (n, name) in self.result.nodes.iter().zip(self.result.node_names.iter()) {
             if let Some(s) = n.status.as_ref().filter(|s| s.is_rejected()) {
-                node_to_status.set(n.name.as_str(), s.clone());
+                node_to_status.set(name, s.clone());
             }
         }
     }
@@ -413,15 +468,15 @@ pub fn schedule_pod_info(snapshot: &Snapshot, pod: &PodInfo, profile: &Profile) 
         snapshot,
         result: ScheduleResult {
             pod: pod.pod.key(),
-            nodes: all
-                .iter()
-                .map(|n| NodeResult {
-                    name: NodeName::new(Arc::clone(&n.shared_name)),
+            node_names: Arc::clone(snapshot.node_names()),
+            nodes: vec![
+                NodeResult {
                     status: None,
                     feasible_index: None,
                     total: None,
-                })
-                .collect(),
+                };
+                all.len()
+            ],
             feasible: Vec::new(),
             selected: None,
             tied: Vec::new(),
@@ -541,9 +596,9 @@ pub fn schedule_pod_info(snapshot: &Snapshot, pod: &PodInfo, profile: &Profile) 
     for (k, &i) in feasible.iter().enumerate() {
         if let Some(n) = b.result.nodes.get_mut(i) {
             n.feasible_index = Some(k);
-            b.result.feasible.push(n.name.clone());
         }
     }
+    b.result.feasible.clone_from(&feasible);
 
     match feasible.as_slice() {
         [] => {
@@ -551,8 +606,8 @@ pub fn schedule_pod_info(snapshot: &Snapshot, pod: &PodInfo, profile: &Profile) 
             finish_unschedulable(b, &state, pod, profile, diagnosis)
         }
         [only] => {
-            b.result.selected = b.name(*only);
-            b.result.tied = b.result.selected.iter().cloned().collect();
+            b.result.selected = Some(*only);
+            b.result.tied = vec![*only];
             b.result
         }
         _ => prioritize_and_select(b, state, pod, profile, &feasible),
@@ -635,11 +690,13 @@ fn prioritize_and_select(
         b.result.skipped_score_plugins = state.skip_score_plugins.iter().copied().collect();
 
         // Score and NormalizeScore, one plugin at a time over all nodes
-        // (the NodeScore list, names included, is built once and reused).
-        let mut scores: Vec<NodeScore> = nodes
+        // (the NodeScore list, names borrowed from the snapshot, is built
+        // once and reused).
+        let names = b.snapshot.node_names();
+        let mut scores: Vec<NodeScore<'_>> = feasible
             .iter()
-            .map(|n| NodeScore {
-                name: NodeName::new(Arc::clone(&n.shared_name)),
+            .map(|&i| NodeScore {
+                name: names.get(i).map_or("", String::as_str),
                 score: 0,
             })
             .collect();
@@ -647,24 +704,15 @@ fn prioritize_and_select(
             if state.skip_score_plugins.contains(name) {
                 continue;
             }
-            let mut raw = Vec::with_capacity(nodes.len());
-            for (node, slot) in nodes.iter().zip(scores.iter_mut()) {
-                match scorer.score(&state, pod, node) {
-                    Ok(s) => {
-                        slot.score = s;
-                        raw.push(s);
-                    }
-                    Err(status) => {
-                        let message =
-                            format!("running Score plugin {name:?}: {}", status.message());
-                        return b.fail(ScheduleError::Plugin {
-                            plugin: name.to_owned(),
-                            extension_point: "Score",
-                            message,
-                        });
-                    }
-                }
+            if let Err(status) = scorer.score_nodes(&state, pod, &nodes, &mut scores) {
+                let message = format!("running Score plugin {name:?}: {}", status.message());
+                return b.fail(ScheduleError::Plugin {
+                    plugin: name.to_owned(),
+                    extension_point: "Score",
+                    message,
+                });
             }
+            let raw: Vec<i64> = scores.iter().map(|s| s.score).collect();
             let status = scorer.normalize_score(&state, pod, &mut scores);
             if !status.is_success() {
                 let message = format!(
@@ -706,10 +754,10 @@ fn prioritize_and_select(
         if let Some(n) = b.result.nodes.get_mut(i) {
             n.total = Some(t);
             if t == max {
-                b.result.tied.push(n.name.clone());
+                b.result.tied.push(i);
             }
         }
     }
-    b.result.selected = b.result.tied.first().cloned();
+    b.result.selected = b.result.tied.first().copied();
     b.result
 }

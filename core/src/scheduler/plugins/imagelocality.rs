@@ -16,7 +16,8 @@
 //! ```
 
 use crate::scheduler::framework::{
-    missing_state, CycleState, Plugin, PreScorePlugin, ScorePlugin, Status, MAX_NODE_SCORE,
+    missing_state, CycleState, NodeScore, Plugin, PreScorePlugin, ScorePlugin, Status,
+    MAX_NODE_SCORE,
 };
 use crate::scheduler::plugins::names;
 use crate::scheduler::snapshot::{
@@ -149,5 +150,21 @@ impl ScorePlugin for ImageLocality {
             .read::<PreScoreState>()
             .ok_or_else(|| missing_state("PreScoreImageLocality"))?;
         Ok(score(s, node))
+    }
+
+    fn score_nodes(
+        &self,
+        state: &CycleState,
+        _pod: &PodInfo,
+        nodes: &[&NodeInfo],
+        scores: &mut [NodeScore<'_>],
+    ) -> Result<(), Status> {
+        let s = state
+            .read::<PreScoreState>()
+            .ok_or_else(|| missing_state("PreScoreImageLocality"))?;
+        for (node, slot) in nodes.iter().zip(scores.iter_mut()) {
+            slot.score = score(s, node);
+        }
+        Ok(())
     }
 }

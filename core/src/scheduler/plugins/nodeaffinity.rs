@@ -443,7 +443,7 @@ impl ScorePlugin for NodeAffinity {
         &self,
         _state: &CycleState,
         _pod: &PodInfo,
-        scores: &mut [NodeScore],
+        scores: &mut [NodeScore<'_>],
     ) -> Status {
         default_normalize_score(MAX_NODE_SCORE, false, scores);
         Status::success()

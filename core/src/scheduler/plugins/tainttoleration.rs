@@ -163,11 +163,31 @@ impl ScorePlugin for TaintToleration {
         ))
     }
 
+    fn score_nodes(
+        &self,
+        state: &CycleState,
+        _pod: &PodInfo,
+        nodes: &[&NodeInfo],
+        scores: &mut [NodeScore<'_>],
+    ) -> Result<(), Status> {
+        let s = state
+            .read::<PreScoreState>()
+            .ok_or_else(|| missing_state("PreScoreTaintToleration"))?;
+        for (node, slot) in nodes.iter().zip(scores.iter_mut()) {
+            slot.score = count_intolerable_taints_prefer_no_schedule(
+                &node.node.spec.taints,
+                &s.tolerations_prefer_no_schedule,
+                self.enable_comparison_operators,
+            );
+        }
+        Ok(())
+    }
+
     fn normalize_score(
         &self,
         _state: &CycleState,
         _pod: &PodInfo,
-        scores: &mut [NodeScore],
+        scores: &mut [NodeScore<'_>],
     ) -> Status {
         default_normalize_score(MAX_NODE_SCORE, true, scores);
         Status::success()

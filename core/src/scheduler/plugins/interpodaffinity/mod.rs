@@ -390,7 +390,7 @@ impl ScorePlugin for InterPodAffinity {
         &self,
         state: &CycleState,
         _pod: &PodInfo,
-        scores: &mut [NodeScore],
+        scores: &mut [NodeScore<'_>],
     ) -> Status {
         scoring::normalize_score(state, scores)
     }

@@ -252,7 +252,7 @@ pub fn score_node(s: &PreScoreState, node: &NodeInfo) -> i64 {
 
 /// `NormalizeScore`: min–max onto `0..=100` with float truncation; all 0
 /// when every score is equal; untouched when nothing was accumulated.
-pub fn normalize_score(state: &CycleState, scores: &mut [NodeScore]) -> Status {
+pub fn normalize_score(state: &CycleState, scores: &mut [NodeScore<'_>]) -> Status {
     let Some(s) = state.read::<PreScoreState>() else {
         return Status::error(
             "failed to read \"PreScoreInterPodAffinity\" from cycleState: not found",
@@ -280,7 +280,7 @@ pub fn normalize_score(state: &CycleState, scores: &mut [NodeScore]) -> Status {
 /// normalize_min_max(&mut s);
 /// assert_eq!(s.iter().map(|s| s.score).collect::<Vec<_>>(), [100, 0, 60]);
 /// ```
-pub fn normalize_min_max(scores: &mut [NodeScore]) {
+pub fn normalize_min_max(scores: &mut [NodeScore<'_>]) {
     let min = scores.iter().map(|s| s.score).min().unwrap_or(0);
     let max = scores.iter().map(|s| s.score).max().unwrap_or(0);
     let diff = max.saturating_sub(min);

@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use crate::model::validation::FieldError;
 use crate::scheduler::framework::{
-    CycleState, Plugin, PreScorePlugin, ScorePlugin, Status, MAX_NODE_SCORE,
+    CycleState, NodeScore, Plugin, PreScorePlugin, ScorePlugin, Status, MAX_NODE_SCORE,
 };
 use crate::scheduler::plugins::{decode_args, names, ConfigError};
 use crate::scheduler::snapshot::{NodeInfo, PodInfo, Snapshot};
@@ -177,6 +177,28 @@ impl ScorePlugin for BalancedAllocation {
                 self.scorer.score(node, &pod_requests)
             }
         }
+    }
+
+    fn score_nodes(
+        &self,
+        state: &CycleState,
+        pod: &PodInfo,
+        nodes: &[&NodeInfo],
+        scores: &mut [NodeScore<'_>],
+    ) -> Result<(), Status> {
+        let computed;
+        let pod_requests = match state.read::<PreScoreState>() {
+            Some(s) => &s.pod_requests,
+            None => {
+                computed = self.scorer.pod_requests(pod);
+                if is_best_effort_pod(&computed) {
+                    scores.iter_mut().for_each(|s| s.score = 0);
+                    return Ok(());
+                }
+                &computed
+            }
+        };
+        self.scorer.score_nodes(nodes, pod_requests, scores)
     }
 }
 

@@ -38,8 +38,8 @@ use crate::model::validation::{validate_label_name, FieldError};
 use crate::model::Pod;
 use crate::resources::{pod_requests, PodResourcesOptions};
 use crate::scheduler::framework::{
-    missing_state, Code, CycleState, FilterPlugin, Plugin, PreFilterPlugin, PreFilterResult,
-    PreScorePlugin, ScorePlugin, Status,
+    missing_state, Code, CycleState, FilterPlugin, NodeScore, Plugin, PreFilterPlugin,
+    PreFilterResult, PreScorePlugin, ScorePlugin, Status,
 };
 use crate::scheduler::plugins::{decode_args, names, ConfigError};
 use crate::scheduler::snapshot::{
@@ -537,6 +537,24 @@ impl ScorePlugin for Fit {
             Some(s) => self.scorer.score(node, &s.pod_requests),
             None => self.scorer.score(node, &self.scorer.pod_requests(pod)),
         }
+    }
+
+    fn score_nodes(
+        &self,
+        state: &CycleState,
+        pod: &PodInfo,
+        nodes: &[&NodeInfo],
+        scores: &mut [NodeScore<'_>],
+    ) -> Result<(), Status> {
+        let computed;
+        let pod_requests = match state.read::<PreScoreState>() {
+            Some(s) => &s.pod_requests,
+            None => {
+                computed = self.scorer.pod_requests(pod);
+                &computed
+            }
+        };
+        self.scorer.score_nodes(nodes, pod_requests, scores)
     }
 }
 

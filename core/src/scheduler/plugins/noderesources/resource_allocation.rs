@@ -8,7 +8,7 @@
 //! or that the node does not have, is left out, as is a negative amount
 //! (impossible through the API; upstream would score it out of range).
 
-use crate::scheduler::framework::Status;
+use crate::scheduler::framework::{NodeScore, Status};
 use crate::scheduler::snapshot::{is_scalar_resource_name, NodeInfo, PodInfo};
 
 use super::ResourceSpec;
@@ -183,6 +183,20 @@ impl ResourceAllocationScorer {
             self.fill(node, pod_requests, &mut req, &mut alloc);
             Ok(self.apply(&req, &alloc))
         }
+    }
+
+    /// [`ResourceAllocationScorer::score`] for every node of `nodes` into
+    /// the matching entry of `scores`.
+    pub fn score_nodes(
+        &self,
+        nodes: &[&NodeInfo],
+        pod_requests: &[i64],
+        scores: &mut [NodeScore<'_>],
+    ) -> Result<(), Status> {
+        for (node, slot) in nodes.iter().zip(scores.iter_mut()) {
+            slot.score = self.score(node, pod_requests)?;
+        }
+        Ok(())
     }
 
     fn fill(&self, node: &NodeInfo, pod_requests: &[i64], req: &mut [i64], alloc: &mut [i64]) {

@@ -394,7 +394,7 @@ impl ScorePlugin for PodTopologySpread {
         &self,
         state: &CycleState,
         _pod: &PodInfo,
-        scores: &mut [NodeScore],
+        scores: &mut [NodeScore<'_>],
     ) -> Status {
         scoring::normalize_score(state, scores)
     }

@@ -331,7 +331,7 @@ pub fn score(state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Result<i64, 
 
 /// `NormalizeScore`: ignored nodes get 0; the others
 /// `100 · (max + min − s) / max` (all 100 when `max` is 0).
-pub fn normalize_score(state: &CycleState, scores: &mut [NodeScore]) -> Status {
+pub fn normalize_score(state: &CycleState, scores: &mut [NodeScore<'_>]) -> Status {
     let Some(s) = state.read::<PreScoreState>() else {
         return Status::error(
             "error reading \"PreScorePodTopologySpread\" from cycleState: not found",
@@ -348,17 +348,17 @@ pub fn normalize_score(state: &CycleState, scores: &mut [NodeScore]) -> Status {
 /// use kubelogic::scheduler::NodeScore;
 /// use kubelogic::scheduler::plugins::podtopologyspread::scoring::normalize;
 ///
-/// let mut s: Vec<NodeScore> = [9, 7, 6, 4].iter().enumerate()
-///     .map(|(i, v)| NodeScore { name: format!("n{i}").into(), score: *v }).collect();
+/// let mut s: Vec<NodeScore> = [("n0", 9), ("n1", 7), ("n2", 6), ("n3", 4)].iter()
+///     .map(|&(name, score)| NodeScore { name, score }).collect();
 /// normalize(&HashSet::new(), &mut s);
 /// assert_eq!(s.iter().map(|s| s.score).collect::<Vec<_>>(), [44, 66, 77, 100]);
 /// ```
-pub fn normalize(ignored: &HashSet<String>, scores: &mut [NodeScore]) {
+pub fn normalize(ignored: &HashSet<String>, scores: &mut [NodeScore<'_>]) {
     const INVALID_SCORE: i64 = -1;
     let mut min = i64::MAX;
     let mut max = 0i64;
     for s in scores.iter_mut() {
-        if ignored.contains(s.name.as_str()) {
+        if ignored.contains(s.name) {
             s.score = INVALID_SCORE;
             continue;
         }
