@@ -98,7 +98,7 @@ fn score_decision(plugin: &dyn Plugin, pod: &PodInfo, snap: &Snapshot, nodes: &[
     let mut scores: Vec<NodeScore<'_>> = nodes
         .iter()
         .map(|n| NodeScore {
-            name: n.name().into(),
+            name: n.name(),
             score: s.score(&state, pod, n).unwrap_or(0),
         })
         .collect();

@@ -28,7 +28,12 @@ pub mod scheduler_perf {
     }
 
     /// A pod requesting 100m cpu and 500Mi (scheduler_perf's pod-default).
-    pub fn pod_json(name: &str, labels: Value, affinity: Option<Value>, spread: Option<Value>) -> Value {
+    pub fn pod_json(
+        name: &str,
+        labels: Value,
+        affinity: Option<Value>,
+        spread: Option<Value>,
+    ) -> Value {
         let mut spec = json!({"containers": [{"name": "pause", "image": "registry.k8s.io/pause:3.10",
             "resources": {"requests": {"cpu": "100m", "memory": "500Mi"}}}]});
         if let Some(a) = affinity {

@@ -385,7 +385,6 @@ struct ExpectedSchedule {
     preemption: Option<ExpectedPreemption>,
 }
 
-
 fn sorted(mut v: Vec<String>) -> Vec<String> {
     v.sort();
     v

@@ -247,7 +247,7 @@ fn run_scores<'a>(
             return Ok(nodes
                 .iter()
                 .map(|n| NodeScore {
-                    name: n.name().into(),
+                    name: n.name(),
                     score: 0,
                 })
                 .collect());
@@ -267,7 +267,13 @@ fn run_scores<'a>(
     scorer.score_nodes(&state, pod, &nodes, &mut scores)?;
     // The batch must agree with Score per node.
     for (n, s) in nodes.iter().zip(&scores) {
-        assert_eq!(scorer.score(&state, pod, n)?, s.score, "{}: {}", plugin.name(), s.name);
+        assert_eq!(
+            scorer.score(&state, pod, n)?,
+            s.score,
+            "{}: {}",
+            plugin.name(),
+            s.name
+        );
     }
     let s = scorer.normalize_score(&state, pod, &mut scores);
     if !s.is_success() {

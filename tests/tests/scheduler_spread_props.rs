@@ -204,7 +204,7 @@ fn normalized_scores(p: &dyn Plugin, pod: &PodInfo, snap: &Snapshot) -> Vec<i64>
     let mut scores: Vec<NodeScore<'_>> = nodes
         .iter()
         .map(|n| NodeScore {
-            name: n.name().into(),
+            name: n.name(),
             score: s.score(&state, pod, n).unwrap(),
         })
         .collect();

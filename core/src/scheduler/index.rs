@@ -10,6 +10,7 @@
 //! stale and the plugins fall back to scanning.
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use crate::model::{LabelSelector, LabelSelectorOperator, Node};
@@ -212,13 +213,102 @@ impl<T> DomainMap<T> {
     }
 }
 
-/// A bound pod and the position of its node.
+/// A bound pod and the position of its node, with what the plugins check
+/// on every candidate kept inline (no pointer to follow for them).
 #[derive(Clone, Debug)]
 pub struct PodRef {
     /// The node's position in [`Snapshot::nodes`](super::Snapshot::nodes).
     pub node: usize,
     /// The pod.
     pub pod: Arc<PodInfo>,
+    /// The pod's namespace, as an id of [`SnapshotIndexes::namespace_id`].
+    pub namespace: u32,
+    /// Whether the pod has a `deletionTimestamp` (is terminating).
+    pub terminating: bool,
+}
+
+/// The pods a selector may match, from [`SnapshotIndexes::candidates`]:
+/// lists to chain, and whether every pod in them matches the selector.
+#[derive(Clone, Debug, Default)]
+pub struct Candidates<'a> {
+    /// The lists (one per value of the chosen requirement).
+    pub lists: Vec<&'a [PodRef]>,
+    /// The selector is the chosen requirement alone: every candidate
+    /// matches it, no need to check.
+    pub exact: bool,
+}
+
+impl<'a> Candidates<'a> {
+    /// Every candidate.
+    pub fn iter(&self) -> impl Iterator<Item = &'a PodRef> + '_ {
+        self.lists.iter().flat_map(|l| l.iter())
+    }
+
+    /// The number of candidates.
+    pub fn len(&self) -> usize {
+        self.lists.iter().map(|l| l.len()).sum()
+    }
+
+    /// Whether there is no candidate.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Bound pods with the same affinity terms (the replicas of one template
+/// share them), so a plugin matches each distinct list of terms against
+/// the incoming pod once instead of once per pod.
+#[derive(Clone, Debug)]
+pub struct TermGroup {
+    /// One pod of the group: its terms stand for every pod's.
+    pub pod: Arc<PodInfo>,
+    /// Per pod of the group, the position of its node.
+    pub nodes: Vec<usize>,
+}
+
+/// [`TermGroup`]s by a hash of their terms.
+#[derive(Clone, Debug, Default)]
+pub struct TermGroups {
+    by_hash: FxHashMap<u64, Vec<usize>>,
+    groups: Vec<TermGroup>,
+}
+
+impl TermGroups {
+    /// Adds a pod on the node at `node`: to the group whose pod `same`
+    /// says has its terms (among those of `hash`), or to a new group.
+    fn add(&mut self, node: usize, pod: &Arc<PodInfo>, hash: u64, same: impl Fn(&PodInfo) -> bool) {
+        let ids = self.by_hash.entry(hash).or_default();
+        let found = ids
+            .iter()
+            .copied()
+            .find(|&g| self.groups.get(g).is_some_and(|g| same(&g.pod)));
+        match found.and_then(|g| self.groups.get_mut(g)) {
+            Some(g) => g.nodes.push(node),
+            None => {
+                ids.push(self.groups.len());
+                self.groups.push(TermGroup {
+                    pod: Arc::clone(pod),
+                    nodes: vec![node],
+                });
+            }
+        }
+    }
+
+    /// The groups.
+    pub fn iter(&self) -> impl Iterator<Item = &TermGroup> + '_ {
+        self.groups.iter()
+    }
+
+    /// The number of pods in all groups.
+    pub fn pod_count(&self) -> usize {
+        self.groups.iter().map(|g| g.nodes.len()).sum()
+    }
+}
+
+fn fx_hash(value: &impl Hash) -> u64 {
+    let mut h = FxHasher::default();
+    value.hash(&mut h);
+    h.finish()
 }
 
 /// The indexes of a snapshot.
@@ -227,6 +317,9 @@ pub struct SnapshotIndexes {
     stale: bool,
     topology: HashMap<String, Arc<TopologyDomains>>,
     pods_by_label: HashMap<String, HashMap<String, Vec<PodRef>>>,
+    namespaces: FxHashMap<String, u32>,
+    scoring_groups: TermGroups,
+    anti_affinity_groups: TermGroups,
     node_count: usize,
 }
 
@@ -260,6 +353,9 @@ impl SnapshotIndexes {
                 .map(|(k, d)| (k, Arc::new(d)))
                 .collect(),
             pods_by_label: HashMap::new(),
+            namespaces: FxHashMap::default(),
+            scoring_groups: TermGroups::default(),
+            anti_affinity_groups: TermGroups::default(),
             node_count: n,
         }
     }
@@ -268,6 +364,37 @@ impl SnapshotIndexes {
     pub fn add_pod(&mut self, node: usize, pod: &Arc<PodInfo>) {
         if self.stale {
             return;
+        }
+        let ns = pod.pod.metadata.namespace();
+        let next = u32::try_from(self.namespaces.len()).unwrap_or(u32::MAX);
+        let namespace = match self.namespaces.get(ns) {
+            Some(&id) => id,
+            None => {
+                self.namespaces.insert(ns.to_owned(), next);
+                next
+            }
+        };
+        let terminating = pod.pod.metadata.deletion_timestamp.is_some();
+        let scoring = (
+            &pod.required_affinity_terms,
+            &pod.preferred_affinity_terms,
+            &pod.preferred_anti_affinity_terms,
+        );
+        if !(scoring.0.is_empty() && scoring.1.is_empty() && scoring.2.is_empty()) {
+            self.scoring_groups.add(node, pod, fx_hash(&scoring), |p| {
+                (
+                    &p.required_affinity_terms,
+                    &p.preferred_affinity_terms,
+                    &p.preferred_anti_affinity_terms,
+                ) == scoring
+            });
+        }
+        let anti = &pod.required_anti_affinity_terms;
+        if !anti.is_empty() {
+            self.anti_affinity_groups
+                .add(node, pod, fx_hash(anti), |p| {
+                    p.required_anti_affinity_terms == *anti
+                });
         }
         for (k, v) in pod.pod.labels() {
             self.pods_by_label
@@ -278,6 +405,8 @@ impl SnapshotIndexes {
                 .push(PodRef {
                     node,
                     pod: Arc::clone(pod),
+                    namespace,
+                    terminating,
                 });
         }
     }
@@ -287,11 +416,32 @@ impl SnapshotIndexes {
         self.stale = true;
         self.topology.clear();
         self.pods_by_label.clear();
+        self.scoring_groups = TermGroups::default();
+        self.anti_affinity_groups = TermGroups::default();
     }
 
     /// Whether the indexes describe the snapshot.
     pub fn is_valid(&self) -> bool {
         !self.stale
+    }
+
+    /// The id of a namespace in [`PodRef::namespace`] (`None`: no indexed
+    /// pod is in it).
+    pub fn namespace_id(&self, namespace: &str) -> Option<u32> {
+        self.namespaces.get(namespace).copied()
+    }
+
+    /// The pods with required affinity or preferred (anti-)affinity terms
+    /// (what InterPodAffinity's PreScore reads of existing pods), grouped
+    /// by those terms. `None` when stale.
+    pub fn scoring_affinity_groups(&self) -> Option<&TermGroups> {
+        (!self.stale).then_some(&self.scoring_groups)
+    }
+
+    /// The pods with required anti-affinity terms (what InterPodAffinity's
+    /// PreFilter reads of existing pods), grouped by those terms. `None` when stale.
+    pub fn required_anti_affinity_groups(&self) -> Option<&TermGroups> {
+        (!self.stale).then_some(&self.anti_affinity_groups)
     }
 
     /// The number of nodes indexed.
@@ -309,11 +459,11 @@ impl SnapshotIndexes {
         Ok(self.topology.get(key))
     }
 
-    /// The pods that may match `selector`, as slices to chain: those of the
-    /// most selective `matchLabels` entry or `In` requirement. `None` when
-    /// the selector has neither (or the indexes are stale): scan every pod.
-    /// Callers still check the whole selector on each candidate.
-    pub fn candidates(&self, selector: &LabelSelector) -> Option<Vec<&[PodRef]>> {
+    /// The pods that may match `selector`: those of its most selective
+    /// `matchLabels` entry or `In` requirement. `None` when the selector has
+    /// neither (or the indexes are stale): scan every pod. Unless
+    /// [`Candidates::exact`], callers check the whole selector on each.
+    pub fn candidates(&self, selector: &LabelSelector) -> Option<Candidates<'_>> {
         if self.stale {
             return None;
         }
@@ -335,9 +485,11 @@ impl SnapshotIndexes {
                 options.push(values.into_iter().map(|v| lookup(&r.key, v)).collect());
             }
         }
+        let exact = selector.match_labels.len() + selector.match_expressions.len() == 1;
         options
             .into_iter()
             .min_by_key(|lists| lists.iter().map(|l| l.len()).sum::<usize>())
+            .map(|lists| Candidates { lists, exact })
     }
 }
 

@@ -203,7 +203,7 @@ pub fn pod_host_ports(pod: &Pod) -> Vec<HostPort> {
 }
 
 /// A pod affinity term resolved for matching (`framework.AffinityTerm`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct AffinityTerm {
     /// Namespaces named explicitly (or the pod's own namespace by default).
     pub namespaces: BTreeSet<String>,
@@ -264,7 +264,7 @@ impl AffinityTerm {
 }
 
 /// A weighted affinity term (`framework.WeightedAffinityTerm`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct WeightedAffinityTerm {
     /// The term.
     pub term: AffinityTerm,

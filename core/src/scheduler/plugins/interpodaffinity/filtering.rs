@@ -14,12 +14,12 @@
 
 use std::sync::Arc;
 
-use crate::model::{LabelSelector, Labels, Pod};
+use crate::model::{Labels, Pod};
 use crate::scheduler::framework::{missing_state, CycleState, PreFilterResult, Status};
-use crate::scheduler::index::SnapshotIndexes;
+use crate::scheduler::index::{Candidates, SnapshotIndexes};
 use crate::scheduler::snapshot::{AffinityTerm, NodeInfo, PodInfo, Snapshot};
 
-use super::{merge_affinity_term_namespaces, namespace_labels, TopologyCounts};
+use super::{merge_affinity_term_namespaces, namespace_labels, CandidateTerm, TopologyCounts};
 
 /// `ErrReasonExistingAntiAffinityRulesNotMatch`.
 pub const ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH: &str =
@@ -85,11 +85,29 @@ pub fn pre_filter(
     let ns_labels = namespace_labels(snapshot, pod.pod.metadata.namespace());
 
     let mut existing = TopologyCounts::default();
-    for node in snapshot.have_pods_with_required_anti_affinity() {
-        for existing_pod in &node.pods_with_required_anti_affinity {
-            for term in &existing_pod.required_anti_affinity_terms {
-                if term.matches(&pod.pod, Some(&ns_labels)) {
-                    existing.update(node, &term.topology_key, 1, index);
+    match index.and_then(|i| i.required_anti_affinity_groups()) {
+        // Each distinct list of terms is matched once; its pods' nodes counted.
+        Some(groups) => {
+            let nodes = snapshot.nodes();
+            for group in groups.iter() {
+                for term in &group.pod.required_anti_affinity_terms {
+                    if term.matches(&pod.pod, Some(&ns_labels)) {
+                        let slot = existing.key_slot(&term.topology_key, index);
+                        for node in group.nodes.iter().filter_map(|&n| nodes.get(n)) {
+                            existing.update_slot(slot, node, 1);
+                        }
+                    }
+                }
+            }
+        }
+        None => {
+            for node in snapshot.have_pods_with_required_anti_affinity() {
+                for existing_pod in &node.pods_with_required_anti_affinity {
+                    for term in &existing_pod.required_anti_affinity_terms {
+                        if term.matches(&pod.pod, Some(&ns_labels)) {
+                            existing.update(node, &term.topology_key, 1, index);
+                        }
+                    }
                 }
             }
         }
@@ -185,47 +203,31 @@ impl IncomingCounts<'_> {
     /// match are visited.
     fn count_indexed(&mut self, index: &SnapshotIndexes, snapshot: &Snapshot) {
         let nodes = snapshot.nodes();
-        let visit = |sel: Option<&LabelSelector>, on: &mut dyn FnMut(&NodeInfo, &Pod)| {
-            let Some(sel) = sel else {
-                return;
-            };
-            match index.candidates(sel) {
-                Some(lists) => {
-                    for r in lists.into_iter().flatten() {
-                        if let Some(node) = nodes.get(r.node) {
-                            on(node, &r.pod.pod);
-                        }
-                    }
-                }
-                None => {
-                    for node in nodes {
-                        for p in &node.pods {
-                            on(node, &p.pod);
-                        }
-                    }
-                }
-            }
-        };
         if !self.affinity_terms.is_empty() {
             // A pod must match every term: visit the candidates of the most
             // selective one (a term without selector matches nothing).
-            let selectors: Option<Vec<&LabelSelector>> = self
+            let all_selected = self.affinity_terms.iter().all(|t| t.selector.is_some());
+            let best = self
                 .affinity_terms
                 .iter()
-                .map(|t| t.selector.as_ref())
-                .collect();
-            if let Some(selectors) = selectors {
-                let best = selectors
-                    .iter()
-                    .filter_map(|s| {
-                        index
-                            .candidates(s)
-                            .map(|l| (l.iter().map(|x| x.len()).sum::<usize>(), *s))
-                    })
-                    .min_by_key(|(n, _)| *n)
-                    .map(|(_, s)| s)
-                    .or_else(|| selectors.first().copied());
-                visit(best, &mut |node, p| self.add(node, p, true, false));
+                .filter_map(|t| index.candidates(t.selector.as_ref()?))
+                .min_by_key(Candidates::len);
+            match (all_selected, best) {
+                (false, _) => {}
+                (true, Some(c)) => {
+                    for r in c.iter() {
+                        if let Some(node) = nodes.get(r.node) {
+                            self.add(node, &r.pod.pod, true, false);
+                        }
+                    }
+                }
+                (true, None) => {
+                    for node in nodes {
+                        for p in &node.pods {
+                            self.add(node, &p.pod, true, false);
+                        }
+                    }
+                }
             }
         }
         for (t, &slot) in self
@@ -233,12 +235,29 @@ impl IncomingCounts<'_> {
             .iter()
             .zip(self.anti_affinity_slots)
         {
+            let term = CandidateTerm::new(t, index);
             let counts = &mut *self.anti_affinity_counts;
-            visit(t.selector.as_ref(), &mut |node, p| {
-                if t.matches(p, None) {
-                    counts.update_slot(slot, node, 1);
+            match term.candidates(index) {
+                Some(c) => {
+                    for r in c.iter() {
+                        if let Some(node) = nodes.get(r.node) {
+                            if term.matches(r, c.exact) {
+                                counts.update_slot(slot, node, 1);
+                            }
+                        }
+                    }
                 }
-            });
+                None if t.selector.is_some() => {
+                    for node in nodes {
+                        for p in &node.pods {
+                            if t.matches(&p.pod, None) {
+                                counts.update_slot(slot, node, 1);
+                            }
+                        }
+                    }
+                }
+                None => {}
+            }
         }
     }
 }

@@ -48,7 +48,7 @@ use crate::scheduler::framework::{
     CycleState, FilterPlugin, NodeScore, Plugin, PreFilterPlugin, PreFilterResult, PreScorePlugin,
     ScorePlugin, Status,
 };
-use crate::scheduler::index::{DomainMap, SnapshotIndexes, TopologyKey};
+use crate::scheduler::index::{Candidates, DomainMap, PodRef, SnapshotIndexes, TopologyKey};
 use crate::scheduler::plugins::{names, ConfigError};
 use crate::scheduler::snapshot::{AffinityTerm, NodeInfo, PodInfo, Snapshot};
 
@@ -199,6 +199,55 @@ pub fn merge_affinity_term_namespaces(term: &AffinityTerm, snapshot: &Snapshot) 
         _ => {}
     }
     out
+}
+
+/// An incoming pod's term matched against the candidates of the snapshot's
+/// pod-label index: `AffinityTerm::matches(pod, None)` with the namespaces
+/// resolved to ids once per cycle, and the selector not checked again when
+/// the candidates are exactly its pods.
+#[derive(Clone, Debug)]
+pub struct CandidateTerm<'a> {
+    term: &'a AffinityTerm,
+    /// The namespace selector (matched against no labels, as `matches(_,
+    /// None)` does) admits every namespace.
+    all_namespaces: bool,
+    namespaces: Vec<u32>,
+}
+
+impl<'a> CandidateTerm<'a> {
+    /// Resolves `term`'s namespaces against `index`.
+    pub fn new(term: &'a AffinityTerm, index: &SnapshotIndexes) -> Self {
+        CandidateTerm {
+            term,
+            all_namespaces: term
+                .namespace_selector
+                .as_ref()
+                .is_some_and(|s| s.matches_unchecked(&Labels::new())),
+            namespaces: term
+                .namespaces
+                .iter()
+                .filter_map(|n| index.namespace_id(n))
+                .collect(),
+        }
+    }
+
+    /// The candidates of the term's selector (`None`: the selector cannot
+    /// narrow them, or there is none).
+    pub fn candidates<'i>(&self, index: &'i SnapshotIndexes) -> Option<Candidates<'i>> {
+        index.candidates(self.term.selector.as_ref()?)
+    }
+
+    /// Whether the candidate matches; `exact`: it is known to match the selector.
+    #[inline]
+    pub fn matches(&self, candidate: &PodRef, exact: bool) -> bool {
+        (self.all_namespaces || self.namespaces.contains(&candidate.namespace))
+            && (exact
+                || self
+                    .term
+                    .selector
+                    .as_ref()
+                    .is_some_and(|s| s.matches_unchecked(candidate.pod.pod.labels())))
+    }
 }
 
 /// Counts keyed by topology pair (`topologyToMatchedTermCount`): per
@@ -384,6 +433,16 @@ impl PreScorePlugin for InterPodAffinity {
 impl ScorePlugin for InterPodAffinity {
     fn score(&self, state: &CycleState, _pod: &PodInfo, node: &NodeInfo) -> Result<i64, Status> {
         scoring::score(state, node)
+    }
+
+    fn score_nodes(
+        &self,
+        state: &CycleState,
+        _pod: &PodInfo,
+        nodes: &[&NodeInfo],
+        scores: &mut [NodeScore<'_>],
+    ) -> Result<(), Status> {
+        scoring::score_nodes(state, nodes, scores)
     }
 
     fn normalize_score(

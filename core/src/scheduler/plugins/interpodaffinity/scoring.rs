@@ -15,7 +15,9 @@ use crate::scheduler::framework::{CycleState, NodeScore, Status, MAX_NODE_SCORE}
 use crate::scheduler::index::{DomainMap, SnapshotIndexes, TopologyKey};
 use crate::scheduler::snapshot::{AffinityTerm, NodeInfo, PodInfo, Snapshot, WeightedAffinityTerm};
 
-use super::{merge_affinity_term_namespaces, namespace_labels, InterPodAffinityArgs};
+use super::{
+    merge_affinity_term_namespaces, namespace_labels, CandidateTerm, InterPodAffinityArgs,
+};
 
 /// The state PreScore computes (`preScoreState`): a score per topology
 /// key and domain (`topologyScore[key][value]`), by domain id of the
@@ -191,36 +193,77 @@ pub fn pre_score(
         let nodes = snapshot.nodes();
         for (terms, sign) in [(&preferred_affinity, 1), (&preferred_anti_affinity, -1)] {
             for t in terms.iter() {
-                let Some(sel) = t.term.selector.as_ref() else {
+                if t.term.selector.is_none() {
+                    // A term without a selector matches nothing.
                     continue;
-                };
+                }
                 let weight = i64::from(t.weight) * sign;
                 let slot = acc.slot(&t.term.topology_key);
-                let mut visit = |node: &NodeInfo, p: &Pod| {
-                    if !node.node.labels().is_empty() && t.term.matches(p, None) {
-                        acc.add(slot, weight, node);
-                    }
-                };
-                match index.and_then(|i| i.candidates(sel)) {
-                    Some(lists) => {
-                        for r in lists.into_iter().flatten() {
+                let candidates = index.map(|i| (CandidateTerm::new(&t.term, i), i));
+                match candidates
+                    .as_ref()
+                    .and_then(|(ct, i)| Some((ct, ct.candidates(i)?)))
+                {
+                    Some((ct, c)) => {
+                        for r in c.iter() {
                             if let Some(node) = nodes.get(r.node) {
-                                visit(node, &r.pod.pod);
+                                if !node.node.labels().is_empty() && ct.matches(r, c.exact) {
+                                    acc.add(slot, weight, node);
+                                }
                             }
                         }
                     }
                     None => {
                         for node in nodes {
+                            if node.node.labels().is_empty() {
+                                continue;
+                            }
                             for p in &node.pods {
-                                visit(node, &p.pod);
+                                if t.term.matches(&p.pod, None) {
+                                    acc.add(slot, weight, node);
+                                }
                             }
                         }
                     }
                 }
             }
         }
-        for node in snapshot.have_pods_with_affinity() {
-            process_node(&mut acc, node, &node.pods_with_affinity, false);
+        match index.and_then(|i| i.scoring_affinity_groups()) {
+            // Each distinct list of terms is matched once against the
+            // incoming pod; its weight goes to the nodes of the group's pods.
+            Some(groups) => {
+                for group in groups.iter() {
+                    let ns = Some(acc.ns_labels);
+                    let existing = &group.pod;
+                    let required = existing
+                        .required_affinity_terms
+                        .iter()
+                        .filter(|_| hard_weight > 0)
+                        .map(|t| (t, hard_weight));
+                    let preferred = existing
+                        .preferred_affinity_terms
+                        .iter()
+                        .map(|t| (&t.term, i64::from(t.weight)));
+                    let anti = existing
+                        .preferred_anti_affinity_terms
+                        .iter()
+                        .map(|t| (&t.term, -i64::from(t.weight)));
+                    for (term, weight) in required.chain(preferred).chain(anti) {
+                        if !term.matches(&pod.pod, ns) {
+                            continue;
+                        }
+                        let slot = acc.slot(&term.topology_key);
+                        for node in group.nodes.iter().filter_map(|&n| nodes.get(n)) {
+                            acc.add(slot, weight, node);
+                        }
+                    }
+                }
+            }
+            None => {
+                for node in snapshot.have_pods_with_affinity() {
+                    process_node(&mut acc, node, &node.pods_with_affinity, false);
+                }
+            }
         }
     }
     if !acc.touched {
@@ -233,12 +276,28 @@ pub fn pre_score(
     Status::success()
 }
 
+fn read_state(state: &CycleState) -> Result<&PreScoreState, Status> {
+    state.read::<PreScoreState>().ok_or_else(|| {
+        Status::error("failed to read \"PreScoreInterPodAffinity\" from cycleState: not found")
+    })
+}
+
 /// `Score`: the sum of the topology scores of the pairs the node's labels hold.
 pub fn score(state: &CycleState, node: &NodeInfo) -> Result<i64, Status> {
-    let s = state.read::<PreScoreState>().ok_or_else(|| {
-        Status::error("failed to read \"PreScoreInterPodAffinity\" from cycleState: not found")
-    })?;
-    Ok(score_node(s, node))
+    Ok(score_node(read_state(state)?, node))
+}
+
+/// `Score` for every node (the state read once).
+pub fn score_nodes(
+    state: &CycleState,
+    nodes: &[&NodeInfo],
+    scores: &mut [NodeScore<'_>],
+) -> Result<(), Status> {
+    let s = read_state(state)?;
+    for (node, slot) in nodes.iter().zip(scores.iter_mut()) {
+        slot.score = score_node(s, node);
+    }
+    Ok(())
 }
 
 /// The score of one node from PreScore's state.

@@ -435,10 +435,20 @@ fn indexed_counts(
                 && sel.matches_unchecked(p.pod.labels())
         };
         match index.candidates(sel) {
-            Some(lists) => {
-                for r in lists.into_iter().flatten() {
+            Some(c) => {
+                // The pods of other namespaces and terminating ones are
+                // told apart inline; the selector is checked only when the
+                // candidates are not exactly its pods.
+                let Some(ns_id) = index.namespace_id(ns) else {
+                    continue;
+                };
+                for r in c.iter() {
                     let id = counted.get(r.node).copied().unwrap_or(NO_DOMAIN);
-                    if id != NO_DOMAIN && matches(&r.pod) {
+                    if id != NO_DOMAIN
+                        && !r.terminating
+                        && r.namespace == ns_id
+                        && (c.exact || sel.matches_unchecked(r.pod.pod.labels()))
+                    {
                         counts.add_id(id, 1);
                     }
                 }

@@ -195,7 +195,7 @@ fn hostname_counts_indexed(
             };
             let lists = index.candidates(sel)?;
             let mut m: FxHashMap<String, i64> = FxHashMap::default();
-            for r in lists.into_iter().flatten() {
+            for r in lists.iter() {
                 let p = &r.pod.pod;
                 if p.metadata.deletion_timestamp.is_none()
                     && p.metadata.namespace() == ns
@@ -282,7 +282,7 @@ fn count_indexed(
         };
         match index.candidates(sel) {
             Some(lists) => {
-                for r in lists.into_iter().flatten() {
+                for r in lists.iter() {
                     visit(r.node, &mut std::iter::once(&r.pod));
                 }
             }
