@@ -29,6 +29,8 @@ pub struct TopologyDomains {
     pub ids: FxHashMap<String, u32>,
     /// Per node position: its domain in `values`, or [`NO_DOMAIN`].
     pub node_domain: Vec<u32>,
+    /// How many nodes lack the key (hold [`NO_DOMAIN`]).
+    pub nodes_without_key: usize,
 }
 
 impl TopologyDomains {
@@ -113,6 +115,18 @@ impl TopologyKey {
     pub fn domain_at(&self, position: usize) -> Option<u32> {
         let id = self.domains.as_ref()?.of_node(position);
         (id != NO_DOMAIN).then_some(id)
+    }
+
+    /// The domain of the node at `position` in `nodes` (the snapshot's
+    /// nodes): read by position when the key covers it, without touching
+    /// the node.
+    #[inline]
+    pub fn domain_in<'n>(&self, nodes: &'n [NodeInfo], position: usize) -> Option<Domain<'n>> {
+        if self.covers(position) {
+            self.domain_at(position).map(Domain::Id)
+        } else {
+            self.domain_of(nodes.get(position)?)
+        }
     }
 
     /// The domain of a label value (`None` for no value).
@@ -350,7 +364,11 @@ impl SnapshotIndexes {
             stale: false,
             topology: topology
                 .into_iter()
-                .map(|(k, d)| (k, Arc::new(d)))
+                .map(|(k, mut d)| {
+                    d.nodes_without_key =
+                        d.node_domain.iter().filter(|&&id| id == NO_DOMAIN).count();
+                    (k, Arc::new(d))
+                })
                 .collect(),
             pods_by_label: HashMap::new(),
             namespaces: FxHashMap::default(),

@@ -93,8 +93,8 @@ pub fn pre_filter(
                 for term in &group.pod.required_anti_affinity_terms {
                     if term.matches(&pod.pod, Some(&ns_labels)) {
                         let slot = existing.key_slot(&term.topology_key, index);
-                        for node in group.nodes.iter().filter_map(|&n| nodes.get(n)) {
-                            existing.update_slot(slot, node, 1);
+                        for &n in &group.nodes {
+                            existing.update_at(slot, nodes, n, 1);
                         }
                     }
                 }
@@ -240,10 +240,8 @@ impl IncomingCounts<'_> {
             match term.candidates(index) {
                 Some(c) => {
                     for r in c.iter() {
-                        if let Some(node) = nodes.get(r.node) {
-                            if term.matches(r, c.exact) {
-                                counts.update_slot(slot, node, 1);
-                            }
+                        if term.matches(r, c.exact) {
+                            counts.update_at(slot, nodes, r.node, 1);
                         }
                     }
                 }

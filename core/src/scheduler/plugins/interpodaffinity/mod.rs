@@ -48,7 +48,9 @@ use crate::scheduler::framework::{
     CycleState, FilterPlugin, NodeScore, Plugin, PreFilterPlugin, PreFilterResult, PreScorePlugin,
     ScorePlugin, Status,
 };
-use crate::scheduler::index::{Candidates, DomainMap, PodRef, SnapshotIndexes, TopologyKey};
+use crate::scheduler::index::{
+    Candidates, Domain, DomainMap, PodRef, SnapshotIndexes, TopologyKey,
+};
 use crate::scheduler::plugins::{names, ConfigError};
 use crate::scheduler::snapshot::{AffinityTerm, NodeInfo, PodInfo, Snapshot};
 
@@ -278,10 +280,23 @@ impl TopologyCounts {
     /// `update` through a slot: adds `delta` at the node's domain when the
     /// node has the key, dropping the pair when it reaches zero.
     pub fn update_slot(&mut self, slot: usize, node: &NodeInfo, delta: i64) {
-        let Some((key, counts)) = self.keys.get_mut(slot) else {
-            return;
-        };
-        let Some(domain) = key.domain_of(node) else {
+        let domain = self.keys.get(slot).and_then(|(k, _)| k.domain_of(node));
+        self.update_domain(slot, domain, delta);
+    }
+
+    /// [`TopologyCounts::update_slot`] for the node at `position` of the
+    /// snapshot's `nodes` (read by position, the node untouched).
+    #[inline]
+    pub fn update_at(&mut self, slot: usize, nodes: &[NodeInfo], position: usize, delta: i64) {
+        let domain = self
+            .keys
+            .get(slot)
+            .and_then(|(k, _)| k.domain_in(nodes, position));
+        self.update_domain(slot, domain, delta);
+    }
+
+    fn update_domain(&mut self, slot: usize, domain: Option<Domain<'_>>, delta: i64) {
+        let (Some(domain), Some((_, counts))) = (domain, self.keys.get_mut(slot)) else {
             return;
         };
         let Some(count) = counts.entry(domain, || 0) else {

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use crate::model::{Labels, Pod};
 use crate::scheduler::framework::{CycleState, NodeScore, Status, MAX_NODE_SCORE};
-use crate::scheduler::index::{DomainMap, SnapshotIndexes, TopologyKey};
+use crate::scheduler::index::{Domain, DomainMap, SnapshotIndexes, TopologyKey};
 use crate::scheduler::snapshot::{AffinityTerm, NodeInfo, PodInfo, Snapshot, WeightedAffinityTerm};
 
 use super::{
@@ -61,12 +61,26 @@ impl Accumulator<'_> {
 
     /// Adds `weight` at the node's domain of the key in `slot`, if it has the key.
     fn add(&mut self, slot: usize, weight: i64, node: &NodeInfo) {
-        if let Some((k, m)) = self.scores.get_mut(slot) {
-            if let Some(d) = k.domain_of(node) {
-                self.touched = true;
-                if let Some(e) = m.entry(d, || 0) {
-                    *e += weight;
-                }
+        let domain = self.scores.get(slot).and_then(|(k, _)| k.domain_of(node));
+        self.add_domain(slot, weight, domain);
+    }
+
+    /// [`Accumulator::add`] for the node at `position` of the snapshot's
+    /// `nodes` (read by position, the node untouched).
+    #[inline]
+    fn add_at(&mut self, slot: usize, weight: i64, nodes: &[NodeInfo], position: usize) {
+        let domain = self
+            .scores
+            .get(slot)
+            .and_then(|(k, _)| k.domain_in(nodes, position));
+        self.add_domain(slot, weight, domain);
+    }
+
+    fn add_domain(&mut self, slot: usize, weight: i64, domain: Option<Domain<'_>>) {
+        if let (Some(d), Some((_, m))) = (domain, self.scores.get_mut(slot)) {
+            self.touched = true;
+            if let Some(e) = m.entry(d, || 0) {
+                *e += weight;
             }
         }
     }
@@ -205,11 +219,10 @@ pub fn pre_score(
                     .and_then(|(ct, i)| Some((ct, ct.candidates(i)?)))
                 {
                     Some((ct, c)) => {
+                        // A node without labels lacks the key: nothing is added.
                         for r in c.iter() {
-                            if let Some(node) = nodes.get(r.node) {
-                                if !node.node.labels().is_empty() && ct.matches(r, c.exact) {
-                                    acc.add(slot, weight, node);
-                                }
+                            if ct.matches(r, c.exact) {
+                                acc.add_at(slot, weight, nodes, r.node);
                             }
                         }
                     }
@@ -253,8 +266,8 @@ pub fn pre_score(
                             continue;
                         }
                         let slot = acc.slot(&term.topology_key);
-                        for node in group.nodes.iter().filter_map(|&n| nodes.get(n)) {
-                            acc.add(slot, weight, node);
+                        for &n in &group.nodes {
+                            acc.add_at(slot, weight, nodes, n);
                         }
                     }
                 }

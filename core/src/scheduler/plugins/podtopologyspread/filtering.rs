@@ -7,6 +7,7 @@
 //! rejects a node when `count(domain) + selfMatch - globalMin > maxSkew`,
 //! where `globalMin` is 0 while there are fewer domains than `minDomains`.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -367,9 +368,81 @@ fn indexed_counts(
         return Some(keys.into_iter().map(DomainCounts::new).collect());
     }
     let nodes = snapshot.nodes();
-    let policies = policies_used(pl, constraints);
-    let required = RequiredNodeAffinity::new(pod);
-    let pod_has_node_affinity = !pod.spec.node_selector.is_empty()
+    let pod_has_node_affinity = has_required_node_affinity(pod);
+    let mut tp: Vec<DomainCounts> = keys.iter().cloned().map(DomainCounts::new).collect();
+    // Per constraint and node position: the domain the node counts in.
+    let node_independent = !pod_has_node_affinity
+        && constraints
+            .iter()
+            .all(|c| c.node_taints_policy != NodeInclusionPolicy::Honor);
+    let single_or_everywhere = keys.len() == 1
+        || keys
+            .iter()
+            .all(|k| k.domains().is_some_and(|d| d.nodes_without_key == 0));
+    let counted: Vec<Cow<'_, [u32]>> = if node_independent && single_or_everywhere {
+        // Every node with the keys counts, in its own domain: the index's
+        // per-node domains as they are, every domain present.
+        let mut counted = Vec::with_capacity(keys.len());
+        for (k, counts) in keys.iter().zip(tp.iter_mut()) {
+            let d = k.domains()?;
+            for id in 0..d.values.len() {
+                counts.add_id(u32::try_from(id).unwrap_or(NO_DOMAIN), 0);
+            }
+            counted.push(Cow::Borrowed(d.node_domain.as_slice()));
+        }
+        counted
+    } else {
+        eligible_domains(pl, pod, constraints, &keys, nodes, &mut tp)
+            .into_iter()
+            .map(Cow::Owned)
+            .collect()
+    };
+    let ns = pod.metadata.namespace();
+    for ((c, counts), counted) in constraints.iter().zip(tp.iter_mut()).zip(&counted) {
+        // `countPodsMatchSelector`: nothing for a nil or an empty selector.
+        let Some(sel) = c.selector.as_ref().filter(|s| !s.is_empty()) else {
+            continue;
+        };
+        let matches = |p: &PodInfo| {
+            p.pod.metadata.deletion_timestamp.is_none()
+                && p.pod.metadata.namespace() == ns
+                && sel.matches_unchecked(p.pod.labels())
+        };
+        match index.candidates(sel) {
+            Some(c) => {
+                // The pods of other namespaces and terminating ones are
+                // told apart inline; the selector is checked only when the
+                // candidates are not exactly its pods.
+                let Some(ns_id) = index.namespace_id(ns) else {
+                    continue;
+                };
+                for r in c.iter() {
+                    let id = counted.get(r.node).copied().unwrap_or(NO_DOMAIN);
+                    if id != NO_DOMAIN
+                        && !r.terminating
+                        && r.namespace == ns_id
+                        && (c.exact || sel.matches_unchecked(r.pod.pod.labels()))
+                    {
+                        counts.add_id(id, 1);
+                    }
+                }
+            }
+            None => {
+                for (node, id) in nodes.iter().zip(counted.iter()) {
+                    if *id != NO_DOMAIN {
+                        let n = node.pods.iter().filter(|p| matches(p)).count();
+                        counts.add_id(*id, n as i64);
+                    }
+                }
+            }
+        }
+    }
+    Some(tp)
+}
+
+/// Whether the pod has a `nodeSelector` or required node affinity.
+fn has_required_node_affinity(pod: &Pod) -> bool {
+    !pod.spec.node_selector.is_empty()
         || pod
             .spec
             .affinity
@@ -378,14 +451,27 @@ fn indexed_counts(
             .is_some_and(|na| {
                 na.required_during_scheduling_ignored_during_execution
                     .is_some()
-            });
-    let mut tp: Vec<DomainCounts> = keys.iter().cloned().map(DomainCounts::new).collect();
-    // Per constraint and node position: the domain the node counts in.
+            })
+}
+
+/// Per constraint and node position, the domain the node counts in
+/// ([`NO_DOMAIN`]: it does not), with each counting domain made present in `tp`.
+fn eligible_domains(
+    pl: &PodTopologySpread,
+    pod: &Pod,
+    constraints: &[TopologySpreadConstraint],
+    keys: &[TopologyKey],
+    nodes: &[NodeInfo],
+    tp: &mut [DomainCounts],
+) -> Vec<Vec<u32>> {
+    let policies = policies_used(pl, constraints);
+    let required = RequiredNodeAffinity::new(pod);
+    let pod_has_node_affinity = has_required_node_affinity(pod);
     let mut counted: Vec<Vec<u32>> = vec![vec![NO_DOMAIN; nodes.len()]; constraints.len()];
     let mut ids: Vec<u32> = vec![NO_DOMAIN; constraints.len()];
     for (pos, node) in nodes.iter().enumerate() {
         let mut all_keys = true;
-        for (slot, k) in ids.iter_mut().zip(&keys) {
+        for (slot, k) in ids.iter_mut().zip(keys) {
             *slot = k.domain_at(pos).unwrap_or(NO_DOMAIN);
             all_keys &= *slot != NO_DOMAIN;
         }
@@ -423,47 +509,7 @@ fn indexed_counts(
             *slot = id;
         }
     }
-    let ns = pod.metadata.namespace();
-    for ((c, counts), counted) in constraints.iter().zip(tp.iter_mut()).zip(&counted) {
-        // `countPodsMatchSelector`: nothing for a nil or an empty selector.
-        let Some(sel) = c.selector.as_ref().filter(|s| !s.is_empty()) else {
-            continue;
-        };
-        let matches = |p: &PodInfo| {
-            p.pod.metadata.deletion_timestamp.is_none()
-                && p.pod.metadata.namespace() == ns
-                && sel.matches_unchecked(p.pod.labels())
-        };
-        match index.candidates(sel) {
-            Some(c) => {
-                // The pods of other namespaces and terminating ones are
-                // told apart inline; the selector is checked only when the
-                // candidates are not exactly its pods.
-                let Some(ns_id) = index.namespace_id(ns) else {
-                    continue;
-                };
-                for r in c.iter() {
-                    let id = counted.get(r.node).copied().unwrap_or(NO_DOMAIN);
-                    if id != NO_DOMAIN
-                        && !r.terminating
-                        && r.namespace == ns_id
-                        && (c.exact || sel.matches_unchecked(r.pod.pod.labels()))
-                    {
-                        counts.add_id(id, 1);
-                    }
-                }
-            }
-            None => {
-                for (node, id) in nodes.iter().zip(counted) {
-                    if *id != NO_DOMAIN {
-                        let n = node.pods.iter().filter(|p| matches(p)).count();
-                        counts.add_id(*id, n as i64);
-                    }
-                }
-            }
-        }
-    }
-    Some(tp)
+    counted
 }
 
 /// `updateWithPod`: the AddPod (`delta = 1`) and RemovePod (`delta = -1`) extensions.
