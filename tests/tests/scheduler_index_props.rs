@@ -231,7 +231,27 @@ fn snapshot(c: &Case) -> Snapshot {
         .enumerate()
         .map(|(i, p)| existing(i, *p))
         .collect();
-    Snapshot::new(nodes, pods, vec![], FeatureGates::default())
+    // A Service selecting app a0 in `default`: pods without constraints of
+    // their own get the system default spreading (hostname and zone).
+    let service = model::from_value(&json!({
+        "metadata": {"name": "svc", "namespace": "default"},
+        "spec": {"selector": {"app": "a0"}}
+    }))
+    .unwrap();
+    let objects = model::Objects {
+        nodes,
+        pods,
+        services: vec![service],
+        ..model::Objects::default()
+    };
+    Snapshot::from_objects(objects, FeatureGates::default())
+}
+
+/// The incoming pod without topology spread constraints of its own.
+fn unconstrained(c: &Case) -> Pod {
+    let mut p = incoming(c);
+    p.spec.topology_spread_constraints.clear();
+    p
 }
 
 /// The snapshot with its indexes marked stale (plugins scan).
@@ -347,6 +367,9 @@ fn indexes_change_nothing(c: Case) -> TestResult {
     if let Err(e) = agree(&snap, &target) {
         return TestResult::error(e);
     }
+    if let Err(e) = agree(&snap, &unconstrained(&c)) {
+        return TestResult::error(format!("system default spreading: {e}"));
+    }
     // Bind more pods through place_all: the incremental index updates must
     // describe the grown snapshot as a fresh build does.
     let mut placed = snap.clone();
@@ -362,14 +385,17 @@ fn indexes_change_nothing(c: Case) -> TestResult {
     if let Err(e) = agree(&placed, &target) {
         return TestResult::error(format!("after place_all: {e}"));
     }
-    let fresh = Snapshot::new(
-        placed.nodes().iter().map(|n| (*n.node).clone()).collect(),
-        placed
-            .nodes()
-            .iter()
-            .flat_map(|n| n.pods.iter().map(|p| (*p.pod).clone()))
-            .collect(),
-        vec![],
+    let fresh = Snapshot::from_objects(
+        model::Objects {
+            nodes: placed.nodes().iter().map(|n| (*n.node).clone()).collect(),
+            pods: placed
+                .nodes()
+                .iter()
+                .flat_map(|n| n.pods.iter().map(|p| (*p.pod).clone()))
+                .collect(),
+            services: placed.objects.services.clone(),
+            ..model::Objects::default()
+        },
         FeatureGates::default(),
     );
     let info = PodInfo::new(target, &FeatureGates::default());

@@ -208,6 +208,25 @@ impl<T> DomainMap<T> {
         }
     }
 
+    /// The value at a domain, mutably.
+    #[inline]
+    pub fn get_mut(&mut self, domain: Domain<'_>) -> Option<&mut T> {
+        match domain {
+            Domain::Id(id) => self.by_id.get_mut(id as usize).and_then(Option::as_mut),
+            Domain::Value(v) => self.other.get_mut(v),
+        }
+    }
+
+    /// The number of domains with a value.
+    pub fn len(&self) -> usize {
+        self.by_id.iter().filter(|t| t.is_some()).count() + self.other.len()
+    }
+
+    /// Whether no domain has a value.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// Removes a domain's value.
     pub fn remove(&mut self, domain: Domain<'_>) -> Option<T> {
         match domain {

@@ -34,8 +34,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::model::nodeaffinity::{
-    FieldRequirement, NodeSelectorMatcher, PreferredSchedulingTerms, RequiredNodeAffinity,
-    OBJECT_NAME_FIELD,
+    FieldRequirement, NodeSelectorMatcher, ParsedNodeSelectorTerm, PreferredSchedulingTerms,
+    RequiredNodeAffinity, WeightedNodeSelectorTerm, OBJECT_NAME_FIELD,
 };
 use crate::model::validation::aggregate_message;
 use crate::model::{NodeAffinity as NodeAffinitySpec, NodeSelectorOperator, Pod};
@@ -207,6 +207,36 @@ struct IndexedTerm {
     fields: Vec<FieldRequirement>,
 }
 
+impl IndexedTerm {
+    fn new(t: &ParsedNodeSelectorTerm, index: &SnapshotIndexes) -> Self {
+        IndexedTerm {
+            valid: t.parse_errors.is_empty(),
+            labels: t
+                .match_labels
+                .iter()
+                .flatten()
+                .map(|r| {
+                    let only = match r.operator {
+                        NodeSelectorOperator::In => Some((r.values.as_slice(), false)),
+                        NodeSelectorOperator::NotIn => Some((r.values.as_slice(), true)),
+                        _ => None,
+                    };
+                    IndexedRequirement::new(&r.key, index, only, |v| r.matches_value(v))
+                })
+                .collect(),
+            fields: t.match_fields.iter().flatten().cloned().collect(),
+        }
+    }
+
+    /// `nodeSelectorTerm.match` for the node at `position` named `name`.
+    #[inline]
+    fn matches_at(&self, position: usize, name: &str) -> bool {
+        self.valid
+            && self.labels.iter().all(|r| r.matches_at(position))
+            && (name.is_empty() || self.fields.iter().all(|f| f.matches(name)))
+    }
+}
+
 /// [`RequiredNodeAffinity`] resolved once per cycle against the snapshot's
 /// topology index: each label requirement becomes a table by domain id, so
 /// matching a node of the snapshot compares no strings (field requirements
@@ -233,23 +263,7 @@ impl IndexedNodeAffinity {
         let terms = required.node_selector.as_ref().map(|ns| {
             ns.terms
                 .iter()
-                .map(|t| IndexedTerm {
-                    valid: t.parse_errors.is_empty(),
-                    labels: t
-                        .match_labels
-                        .iter()
-                        .flatten()
-                        .map(|r| {
-                            let only = match r.operator {
-                                NodeSelectorOperator::In => Some((r.values.as_slice(), false)),
-                                NodeSelectorOperator::NotIn => Some((r.values.as_slice(), true)),
-                                _ => None,
-                            };
-                            IndexedRequirement::new(&r.key, index, only, |v| r.matches_value(v))
-                        })
-                        .collect(),
-                    fields: t.match_fields.iter().flatten().cloned().collect(),
-                })
+                .map(|t| IndexedTerm::new(t, index))
                 .collect()
         });
         IndexedNodeAffinity {
@@ -271,11 +285,7 @@ impl IndexedNodeAffinity {
             return Some(true);
         };
         let name = node.name();
-        Some(terms.iter().any(|t| {
-            t.valid
-                && t.labels.iter().all(|r| r.matches_at(pos))
-                && (name.is_empty() || t.fields.iter().all(|f| f.matches(name)))
-        }))
+        Some(terms.iter().any(|t| t.matches_at(pos, name)))
     }
 }
 
@@ -284,6 +294,48 @@ impl IndexedNodeAffinity {
 pub struct PreScoreState {
     /// `preferredNodeAffinity` (`None` when the pod has none).
     pub preferred: Option<PreferredSchedulingTerms>,
+    /// The added and the pod's preferred terms resolved against the
+    /// snapshot's topology index, when it is valid.
+    pub indexed: Option<IndexedPreferredTerms>,
+}
+
+/// Weighted preferred terms (the profile's added ones and the pod's)
+/// resolved against the snapshot's topology index: a node of the snapshot
+/// is scored by its position, comparing no label strings.
+#[derive(Clone, Debug)]
+pub struct IndexedPreferredTerms {
+    node_count: usize,
+    terms: Vec<(IndexedTerm, i64)>,
+}
+
+impl IndexedPreferredTerms {
+    /// Resolves `terms` against `index`.
+    pub fn new<'a>(
+        terms: impl Iterator<Item = &'a WeightedNodeSelectorTerm>,
+        index: &SnapshotIndexes,
+    ) -> Self {
+        IndexedPreferredTerms {
+            node_count: index.node_count(),
+            terms: terms
+                .map(|t| (IndexedTerm::new(&t.term, index), i64::from(t.weight)))
+                .collect(),
+        }
+    }
+
+    /// The sum of the weights of the terms the node matches, or `None`
+    /// when the node is not one of the indexed snapshot's.
+    #[inline]
+    pub fn score(&self, node: &NodeInfo) -> Option<i64> {
+        let pos = node.snapshot_position().filter(|p| *p < self.node_count)?;
+        let name = node.name();
+        Some(
+            self.terms
+                .iter()
+                .filter(|(t, _)| t.matches_at(pos, name))
+                .map(|(_, w)| *w)
+                .sum(),
+        )
+    }
 }
 
 /// The node names the pod's required terms pin it to: for each term the
@@ -402,13 +454,29 @@ pub fn pod_preferred_node_affinity(pod: &Pod) -> Result<Option<PreferredScheduli
     }
 }
 
+impl NodeAffinity {
+    /// `Score` with PreScore's state: the weights of the added and the
+    /// pod's preferred terms the node matches.
+    fn score_node(&self, s: &PreScoreState, node: &NodeInfo) -> i64 {
+        if let Some(score) = s.indexed.as_ref().and_then(|i| i.score(node)) {
+            return score;
+        }
+        let n = &node.node;
+        let added = self
+            .added_pref_sched_terms
+            .as_ref()
+            .map_or(0, |t| t.score(n));
+        added + s.preferred.as_ref().map_or(0, |t| t.score(n))
+    }
+}
+
 impl PreScorePlugin for NodeAffinity {
     fn pre_score(
         &self,
         state: &mut CycleState,
         pod: &PodInfo,
         _nodes: &[&NodeInfo],
-        _snapshot: &Snapshot,
+        snapshot: &Snapshot,
     ) -> Status {
         let preferred = match pod_preferred_node_affinity(&pod.pod) {
             Ok(p) => p,
@@ -417,26 +485,49 @@ impl PreScorePlugin for NodeAffinity {
         if preferred.is_none() && self.added_pref_sched_terms.is_none() {
             return Status::skip();
         }
-        state.write(PreScoreState { preferred });
+        let indexed = snapshot.valid_indexes().map(|index| {
+            let added = self.added_pref_sched_terms.iter().flat_map(|t| &t.terms);
+            let own = preferred.iter().flat_map(|t| &t.terms);
+            IndexedPreferredTerms::new(added.chain(own), index)
+        });
+        state.write(PreScoreState { preferred, indexed });
         Status::success()
     }
 }
 
 impl ScorePlugin for NodeAffinity {
     fn score(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Result<i64, Status> {
-        let n = &node.node;
-        let mut count = self
-            .added_pref_sched_terms
-            .as_ref()
-            .map_or(0, |t| t.score(n));
         match state.read::<PreScoreState>() {
-            Some(s) => count += s.preferred.as_ref().map_or(0, |t| t.score(n)),
+            Some(s) => Ok(self.score_node(s, node)),
             None => {
+                let n = &node.node;
+                let added = self
+                    .added_pref_sched_terms
+                    .as_ref()
+                    .map_or(0, |t| t.score(n));
                 let preferred = pod_preferred_node_affinity(&pod.pod).map_err(Status::error)?;
-                count += preferred.map_or(0, |t| t.score(n));
+                Ok(added + preferred.map_or(0, |t| t.score(n)))
             }
         }
-        Ok(count)
+    }
+
+    fn score_nodes(
+        &self,
+        state: &CycleState,
+        pod: &PodInfo,
+        nodes: &[&NodeInfo],
+        scores: &mut [NodeScore<'_>],
+    ) -> Result<(), Status> {
+        let Some(s) = state.read::<PreScoreState>() else {
+            for (node, slot) in nodes.iter().zip(scores.iter_mut()) {
+                slot.score = self.score(state, pod, node)?;
+            }
+            return Ok(());
+        };
+        for (node, slot) in nodes.iter().zip(scores.iter_mut()) {
+            slot.score = self.score_node(s, node);
+        }
+        Ok(())
     }
 
     fn normalize_score(
