@@ -47,6 +47,8 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
+use serde::Serialize;
+
 use crate::model::{Container, ContainerStatus, Pod, ResourceList};
 use crate::Quantity;
 
@@ -842,7 +844,23 @@ pub fn is_scalar_resource_name(name: &str) -> bool {
 
 /// A resource list in the scheduler's integer units (`framework.Resource`):
 /// millicores, bytes, a pod count and scalar resources in whole units.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Amounts saturate at the `i64` range instead of wrapping.
+///
+/// ```
+/// use kubelogic::model::ResourceList;
+/// use kubelogic::resources::Resource;
+///
+/// let list: ResourceList = serde_json::from_str(
+///     r#"{"cpu": "1500m", "memory": "1Gi", "example.com/gpu": "2", "unknown": "1"}"#)?;
+/// let mut r = Resource::from_list(&list);
+/// assert_eq!((r.milli_cpu, r.memory, r.get("example.com/gpu")), (1500, 1 << 30, 2));
+/// assert_eq!(r.get("unknown"), 0);
+/// r.sub(&Resource::from_list(&list));
+/// assert_eq!(r.milli_cpu, 0);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Resource {
     /// cpu, in millicores.
     pub milli_cpu: i64,
@@ -862,12 +880,12 @@ impl Resource {
     /// pod's requests).
     pub fn from_list(list: &ResourceList) -> Self {
         let mut r = Resource::default();
-        r.add(list);
+        r.add_list(list);
         r
     }
 
     /// `Resource.Add(rl)` (saturating).
-    pub fn add(&mut self, list: &ResourceList) {
+    pub fn add_list(&mut self, list: &ResourceList) {
         for (name, q) in list {
             match name.as_str() {
                 RESOURCE_CPU => self.milli_cpu = self.milli_cpu.saturating_add(milli_value(q)),
@@ -884,6 +902,38 @@ impl Resource {
                 }
                 _ => {}
             }
+        }
+    }
+
+    /// Adds another resource (saturating).
+    pub fn add(&mut self, other: &Resource) {
+        self.milli_cpu = self.milli_cpu.saturating_add(other.milli_cpu);
+        self.memory = self.memory.saturating_add(other.memory);
+        self.ephemeral_storage = self
+            .ephemeral_storage
+            .saturating_add(other.ephemeral_storage);
+        self.allowed_pod_number = self
+            .allowed_pod_number
+            .saturating_add(other.allowed_pod_number);
+        for (k, v) in &other.scalar_resources {
+            let e = self.scalar_resources.entry(k.clone()).or_insert(0);
+            *e = e.saturating_add(*v);
+        }
+    }
+
+    /// Subtracts another resource (`Resource.Sub`, saturating).
+    pub fn sub(&mut self, other: &Resource) {
+        self.milli_cpu = self.milli_cpu.saturating_sub(other.milli_cpu);
+        self.memory = self.memory.saturating_sub(other.memory);
+        self.ephemeral_storage = self
+            .ephemeral_storage
+            .saturating_sub(other.ephemeral_storage);
+        self.allowed_pod_number = self
+            .allowed_pod_number
+            .saturating_sub(other.allowed_pod_number);
+        for (k, v) in &other.scalar_resources {
+            let e = self.scalar_resources.entry(k.clone()).or_insert(0);
+            *e = e.saturating_sub(*v);
         }
     }
 

@@ -207,7 +207,7 @@ fuzz_target!(|input: Input| {
         let mut scores: Vec<NodeScore<'_>> = nodes
             .iter()
             .map(|n| NodeScore {
-                name: n.name().into(),
+                name: n.name(),
                 score: sc.score(&state, &info, n).expect("score"),
             })
             .collect();

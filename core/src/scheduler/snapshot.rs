@@ -16,6 +16,10 @@ use crate::model::validation::label_selector_error;
 use crate::model::{
     LabelSelector, Labels, Namespace, Node, Objects, Pod, PodAffinityTerm, ResourceList,
 };
+pub use crate::resources::{
+    is_extended_resource_name, is_native_resource, is_prefixed_native_resource,
+    is_scalar_resource_name, Resource,
+};
 use crate::resources::{pod_requests, PodResourcesOptions};
 use crate::{FeatureGates, Quantity};
 
@@ -23,139 +27,6 @@ use crate::{FeatureGates, Quantity};
 pub const DEFAULT_MILLI_CPU_REQUEST: i64 = 100;
 /// `DefaultMemoryRequest`: the memory a container without a memory request counts for scoring (200Mi).
 pub const DEFAULT_MEMORY_REQUEST: i64 = 200 * 1024 * 1024;
-
-/// Resources in integer units (`framework.Resource`): millicores for cpu,
-/// bytes or units for everything else.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Resource {
-    /// `cpu` in millicores.
-    pub milli_cpu: i64,
-    /// `memory` in bytes.
-    pub memory: i64,
-    /// `ephemeral-storage` in bytes.
-    pub ephemeral_storage: i64,
-    /// `pods` (only meaningful for allocatable).
-    pub allowed_pod_number: i64,
-    /// Extended, hugepages and other scalar resources.
-    pub scalar_resources: BTreeMap<String, i64>,
-}
-
-/// Saturating conversion of a quantity to integer units (millis for cpu).
-fn units(name: &str, q: &Quantity) -> i64 {
-    let v = if name == "cpu" {
-        q.milli_value()
-    } else {
-        q.value()
-    };
-    v.unwrap_or(if q.signum().is_lt() {
-        i64::MIN
-    } else {
-        i64::MAX
-    })
-}
-
-impl Resource {
-    /// From a resource list (`NewResource`/`Resource.Add`).
-    pub fn from_list(list: &ResourceList) -> Resource {
-        let mut r = Resource::default();
-        r.add_list(list);
-        r
-    }
-
-    /// Adds a resource list.
-    pub fn add_list(&mut self, list: &ResourceList) {
-        for (name, q) in list {
-            let v = units(name, q);
-            match name.as_str() {
-                "cpu" => self.milli_cpu = self.milli_cpu.saturating_add(v),
-                "memory" => self.memory = self.memory.saturating_add(v),
-                "ephemeral-storage" => {
-                    self.ephemeral_storage = self.ephemeral_storage.saturating_add(v)
-                }
-                "pods" => self.allowed_pod_number = self.allowed_pod_number.saturating_add(v),
-                other if is_scalar_resource_name(other) => {
-                    let e = self.scalar_resources.entry(other.to_owned()).or_insert(0);
-                    *e = e.saturating_add(v);
-                }
-                _ => {}
-            }
-        }
-    }
-
-    /// Adds another resource.
-    pub fn add(&mut self, other: &Resource) {
-        self.milli_cpu = self.milli_cpu.saturating_add(other.milli_cpu);
-        self.memory = self.memory.saturating_add(other.memory);
-        self.ephemeral_storage = self
-            .ephemeral_storage
-            .saturating_add(other.ephemeral_storage);
-        self.allowed_pod_number = self
-            .allowed_pod_number
-            .saturating_add(other.allowed_pod_number);
-        for (k, v) in &other.scalar_resources {
-            let e = self.scalar_resources.entry(k.clone()).or_insert(0);
-            *e = e.saturating_add(*v);
-        }
-    }
-
-    /// Subtracts another resource (`Resource.Sub`).
-    pub fn sub(&mut self, other: &Resource) {
-        self.milli_cpu = self.milli_cpu.saturating_sub(other.milli_cpu);
-        self.memory = self.memory.saturating_sub(other.memory);
-        self.ephemeral_storage = self
-            .ephemeral_storage
-            .saturating_sub(other.ephemeral_storage);
-        self.allowed_pod_number = self
-            .allowed_pod_number
-            .saturating_sub(other.allowed_pod_number);
-        for (k, v) in &other.scalar_resources {
-            let e = self.scalar_resources.entry(k.clone()).or_insert(0);
-            *e = e.saturating_sub(*v);
-        }
-    }
-
-    /// The amount of one resource by name (0 when absent).
-    pub fn get(&self, name: &str) -> i64 {
-        match name {
-            "cpu" => self.milli_cpu,
-            "memory" => self.memory,
-            "ephemeral-storage" => self.ephemeral_storage,
-            "pods" => self.allowed_pod_number,
-            other => self.scalar_resources.get(other).copied().unwrap_or(0),
-        }
-    }
-}
-
-/// `v1helper.IsScalarResourceName`: extended resources, hugepages,
-/// `attachable-volumes-*` and prefixed native resources.
-pub fn is_scalar_resource_name(name: &str) -> bool {
-    is_extended_resource_name(name)
-        || name.starts_with("hugepages-")
-        || name.starts_with("attachable-volumes-")
-        || is_prefixed_native_resource(name)
-}
-
-/// `IsPrefixedNativeResource`: a name in the `kubernetes.io/` domain.
-pub fn is_prefixed_native_resource(name: &str) -> bool {
-    name.contains("kubernetes.io/")
-}
-
-/// `IsNativeResource`: no domain, or the `kubernetes.io/` domain.
-pub fn is_native_resource(name: &str) -> bool {
-    !name.contains('/') || is_prefixed_native_resource(name)
-}
-
-/// `IsExtendedResourceName`: not native, not a quota `requests.` name.
-pub fn is_extended_resource_name(name: &str) -> bool {
-    if is_native_resource(name) || name.starts_with("requests.") {
-        return false;
-    }
-    // The name must be a valid qualified name once prefixed with "requests.";
-    // anything with a domain and a name part is accepted here.
-    name.split_once('/')
-        .is_some_and(|(d, n)| !d.is_empty() && !n.is_empty())
-}
 
 /// One host port a pod uses: `(protocol, hostIP, port)`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -423,8 +294,8 @@ fn non_zero_requests(pod: &Pod, opts: &PodResourcesOptions, requests: &Resource)
     };
     let list = pod_requests(pod, &with_defaults);
     let mut r = requests.clone();
-    r.milli_cpu = list.get("cpu").map_or(0, |q| units("cpu", q));
-    r.memory = list.get("memory").map_or(0, |q| units("memory", q));
+    r.milli_cpu = list.get("cpu").map_or(0, crate::resources::milli_value);
+    r.memory = list.get("memory").map_or(0, crate::resources::value);
     r
 }
 
@@ -475,6 +346,13 @@ pub struct NodeInfo {
     pub allocatable: Resource,
     /// Images on the node by normalized name.
     pub image_states: BTreeMap<String, ImageStateSummary>,
+    /// `spec.unschedulable` (derived from `node` by [`NodeInfo::new`], as
+    /// `allocatable` is): Filters read it here rather than from the node
+    /// object, which a cycle over thousands of nodes would otherwise fetch
+    /// from memory once per node and plugin.
+    pub unschedulable: bool,
+    /// Whether `spec.taints` is non-empty (derived like `unschedulable`).
+    pub has_taints: bool,
     /// The node's position in the [`Snapshot`] that holds it (`None` for a
     /// node built on its own): plugins read the snapshot's per-node
     /// indexes by it.
@@ -486,6 +364,8 @@ impl NodeInfo {
     pub fn new(node: impl Into<Arc<Node>>) -> NodeInfo {
         let node: Arc<Node> = node.into();
         let allocatable = Resource::from_list(&node.status.allocatable);
+        let unschedulable = node.spec.unschedulable == Some(true);
+        let has_taints = !node.spec.taints.is_empty();
         NodeInfo {
             node,
             pods: Vec::new(),
@@ -496,6 +376,8 @@ impl NodeInfo {
             non_zero_requested: Resource::default(),
             allocatable,
             image_states: BTreeMap::new(),
+            unschedulable,
+            has_taints,
             position: None,
         }
     }
@@ -557,6 +439,9 @@ pub struct Snapshot {
     /// per decision instead of one string per node).
     names: Arc<[String]>,
     index: HashMap<String, usize>,
+    /// How many nodes hold each image (normalized name): upstream's
+    /// `Snapshot.imageStates`.
+    image_nodes: HashMap<String, usize>,
     /// Namespace labels by namespace name.
     pub namespaces: BTreeMap<String, Labels>,
     /// The feature gates the pods were parsed with.
@@ -597,6 +482,7 @@ impl Snapshot {
             nodes: Vec::with_capacity(nodes.len()),
             names: Arc::from([]),
             index: HashMap::with_capacity(nodes.len()),
+            image_nodes: HashMap::new(),
             namespaces: objects
                 .namespaces
                 .iter()
@@ -666,6 +552,13 @@ impl Snapshot {
             }
             n.image_states = states;
         }
+        self.image_nodes = counts.into_iter().map(|(k, (_, n))| (k, n)).collect();
+    }
+
+    /// How many nodes hold an image (by normalized name, see
+    /// [`normalized_image_name`]).
+    pub fn image_node_count(&self, normalized_name: &str) -> usize {
+        self.image_nodes.get(normalized_name).copied().unwrap_or(0)
     }
 
     /// Places a bound pod (`spec.nodeName` set) on its node. Pending pods,

@@ -413,6 +413,7 @@ impl Builder<'_> {
         self.result
     }
 
+    #[inline]
     fn set_status(&mut self, index: usize, status: Status) {
         if let Some(n) = self.result.nodes.get_mut(index) {
             n.status = Some(status);
@@ -574,9 +575,12 @@ pub fn schedule_pod_info(snapshot: &Snapshot, pod: &PodInfo, profile: &Profile) 
             if feasible.len() >= to_find {
                 break;
             }
-            let Some(node) = all.get(i) else { continue };
+            let (Some(node), Some(slot)) = (all.get(i), b.result.nodes.get_mut(i)) else {
+                continue;
+            };
             let status = run_filters(&filters, &state, pod, node);
             if status.is_success() {
+                slot.feasible_index = Some(feasible.len());
                 feasible.push(i);
             } else if status.code == Code::Error {
                 let err = b.plugin_error(&status, "Filter");
@@ -589,15 +593,17 @@ pub fn schedule_pod_info(snapshot: &Snapshot, pod: &PodInfo, profile: &Profile) 
                     }
                 }
             }
-            b.set_status(i, status);
+            slot.status = Some(status);
+        }
+    } else {
+        // The nominated node alone.
+        for (k, &i) in feasible.iter().enumerate() {
+            if let Some(n) = b.result.nodes.get_mut(i) {
+                n.feasible_index = Some(k);
+            }
         }
     }
     b.result.evaluated_nodes = feasible.len() + rejected;
-    for (k, &i) in feasible.iter().enumerate() {
-        if let Some(n) = b.result.nodes.get_mut(i) {
-            n.feasible_index = Some(k);
-        }
-    }
     b.result.feasible.clone_from(&feasible);
 
     match feasible.as_slice() {

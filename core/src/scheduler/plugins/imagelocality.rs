@@ -57,6 +57,9 @@ pub struct PreScoreState {
     pub images: Vec<String>,
     /// `len(initContainers) + len(containers)`.
     pub num_containers: usize,
+    /// Whether any node of the snapshot holds one of the images (when none
+    /// does, every node gets the same score and Score skips the lookups).
+    pub on_some_node: bool,
 }
 
 impl PreScoreState {
@@ -73,6 +76,7 @@ impl PreScoreState {
             total_num_nodes,
             images,
             num_containers: spec.init_containers.len() + spec.containers.len(),
+            on_some_node: true,
         }
     }
 }
@@ -139,7 +143,12 @@ impl PreScorePlugin for ImageLocality {
         _nodes: &[&NodeInfo],
         snapshot: &Snapshot,
     ) -> Status {
-        state.write(PreScoreState::new(pod, snapshot.nodes().len()));
+        let mut s = PreScoreState::new(pod, snapshot.nodes().len());
+        s.on_some_node = s
+            .images
+            .iter()
+            .any(|image| snapshot.image_node_count(image) > 0);
+        state.write(s);
         Status::success()
     }
 }
@@ -162,6 +171,11 @@ impl ScorePlugin for ImageLocality {
         let s = state
             .read::<PreScoreState>()
             .ok_or_else(|| missing_state("PreScoreImageLocality"))?;
+        if !s.on_some_node {
+            let none = calculate_priority(0, s.num_containers);
+            scores.iter_mut().for_each(|slot| slot.score = none);
+            return Ok(());
+        }
         for (node, slot) in nodes.iter().zip(scores.iter_mut()) {
             slot.score = score(s, node);
         }

@@ -44,7 +44,7 @@ fn tolerates_unschedulable(pod: &PodInfo) -> bool {
 
 /// The Filter: `UnschedulableAndUnresolvable` on a cordoned node the pod does not tolerate.
 pub fn filter(pod: &PodInfo, node: &NodeInfo) -> Status {
-    if node.node.spec.unschedulable != Some(true) || tolerates_unschedulable(pod) {
+    if !node.unschedulable || tolerates_unschedulable(pod) {
         Status::success()
     } else {
         Status::unresolvable(ERR_REASON_UNSCHEDULABLE)

@@ -77,10 +77,10 @@ pub fn is_do_not_schedule_taint(taint: &Taint) -> bool {
 /// taint is untolerated (or, failing that, when a numeric toleration could
 /// not be compared: the status then carries the parse error).
 pub fn filter(pod: &PodInfo, node: &NodeInfo, enable_comparison_operators: bool) -> Status {
-    let taints = &node.node.spec.taints;
-    if taints.is_empty() {
+    if !node.has_taints {
         return Status::success();
     }
+    let taints = &node.node.spec.taints;
     match find_matching_untolerated_taint(
         taints,
         &pod.pod.spec.tolerations,
@@ -174,11 +174,16 @@ impl ScorePlugin for TaintToleration {
             .read::<PreScoreState>()
             .ok_or_else(|| missing_state("PreScoreTaintToleration"))?;
         for (node, slot) in nodes.iter().zip(scores.iter_mut()) {
-            slot.score = count_intolerable_taints_prefer_no_schedule(
-                &node.node.spec.taints,
-                &s.tolerations_prefer_no_schedule,
-                self.enable_comparison_operators,
-            );
+            // A node without taints scores 0 without fetching its object.
+            slot.score = if node.has_taints {
+                count_intolerable_taints_prefer_no_schedule(
+                    &node.node.spec.taints,
+                    &s.tolerations_prefer_no_schedule,
+                    self.enable_comparison_operators,
+                )
+            } else {
+                0
+            };
         }
         Ok(())
     }

@@ -452,6 +452,25 @@ pub fn fits_request(
     out
 }
 
+/// Whether a request of native resources only (no scalar resources)
+/// certainly fits: the common case, decided without building the list of
+/// [`fits_request`].
+fn fits_native(request: &Resource, node: &NodeInfo) -> bool {
+    let alloc = &node.allocatable;
+    let used = &node.requested;
+    let pods = i64::try_from(node.pods.len()).unwrap_or(i64::MAX);
+    let fits = |r: i64, a: i64, u: i64| r <= 0 || r <= a.saturating_sub(u);
+    request.scalar_resources.is_empty()
+        && pods.saturating_add(1) <= alloc.allowed_pod_number
+        && fits(request.milli_cpu, alloc.milli_cpu, used.milli_cpu)
+        && fits(request.memory, alloc.memory, used.memory)
+        && fits(
+            request.ephemeral_storage,
+            alloc.ephemeral_storage,
+            used.ephemeral_storage,
+        )
+}
+
 /// `Fits`: [`fits_request`] for a pod (no ignored resources).
 pub fn fits(pod: &Pod, node: &NodeInfo, gates: &FeatureGates) -> Vec<InsufficientResource> {
     fits_request(
@@ -500,6 +519,9 @@ impl FilterPlugin for Fit {
         let Some(s) = state.read::<PreFilterState>() else {
             return missing_state("PreFilterNodeResourcesFit");
         };
+        if fits_native(&s.request, node) {
+            return Status::success();
+        }
         status_of(&fits_request(
             &s.request,
             node,

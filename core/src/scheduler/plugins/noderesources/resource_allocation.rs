@@ -186,17 +186,73 @@ impl ResourceAllocationScorer {
     }
 
     /// [`ResourceAllocationScorer::score`] for every node of `nodes` into
-    /// the matching entry of `scores`.
+    /// the matching entry of `scores` (the strategy chosen once, not per node).
     pub fn score_nodes(
         &self,
         nodes: &[&NodeInfo],
         pod_requests: &[i64],
         scores: &mut [NodeScore<'_>],
     ) -> Result<(), Status> {
-        for (node, slot) in nodes.iter().zip(scores.iter_mut()) {
-            slot.score = self.score(node, pod_requests)?;
+        if self.resources.is_empty() {
+            return Err(Status::error("resources not found"));
+        }
+        match &self.scorer {
+            Scorer::LeastAllocated => self.score_each(nodes, pod_requests, scores, |w, r, a| {
+                super::least_allocated::least_resource_scorer(w.iter().copied(), r, a)
+            }),
+            Scorer::MostAllocated => self.score_each(nodes, pod_requests, scores, |w, r, a| {
+                super::most_allocated::most_resource_scorer(w.iter().copied(), r, a)
+            }),
+            Scorer::RequestedToCapacityRatio(shape) => {
+                self.score_each(nodes, pod_requests, scores, |w, r, a| {
+                    super::requested_to_capacity_ratio::requested_to_capacity_ratio_scorer(
+                        shape,
+                        w.iter().copied(),
+                        r,
+                        a,
+                    )
+                })
+            }
+            Scorer::Balanced => self.score_each(nodes, pod_requests, scores, |_, r, a| {
+                super::balanced_allocation::balanced_resource_scorer(r, a)
+            }),
         }
         Ok(())
+    }
+
+    /// Fills the (requested, allocatable) pairs of each node and applies
+    /// `strategy` (monomorphised per strategy, so it inlines).
+    fn score_each<F>(
+        &self,
+        nodes: &[&NodeInfo],
+        pod_requests: &[i64],
+        scores: &mut [NodeScore<'_>],
+        strategy: F,
+    ) where
+        F: Fn(&[i64], &[i64], &[i64]) -> i64,
+    {
+        let n = self.resources.len();
+        let weights: Vec<i64> = self.weights().collect();
+        let mut requested = vec![0i64; n.saturating_sub(INLINE_RESOURCES)];
+        let mut allocatable = vec![0i64; n.saturating_sub(INLINE_RESOURCES)];
+        let mut req_inline = [0i64; INLINE_RESOURCES];
+        let mut alloc_inline = [0i64; INLINE_RESOURCES];
+        let (req, alloc): (&mut [i64], &mut [i64]) = if n <= INLINE_RESOURCES {
+            match (req_inline.get_mut(..n), alloc_inline.get_mut(..n)) {
+                (Some(r), Some(a)) => (r, a),
+                _ => return,
+            }
+        } else {
+            requested.resize(n, 0);
+            allocatable.resize(n, 0);
+            (&mut requested, &mut allocatable)
+        };
+        for (node, slot) in nodes.iter().zip(scores.iter_mut()) {
+            req.fill(0);
+            alloc.fill(0);
+            self.fill(node, pod_requests, req, alloc);
+            slot.score = strategy(&weights, req, alloc);
+        }
     }
 
     fn fill(&self, node: &NodeInfo, pod_requests: &[i64], req: &mut [i64], alloc: &mut [i64]) {

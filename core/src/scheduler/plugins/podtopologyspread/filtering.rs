@@ -485,7 +485,7 @@ fn eligible_domains(
             continue;
         }
         let inclusion = policies.then(|| {
-            if pod_has_node_affinity || !node.node.spec.taints.is_empty() {
+            if pod_has_node_affinity || node.has_taints {
                 NodeInclusion::of(&required, pod, &node.node, pl.gates)
             } else {
                 NodeInclusion {
