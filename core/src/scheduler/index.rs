@@ -1,13 +1,57 @@
 //! Snapshot indexes for the plugins that look across the whole cluster
-//! (InterPodAffinity, PodTopologySpread): nodes grouped by their value of
-//! each label key, and bound pods by label. Both are built with the
-//! snapshot and kept up to date as pods are placed, so a decision touches
-//! only the pods a selector can match instead of every pod.
+//! (NodeAffinity, InterPodAffinity, PodTopologySpread), built with the
+//! snapshot and kept up to date as pods are placed:
+//!
+//! - [`TopologyDomains`]: per label key, its values as small ids and each
+//!   node's id by position. A [`TopologyKey`] resolved once per cycle reads
+//!   the domain of a node of the snapshot
+//!   ([`NodeInfo::snapshot_position`]) from an array: no label lookup and
+//!   no string hashing per node; [`DomainMap`] keeps per-domain values in
+//!   a vector by id.
+//! - bound pods by label ([`SnapshotIndexes::candidates`]), each entry with
+//!   its namespace id and terminating flag inline, so a decision touches
+//!   only the pods a selector can match (and, when the selector is a
+//!   single requirement, does not check it again);
+//! - pods grouped by identical affinity terms ([`TermGroups`]), so
+//!   InterPodAffinity matches each distinct list of terms against the
+//!   incoming pod once rather than once per pod.
 //!
 //! The indexes describe the snapshot as built and extended by
 //! [`Snapshot::add_pod`](super::Snapshot::add_pod); mutable access to the
 //! nodes ([`Snapshot::nodes_mut`](super::Snapshot::nodes_mut)) marks them
-//! stale and the plugins fall back to scanning.
+//! stale and the plugins fall back to scanning (and to label lookups).
+//!
+//! ```
+//! use kubelogic::model::{self, Node};
+//! use kubelogic::scheduler::index::{Domain, DomainMap, TopologyKey};
+//! use kubelogic::scheduler::{NodeInfo, Snapshot};
+//! use kubelogic::FeatureGates;
+//!
+//! let node = |name: &str, zone: &str| -> Node {
+//!     model::from_json_str(&format!(
+//!         r#"{{"metadata": {{"name": "{name}", "labels": {{"zone": "{zone}"}}}}}}"#)).unwrap()
+//! };
+//! let snap = Snapshot::new(
+//!     vec![node("a", "z1"), node("b", "z2"), node("c", "z1")], vec![], vec![],
+//!     FeatureGates::default());
+//! let zone = TopologyKey::new("zone", snap.valid_indexes());
+//! let (a, b, c) = (&snap.nodes()[0], &snap.nodes()[1], &snap.nodes()[2]);
+//! // Nodes of the snapshot: ids read by position.
+//! assert_eq!(zone.domain_of(a), zone.domain_of(c));
+//! assert_ne!(zone.domain_of(a), zone.domain_of(b));
+//! let mut per_zone: DomainMap<i64> = DomainMap::for_key(&zone);
+//! for n in snap.nodes() {
+//!     if let Some(count) = zone.domain_of(n).and_then(|d| per_zone.entry(d, || 0)) {
+//!         *count += 1;
+//!     }
+//! }
+//! assert_eq!(per_zone.get(zone.domain_of(a).unwrap()), Some(&2));
+//! // A node built on its own is looked up by its label (same domain).
+//! let outside = NodeInfo::new(node("d", "z2"));
+//! assert_eq!(outside.snapshot_position(), None);
+//! assert_eq!(zone.domain_of(&outside), zone.domain_of(b));
+//! assert!(matches!(zone.domain_of(&outside), Some(Domain::Id(_))));
+//! ```
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};

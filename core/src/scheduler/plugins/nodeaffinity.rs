@@ -5,7 +5,11 @@
 //!
 //! PreFilter parses the required affinity once and, when every required
 //! term names nodes with `matchFields: metadata.name In [...]`, narrows the
-//! cycle to those nodes. PreScore parses the preferred terms once.
+//! cycle to those nodes. PreScore parses the preferred terms once. Both
+//! also resolve each label requirement against the snapshot's topology
+//! index ([`IndexedNodeAffinity`], [`IndexedPreferredTerms`]): a table by
+//! domain id, so a node of the snapshot is matched by its position without
+//! comparing label strings.
 //!
 //! ```
 //! use kubelogic::model::{Node, Pod};

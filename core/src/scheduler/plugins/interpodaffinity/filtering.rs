@@ -11,6 +11,9 @@
 //!
 //! Filter then checks, in this order: affinity, anti-affinity, existing
 //! pods' anti-affinity; the first failure is the node's status.
+//!
+//! The counts are kept by domain id of the snapshot's topology index
+//! ([`TopologyCounts`]), so Filter reads a node's counts by its position.
 
 use std::sync::Arc;
 

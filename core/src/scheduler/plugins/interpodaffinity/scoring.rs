@@ -7,6 +7,11 @@
 //! (required affinity with `hardPodAffinityWeight`). A node's score is the
 //! sum over the pairs its labels hold; NormalizeScore maps the scores
 //! min–max onto `0..=100`, truncating.
+//!
+//! With the snapshot's indexes, the incoming pod's terms visit only the
+//! pods their selectors can match, the existing pods' terms are matched
+//! once per group of pods with identical terms, and the pairs are kept by
+//! domain id (a node's score read by its position).
 
 use std::sync::Arc;
 
