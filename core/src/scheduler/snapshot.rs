@@ -325,6 +325,9 @@ pub fn normalized_image_name(name: &str) -> String {
     }
 }
 
+/// [`NodeInfo`]'s position when it is in no snapshot.
+const NO_POSITION: u32 = u32::MAX;
+
 /// A node and what runs on it (`framework.NodeInfo`).
 #[derive(Clone, Debug)]
 pub struct NodeInfo {
@@ -353,10 +356,11 @@ pub struct NodeInfo {
     pub unschedulable: bool,
     /// Whether `spec.taints` is non-empty (derived like `unschedulable`).
     pub has_taints: bool,
-    /// The node's position in the [`Snapshot`] that holds it (`None` for a
-    /// node built on its own): plugins read the snapshot's per-node
-    /// indexes by it.
-    position: Option<u32>,
+    /// The node's position in the [`Snapshot`] that holds it
+    /// ([`NO_POSITION`] for a node built on its own): plugins read the
+    /// snapshot's per-node indexes by it. A plain `u32` (not an `Option`)
+    /// so it fits beside the flags without growing the struct.
+    position: u32,
 }
 
 impl NodeInfo {
@@ -378,7 +382,7 @@ impl NodeInfo {
             image_states: BTreeMap::new(),
             unschedulable,
             has_taints,
-            position: None,
+            position: NO_POSITION,
         }
     }
 
@@ -388,7 +392,7 @@ impl NodeInfo {
     /// ([`TopologyDomains::of_node`](super::index::TopologyDomains::of_node))
     /// are read by it.
     pub fn snapshot_position(&self) -> Option<usize> {
-        self.position.map(|p| p as usize)
+        (self.position != NO_POSITION).then_some(self.position as usize)
     }
 
     /// The node's name.
@@ -502,7 +506,10 @@ impl Snapshot {
                 continue;
             }
             let mut info = NodeInfo::new(node);
-            info.position = u32::try_from(snap.nodes.len()).ok();
+            info.position = u32::try_from(snap.nodes.len())
+                .ok()
+                .filter(|p| *p != NO_POSITION)
+                .unwrap_or(NO_POSITION);
             snap.index.insert(name, snap.nodes.len());
             snap.nodes.push(info);
         }
