@@ -1,9 +1,11 @@
 //! Reading a 1,000-pod `kubectl get pods -A -o json` document and classifying
 //! every pod: JSON → model → QoS class (and, separately, the classification
-//! and the scheduler's per-pod accounting alone). Throughput is in pods.
+//! and the scheduler's per-pod accounting and Priority admission alone).
+//! Throughput is in pods.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use kubelogic::model::{self, Pod};
+use kubelogic::admission::admit_priority;
+use kubelogic::model::{self, Pod, PriorityClass};
 use kubelogic::qos::{self, OomOptions};
 use kubelogic::resources::{self, PodResourcesOptions, SchedulerResourceGates};
 use serde_json::Value;
@@ -92,6 +94,27 @@ fn bench(c: &mut Criterion) {
                 .map(|p| resources::pod_requests_summary(p, &gates).non_zero_milli_cpu)
                 .sum::<i64>()
         })
+    });
+    g.bench_function("admit_priority_1000_pods", |b| {
+        let classes: Vec<PriorityClass> = ["low", "high", "batch"]
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let v = serde_json::json!({"metadata": {"name": name},
+                    "value": i * 1000, "globalDefault": i == 0});
+                model::from_value_at(&v, "class").expect("class")
+            })
+            .collect();
+        b.iter_batched_ref(
+            || pods.clone(),
+            |pods| {
+                pods.iter_mut()
+                    .map(|p| admit_priority(p, &classes).is_ok())
+                    .filter(|ok| *ok)
+                    .count()
+            },
+            criterion::BatchSize::LargeInput,
+        )
     });
     g.finish();
 }

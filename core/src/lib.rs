@@ -28,6 +28,7 @@
 )]
 #![warn(missing_docs)]
 
+pub mod admission;
 pub mod eviction;
 pub mod features;
 pub mod model;

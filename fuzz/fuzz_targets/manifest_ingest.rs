@@ -1,11 +1,12 @@
-//! Arbitrary bytes as a manifest document → model → QoS, OOM score and
-//! resource totals: never panics, and every model error carries a field path
+//! Arbitrary bytes as a manifest document → model → QoS, OOM score,
+//! resource totals and priority admission: never panics, and every model error carries a field path
 //! (or is a JSON syntax error with a line and column).
 //!
 //! JSON only: the core has no YAML parser (no YAML crate is allowed there);
 //! YAML manifests must be converted to JSON before they reach kubelogic.
 #![no_main]
 
+use kubelogic::admission::admit_priority;
 use kubelogic::model::{self, ModelError};
 use kubelogic::qos::{self, OomOptions};
 use kubelogic::resources::{self, PodResourcesOptions, SchedulerResourceGates};
@@ -53,5 +54,12 @@ fuzz_target!(|data: &[u8]| {
         let _ = resources::pod_requests(pod, &PodResourcesOptions::default());
         let _ = resources::pod_requests_summary(pod, &SchedulerResourceGates::default());
         let _ = resources::get_resource_request(pod, "memory", true);
+        // Admission either sets a priority (the class's or the default) or
+        // refuses and leaves the pod untouched.
+        let mut admitted = pod.clone();
+        match admit_priority(&mut admitted, &objects.priority_classes) {
+            Ok(()) => assert!(admitted.spec.priority.is_some()),
+            Err(_) => assert_eq!(&admitted, pod),
+        }
     }
 });

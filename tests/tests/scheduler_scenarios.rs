@@ -327,3 +327,61 @@ fn tolerating_pod_may_use_the_tainted_node() {
     let result = schedule(&snapshot, &p, &default_profile());
     assert_eq!(result.selected_name(), Some("tainted"));
 }
+
+/// One 4-cpu node and a pending pod nominated to it by an earlier
+/// preemption (its victims are gone, it waits to be scheduled).
+fn node_with_nominated_pod(nominated_priority: i32) -> Snapshot {
+    let n = node(json!({"metadata": {"name": "n1"},
+        "status": {"allocatable": {"cpu": "4", "memory": "8Gi", "pods": "110"}}}));
+    let nominated = pod(
+        json!({"metadata": {"name": "important", "namespace": "default"},
+        "spec": {"priority": nominated_priority, "containers": [{"name": "c",
+            "resources": {"requests": {"cpu": "3"}}}]},
+        "status": {"phase": "Pending", "nominatedNodeName": "n1"}}),
+    );
+    Snapshot::new(
+        vec![n],
+        vec![nominated],
+        Vec::new(),
+        FeatureGates::default(),
+    )
+}
+
+fn cpu_pod(name: &str, cpu: &str, priority: i32) -> Pod {
+    pod(json!({"metadata": {"name": name, "namespace": "default"},
+        "spec": {"priority": priority, "containers": [{"name": "c",
+            "resources": {"requests": {"cpu": cpu}}}]}}))
+}
+
+#[test]
+fn a_nominated_pod_holds_its_room_against_lower_priority_pods() {
+    let snap = node_with_nominated_pod(100);
+    assert!(snap.ignored_pods.is_empty(), "{:?}", snap.ignored_pods);
+    // 3 cpu held for the nominated pod: 2 more do not fit for a pod of lower
+    // or equal priority...
+    for priority in [0, 100] {
+        let r = schedule(&snap, &cpu_pod("small", "2", priority), &default_profile());
+        assert_eq!(
+            r.message().as_deref(),
+            Some("0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod."),
+            "priority {priority}"
+        );
+    }
+    // ...1 does, and a pod of higher priority does not see the nominated pod.
+    let r = schedule(&snap, &cpu_pod("tiny", "1", 0), &default_profile());
+    assert_eq!(r.selected_name(), Some("n1"));
+    let r = schedule(&snap, &cpu_pod("urgent", "2", 1000), &default_profile());
+    assert_eq!(r.selected_name(), Some("n1"));
+}
+
+#[test]
+fn binding_the_nominated_pod_ends_its_nomination() {
+    let mut snap = node_with_nominated_pod(100);
+    let mut important = cpu_pod("important", "3", 100);
+    important.status.nominated_node_name = Some("n1".into());
+    snap.bind(important, "n1").expect("binds");
+    assert!(!snap.has_nominated_pods());
+    // Counted once (bound), not twice: 1 cpu is left.
+    let r = schedule(&snap, &cpu_pod("tiny", "1", 0), &default_profile());
+    assert_eq!(r.selected_name(), Some("n1"));
+}

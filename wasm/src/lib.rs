@@ -7,8 +7,8 @@
 //!
 //! - **Names**: one JS function (or handle method) per core entry point, in
 //!   camelCase (`parseQuantity`, `explainQos`, `schedule`, `placeAll`,
-//!   `parseEvictionConfig`, `evictionRun`; handles `Cluster` and
-//!   `EvictionSimulator`); DTO fields are camelCase too.
+//!   `parseEvictionConfig`, `evictionRun`; handles `Cluster`,
+//!   `ScheduleOutcome` and `EvictionSimulator`); DTO fields are camelCase too.
 //! - **Inputs**: Kubernetes objects as JSON text or plain JS objects, read by
 //!   the core's model so errors carry the field path ([`input`]).
 //! - **Results**: plain JS objects produced by `serde-wasm-bindgen`'s
@@ -31,6 +31,7 @@ pub mod convert;
 pub mod error;
 pub mod eviction;
 pub mod input;
+pub mod outcome;
 pub mod panic_hook;
 pub mod qos;
 pub mod quantity;
@@ -40,6 +41,7 @@ use wasm_bindgen::prelude::*;
 
 pub use error::BindingError;
 pub use eviction::{eviction_run, parse_eviction_config, EvictionSimulator};
+pub use outcome::ScheduleOutcome;
 pub use qos::{explain_qos, oom_score_adj, qos_class};
 pub use quantity::{add_quantities, compare_quantities, parse_quantity, sub_quantities};
 pub use scheduler::{place_all, schedule, Cluster};

@@ -20,6 +20,7 @@ use wasm_bindgen::prelude::*;
 use crate::convert::to_js;
 use crate::error::BindingError;
 use crate::input::{self, join};
+use crate::outcome::ScheduleOutcome;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_SCHEDULER: &'static str = r#"
@@ -176,6 +177,11 @@ export interface ClusterSummary {
 
 export interface ScheduleInput extends ScheduleOptions {
   cluster: KubernetesJson;
+  /** The pod to create. It goes through the API server's Priority admission first:
+   *  `priorityClassName` (or the cluster's `globalDefault` PriorityClass) sets `priority` and
+   *  `preemptionPolicy`; an unknown class throws, as creating the pod would. A pod with a
+   *  `priority` and no class is taken as already admitted. Same for `Cluster.schedule`,
+   *  `Cluster.scheduleOutcome` and the pods of `placeAll`. */
   pod: KubernetesJson;
   featureGates?: FeatureGateOverrides;
 }
@@ -195,6 +201,13 @@ pub struct ProfileInput {
     #[serde(default)]
     plugin_config: BTreeMap<String, Value>,
     percentage_of_nodes_to_score: Option<u32>,
+}
+
+/// `ScheduleOutcomeOptions`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct OutcomeOptions {
+    profile: Option<ProfileInput>,
 }
 
 /// `ScheduleOptions`.
@@ -312,19 +325,40 @@ impl Cluster {
         })
     }
 
+    /// What the API server's Priority admission does to a new pod
+    /// ([`kubelogic::admission::admit_priority`] with the cluster's
+    /// PriorityClasses): `priorityClassName` (or the global default class)
+    /// becomes `priority` and `preemptionPolicy`. A pod that already carries
+    /// a `priority` and names no class is taken as admitted (a what-if on
+    /// the number itself, or a pod read back from the API).
+    fn admit(&self, pod: &mut Pod, path: &str) -> Result<(), BindingError> {
+        if pod.spec.priority.is_some() && pod.spec.priority_class_name.is_none() {
+            return Ok(());
+        }
+        kubelogic::admission::admit_priority(pod, &self.snapshot.objects.priority_classes)
+            .map_err(|e| BindingError::new(e.to_string(), join(path, "spec.priorityClassName")))
+    }
+
+    fn run(&self, pod: &Pod, profile: Option<&Profile>) -> ScheduleResult {
+        kubelogic::scheduler::schedule(&self.snapshot, pod, profile.unwrap_or(&self.profile))
+    }
+
     fn schedule_pod(
         &self,
         pod: &Pod,
         profile: Option<&Profile>,
         detail: &Detail,
     ) -> Result<JsValue, JsValue> {
-        let profile = profile.unwrap_or(&self.profile);
-        let result = kubelogic::scheduler::schedule(&self.snapshot, pod, profile);
-        to_js(&schedule_view(result, detail))
+        to_js(&schedule_view(self.run(pod, profile), detail))
     }
 
     fn place(&self, pods: &[Pod], profile: Option<&Profile>) -> Result<JsValue, JsValue> {
         let profile = profile.unwrap_or(&self.profile);
+        let mut pods = pods.to_vec();
+        for (i, pod) in pods.iter_mut().enumerate() {
+            self.admit(pod, &format!("pods[{i}]"))?;
+        }
+        let pods = pods.as_slice();
         let mut snapshot = self.snapshot.clone();
         let placements: Vec<PlacementView> = place::place_all(&mut snapshot, pods, profile)
             .into_iter()
@@ -429,9 +463,32 @@ impl Cluster {
             Some(o) => input::options(&o.into(), "options")?,
             None => ScheduleOptions::default(),
         };
-        let pod: Pod = input::object(&pod, "pod")?;
+        let mut pod: Pod = input::object(&pod, "pod")?;
+        self.admit(&mut pod, "pod")?;
         let profile = build_profile(options.profile.as_ref(), self.gates, "profile")?;
         self.schedule_pod(&pod, profile.as_ref(), &options.detail)
+    }
+
+    /// One scheduling cycle for `pod`, like `schedule`, with the result kept
+    /// in wasm memory: the decision and counts are read without converting
+    /// a row per node, rows are converted when asked for (`rows`, `node`).
+    /// The fast path for large clusters.
+    #[wasm_bindgen(js_name = scheduleOutcome)]
+    pub fn schedule_outcome(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "KubernetesJson")] pod: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ScheduleOutcomeOptions")] options: Option<
+            js_sys::Object,
+        >,
+    ) -> Result<ScheduleOutcome, JsValue> {
+        let options: OutcomeOptions = match options {
+            Some(o) => input::options(&o.into(), "options")?,
+            None => OutcomeOptions::default(),
+        };
+        let mut pod: Pod = input::object(&pod, "pod")?;
+        self.admit(&mut pod, "pod")?;
+        let profile = build_profile(options.profile.as_ref(), self.gates, "profile")?;
+        Ok(ScheduleOutcome::new(self.run(&pod, profile.as_ref())))
     }
 
     /// Schedules pods one after another, each bound before the next, on a
@@ -457,7 +514,8 @@ pub fn schedule(
     let options: CallOptions = input::options(&input, "")?;
     let gates = input::feature_gates(&options.feature_gates, "featureGates")?;
     let cluster = Cluster::read(&get(&input, "cluster")?, gates, "cluster")?;
-    let pod: Pod = input::object(&get(&input, "pod")?, "pod")?;
+    let mut pod: Pod = input::object(&get(&input, "pod")?, "pod")?;
+    cluster.admit(&mut pod, "pod")?;
     let profile = build_profile(options.profile.as_ref(), gates, "profile")?;
     cluster.schedule_pod(&pod, profile.as_ref(), &options.detail)
 }

@@ -6,7 +6,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use kubelogic::Quantity;
-use kubelogic_wasm::{explain_qos, oom_score_adj, parse_eviction_config, qos_class, schedule};
+use kubelogic_wasm::{
+    explain_qos, oom_score_adj, parse_eviction_config, qos_class, schedule, Cluster,
+};
 use serde_json::{json, Value};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -215,6 +217,93 @@ fn kind_cluster_schedules_as_kubernetes_does() {
     });
 }
 
+/// `Cluster.scheduleOutcome` reads what `Cluster.schedule` returns: the full
+/// result (`toJSON`), every row (`rows`, `node`), the names and the counts.
+#[wasm_bindgen_test]
+fn schedule_outcome_reads_what_schedule_returns() {
+    check_all(&cases(KIND), |case| {
+        let mut items = case["nodes"].as_array().cloned().unwrap_or_default();
+        items.extend(case["pods"].as_array().cloned().unwrap_or_default());
+        let cluster =
+            Cluster::new(js(&json!({ "kind": "List", "items": items })), None).map_err(message)?;
+        let full = rust(cluster.schedule(js(&case["pod"]), None).map_err(message)?);
+        let outcome = cluster
+            .schedule_outcome(js(&case["pod"]), None)
+            .map_err(message)?;
+        let checks = [
+            (
+                "toJSON",
+                rust(outcome.to_json().map_err(message)?),
+                full.clone(),
+            ),
+            (
+                "rows()",
+                rust(outcome.rows(None, None).map_err(message)?),
+                full["nodes"].clone(),
+            ),
+            (
+                "rows(1, 2)",
+                rust(outcome.rows(Some(1), Some(2)).map_err(message)?),
+                json!(full["nodes"].as_array().map(|n| n
+                    .iter()
+                    .skip(1)
+                    .take(1)
+                    .collect::<Vec<_>>())),
+            ),
+            (
+                "rows(5, 1) is empty",
+                rust(outcome.rows(Some(5), Some(1)).map_err(message)?),
+                json!([]),
+            ),
+            (
+                "selected",
+                rust(outcome.selected()),
+                full["selected"].clone(),
+            ),
+            ("message", rust(outcome.message()), full["message"].clone()),
+            ("tied", json!(outcome.tied()), full["tied"].clone()),
+            (
+                "feasibleNames",
+                json!(outcome.feasible_names(None, None)),
+                full["feasible"].clone(),
+            ),
+            (
+                "feasibleCount",
+                json!(outcome.feasible_count()),
+                json!(full["feasible"].as_array().map_or(0, Vec::len)),
+            ),
+            (
+                "nodeCount",
+                json!(outcome.node_count()),
+                json!(full["nodes"].as_array().map_or(0, Vec::len)),
+            ),
+            (
+                "preemption",
+                rust(outcome.preemption().map_err(message)?),
+                full["preemption"].clone(),
+            ),
+            (
+                "node(unknown)",
+                rust(outcome.node("no-such-node").map_err(message)?),
+                Value::Null,
+            ),
+        ];
+        for (what, got, want) in checks {
+            if got != want {
+                return Err(format!("{what}: expected {want}, got {got}"));
+            }
+        }
+        for row in full["nodes"].as_array().into_iter().flatten() {
+            let name = row["name"].as_str().unwrap_or_default();
+            let got = rust(outcome.node(name).map_err(message)?);
+            if &got != row {
+                return Err(format!("node({name}): expected {row}, got {got}"));
+            }
+        }
+        Ok(())
+    });
+}
+
 #[wasm_bindgen_test]
 fn bad_input_is_a_kubelogic_error_with_the_field_path() {
     let input = json!({
@@ -231,4 +320,31 @@ fn bad_input_is_a_kubelogic_error_with_the_field_path() {
         path.as_deref(),
         Some("cluster.items[0].status.allocatable.memory")
     );
+}
+
+#[wasm_bindgen_test]
+fn the_pod_is_admitted_with_the_clusters_priority_classes() {
+    let cluster = json!({"kind": "List", "items": [
+        {"kind": "Node", "metadata": {"name": "a"},
+         "status": {"allocatable": {"cpu": "1", "memory": "1Gi", "pods": "10"}}},
+        {"kind": "PriorityClass", "metadata": {"name": "high"}, "value": 1000,
+         "preemptionPolicy": "Never"}
+    ]});
+    let pod = |class: &str| {
+        json!({"metadata": {"name": "p", "namespace": "default"},
+        "spec": {"priorityClassName": class, "containers": [{"name": "c"}]}})
+    };
+    let ok =
+        rust(schedule(js(&json!({"cluster": cluster, "pod": pod("high")}))).expect("admitted"));
+    assert_eq!(ok["selected"], "a");
+    let err = schedule(js(&json!({"cluster": cluster, "pod": pod("gold")})))
+        .expect_err("an unknown class is refused");
+    assert_eq!(
+        message(err.clone()),
+        r#"pods "p" is forbidden: no PriorityClass with name gold was found"#
+    );
+    let path = js_sys::Reflect::get(&err, &"path".into())
+        .unwrap()
+        .as_string();
+    assert_eq!(path.as_deref(), Some("pod.spec.priorityClassName"));
 }

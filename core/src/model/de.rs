@@ -42,6 +42,14 @@ impl PathError {
         self
     }
 
+    /// The error of the value `v` found at `segment`: one non-generic
+    /// function for every element and field type.
+    #[inline(never)]
+    fn at(self, v: &Value, segment: &Segment<'_>) -> Self {
+        self.with_leaf_value(v).prefixed(segment)
+    }
+
+    #[inline(never)]
     fn prefixed(mut self, segment: &Segment<'_>) -> Self {
         let mut path = match segment {
             Segment::Key(k) => (*k).to_owned(),
@@ -105,6 +113,33 @@ fn visit_number<'de, V: Visitor<'de>>(n: &Number, visitor: V) -> Result<V::Value
     }
 }
 
+/// The error a visitor's default `visit_*` method would return for `v`
+/// (`invalid type: string "x", expected a sequence`), built once here instead
+/// of in every visitor: the typed `deserialize_*` methods below call their one
+/// `visit_*` method and leave every other kind of value to this function.
+#[inline(never)]
+fn invalid_type(v: &Value, expected: &dyn de::Expected) -> PathError {
+    let unexpected = match v {
+        Value::Null => de::Unexpected::Unit,
+        Value::Bool(b) => de::Unexpected::Bool(*b),
+        Value::Number(n) => {
+            if let Some(u) = n.as_u64() {
+                de::Unexpected::Unsigned(u)
+            } else if let Some(i) = n.as_i64() {
+                de::Unexpected::Signed(i)
+            } else if let Some(f) = n.as_f64() {
+                de::Unexpected::Float(f)
+            } else {
+                return de::Error::invalid_type(de::Unexpected::Str(&n.to_string()), expected);
+            }
+        }
+        Value::String(s) => de::Unexpected::Str(s),
+        Value::Array(_) => de::Unexpected::Seq,
+        Value::Object(_) => de::Unexpected::Map,
+    };
+    de::Error::invalid_type(unexpected, expected)
+}
+
 impl<'de, 'a> de::Deserializer<'de> for ValueDe<'a> {
     type Error = PathError;
 
@@ -123,6 +158,73 @@ impl<'de, 'a> de::Deserializer<'de> for ValueDe<'a> {
                 pending: None,
             }),
         }
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PathError> {
+        match self.0 {
+            Value::Bool(b) => visitor.visit_bool(*b),
+            other => Err(invalid_type(other, &visitor)),
+        }
+    }
+
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PathError> {
+        self.deserialize_number(visitor)
+    }
+
+    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PathError> {
+        self.deserialize_number(visitor)
+    }
+
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PathError> {
+        self.deserialize_number(visitor)
+    }
+
+    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PathError> {
+        self.deserialize_number(visitor)
+    }
+
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PathError> {
+        self.deserialize_number(visitor)
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PathError> {
+        match self.0 {
+            Value::String(s) => visitor.visit_str(s),
+            other => Err(invalid_type(other, &visitor)),
+        }
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PathError> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PathError> {
+        match self.0 {
+            Value::Array(a) => visitor.visit_seq(SeqDe {
+                iter: a.iter(),
+                index: 0,
+            }),
+            other => Err(invalid_type(other, &visitor)),
+        }
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PathError> {
+        match self.0 {
+            Value::Object(m) => visitor.visit_map(MapDe {
+                iter: m.iter(),
+                pending: None,
+            }),
+            other => Err(invalid_type(other, &visitor)),
+        }
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, PathError> {
+        self.deserialize_map(visitor)
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PathError> {
@@ -160,8 +262,17 @@ impl<'de, 'a> de::Deserializer<'de> for ValueDe<'a> {
     }
 
     serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf unit unit_struct seq tuple tuple_struct map struct identifier
+        i8 i16 i128 u8 u16 u128 f32 char
+        bytes byte_buf unit unit_struct tuple tuple_struct identifier
+    }
+}
+
+impl ValueDe<'_> {
+    fn deserialize_number<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PathError> {
+        match self.0 {
+            Value::Number(n) => visit_number(n, visitor),
+            other => Err(invalid_type(other, &visitor)),
+        }
     }
 }
 
@@ -196,7 +307,7 @@ impl<'de, 'a> de::SeqAccess<'de> for SeqDe<'a> {
                 self.index += 1;
                 seed.deserialize(ValueDe(v))
                     .map(Some)
-                    .map_err(|e| e.with_leaf_value(v).prefixed(&Segment::Index(i)))
+                    .map_err(|e| e.at(v, &Segment::Index(i)))
             }
         }
     }
@@ -233,7 +344,7 @@ impl<'de, 'a> de::MapAccess<'de> for MapDe<'a> {
         match self.pending.take() {
             Some((k, v)) => seed
                 .deserialize(ValueDe(v))
-                .map_err(|e| e.with_leaf_value(v).prefixed(&Segment::Key(k))),
+                .map_err(|e| e.at(v, &Segment::Key(k))),
             None => Err(de::Error::custom("value requested before key")),
         }
     }
@@ -263,9 +374,92 @@ where
     match v {
         None => Ok(None),
         Some(Value::String(s)) if s.is_empty() => Ok(None),
-        Some(v) => T::deserialize(v).map(Some).map_err(de::Error::custom),
+        Some(v) => T::deserialize(ValueDe(&v))
+            .map(Some)
+            .map_err(de::Error::custom),
     }
 }
 
 /// An object map re-exported for callers that walk raw documents.
 pub type JsonMap = Map<String, Value>;
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::from_value;
+    use crate::model::{Pod, Toleration};
+
+    fn error<T: serde::de::DeserializeOwned + std::fmt::Debug>(v: serde_json::Value) -> String {
+        from_value::<T>(&v)
+            .map(|t| format!("no error: {t:?}"))
+            .unwrap_or_else(|e| e.to_string())
+    }
+
+    #[test]
+    fn wrong_kinds_give_serde_messages_with_the_path() {
+        // What serde's default visit_* methods say, now said once by invalid_type.
+        let cases = [
+            (
+                json!({"spec": {"containers": {}}}),
+                "spec.containers: invalid type: map, expected a sequence",
+            ),
+            (
+                json!({"spec": {"containers": "a"}}),
+                "spec.containers: invalid type: string \"a\", expected a sequence",
+            ),
+            (
+                json!({"spec": {"priority": "1"}}),
+                "spec.priority: invalid type: string \"1\", expected i32",
+            ),
+            (
+                json!({"spec": {"priority": 1.5}}),
+                "spec.priority: invalid type: floating point `1.5`, expected i32",
+            ),
+            (
+                json!({"spec": {"priority": 4294967296_u64}}),
+                "spec.priority: invalid value: integer `4294967296`, expected i32",
+            ),
+            (
+                json!({"spec": {"hostNetwork": 1}}),
+                "spec.hostNetwork: invalid type: integer `1`, expected a boolean",
+            ),
+            (
+                json!({"spec": {"nodeName": -1}}),
+                "spec.nodeName: invalid type: integer `-1`, expected a string",
+            ),
+            (
+                json!({"metadata": {"labels": []}}),
+                "metadata.labels: invalid type: sequence, expected a map",
+            ),
+            (
+                json!({"spec": true}),
+                "spec: invalid type: boolean `true`, expected struct PodSpec",
+            ),
+            // A struct is an object only (not serde's positional array).
+            (
+                json!({"spec": []}),
+                "spec: invalid type: sequence, expected struct PodSpec",
+            ),
+            (json!([]), "invalid type: sequence, expected struct Pod"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(error::<Pod>(input.clone()), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn empty_as_none_reads_enums_with_the_same_deserializer() {
+        let t: Toleration = from_value(&json!({"operator": "", "effect": "NoSchedule"})).unwrap();
+        assert_eq!(t.operator, None);
+        assert!(t.effect.is_some());
+        assert_eq!(
+            error::<Toleration>(json!({"operator": "In"})),
+            "operator: unknown variant `In`, expected one of `Equal`, `Exists`, `Lt`, `Gt`"
+        );
+        assert_eq!(
+            error::<Toleration>(json!({"operator": 1})),
+            "operator: expected a string, found a number (value 1)"
+        );
+    }
+}

@@ -87,9 +87,9 @@ pub struct PriorityClass {
     /// Whether pods without a class get this one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub global_default: Option<bool>,
-    /// `PreemptLowerPriority` or `Never`.
+    /// `PreemptLowerPriority` (the API's default when absent) or `Never`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preemption_policy: Option<String>,
+    pub preemption_policy: Option<super::PreemptionPolicy>,
     /// A description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,

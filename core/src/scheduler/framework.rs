@@ -424,6 +424,32 @@ pub trait ScorePlugin {
     }
 }
 
+/// `a * b`, saturating at the `i64` range: [`i64::saturating_mul`] with a
+/// fast path when both factors are small (the common case for scores and
+/// weights), which spares wasm32 the 128-bit multiply call that the
+/// overflow check otherwise compiles to.
+#[inline]
+pub fn mul_saturating(a: i64, b: i64) -> i64 {
+    const SMALL: i64 = 1 << 31;
+    if (-SMALL..SMALL).contains(&a) && (-SMALL..SMALL).contains(&b) {
+        a * b
+    } else {
+        a.saturating_mul(b)
+    }
+}
+
+/// `a * b` when it fits an `i64`, with the same fast path as
+/// [`mul_saturating`].
+#[inline]
+pub fn mul_checked(a: i64, b: i64) -> Option<i64> {
+    const SMALL: i64 = 1 << 31;
+    if (-SMALL..SMALL).contains(&a) && (-SMALL..SMALL).contains(&b) {
+        Some(a * b)
+    } else {
+        a.checked_mul(b)
+    }
+}
+
 /// `helper.DefaultNormalizeScore`: scales scores so the highest becomes
 /// `max_priority` (integer arithmetic), optionally reversed.
 pub fn default_normalize_score(max_priority: i64, reverse: bool, scores: &mut [NodeScore<'_>]) {

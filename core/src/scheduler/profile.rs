@@ -3,6 +3,7 @@
 //! runs an extension point over all of them (`frameworkImpl.RunFilterPlugins`, ...).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -231,6 +232,50 @@ impl Profile {
             }
         }
         Status::success()
+    }
+
+    /// `RunFilterPluginsWithNominatedPods`: when pods of at least the pod's
+    /// priority are nominated to the node, the Filters run first as if they
+    /// were on it (added to a copy of the node and, through AddPod, of the
+    /// cycle state), and, if that passes, again without them (a filter such
+    /// as inter-pod affinity may need them absent). Otherwise
+    /// [`Profile::run_filter`] once.
+    pub fn run_filter_with_nominated_pods(
+        &self,
+        state: &CycleState,
+        pod: &PodInfo,
+        node: &NodeInfo,
+        snapshot: &Snapshot,
+    ) -> Status {
+        if !snapshot.has_nominated_pods() {
+            return self.run_filter(state, pod, node);
+        }
+        let nominated = snapshot
+            .node_index(node.name())
+            .map_or(&[][..], |i| snapshot.nominated_pods(i));
+        let priority = pod.pod.priority();
+        let key = pod.pod.key();
+        let mut added = nominated
+            .iter()
+            .filter(|p| p.pod.priority() >= priority && p.pod.key() != key)
+            .peekable();
+        if added.peek().is_none() {
+            return self.run_filter(state, pod, node);
+        }
+        let mut node_with = node.clone();
+        let mut state_with = state.clone();
+        for p in added {
+            node_with.add_pod(Arc::clone(p));
+            let s = self.run_add_pod(&mut state_with, pod, p, &node_with, snapshot);
+            if !s.is_success() {
+                return Status::error(s.message()).with_plugin(s.plugin.as_deref().unwrap_or(""));
+            }
+        }
+        let status = self.run_filter(&state_with, pod, &node_with);
+        if !status.is_success() {
+            return status;
+        }
+        self.run_filter(state, pod, node)
     }
 
     /// `RunPreFilterExtensionAddPod` for every PreFilter that ran.

@@ -446,6 +446,9 @@ pub struct Snapshot {
     /// How many nodes hold each image (normalized name): upstream's
     /// `Snapshot.imageStates`.
     image_nodes: HashMap<String, usize>,
+    /// Pending pods nominated to a node by an earlier preemption, by node
+    /// position (the scheduling queue's `PodNominator`).
+    nominated: BTreeMap<usize, Vec<Arc<PodInfo>>>,
     /// Namespace labels by namespace name.
     pub namespaces: BTreeMap<String, Labels>,
     /// The feature gates the pods were parsed with.
@@ -487,6 +490,7 @@ impl Snapshot {
             names: Arc::from([]),
             index: HashMap::with_capacity(nodes.len()),
             image_nodes: HashMap::new(),
+            nominated: BTreeMap::new(),
             namespaces: objects
                 .namespaces
                 .iter()
@@ -518,12 +522,57 @@ impl Snapshot {
         snap.indexes = SnapshotIndexes::from_nodes(snap.nodes.iter().map(|n| n.node.as_ref()));
         for pod in pods {
             let key = pod.key();
-            match snap.add_pod(pod) {
-                Ok(()) => {}
-                Err(why) => snap.ignored_pods.push(format!("{key}: {why}")),
+            let pending = pod.spec.node_name.as_deref().unwrap_or("").is_empty();
+            let result = if pending {
+                snap.nominate(pod)
+            } else {
+                snap.add_pod(pod)
+            };
+            if let Err(why) = result {
+                snap.ignored_pods.push(format!("{key}: {why}"));
             }
         }
         snap
+    }
+
+    /// Records a pending pod with `status.nominatedNodeName` as nominated to
+    /// that node (where an earlier preemption made room for it). Filters of
+    /// pods with no higher priority run as if it were already there
+    /// (`RunFilterPluginsWithNominatedPods`). Refused with the reason: pods
+    /// with no nomination, terminal pods, unknown nodes.
+    pub fn nominate(&mut self, pod: Pod) -> Result<(), String> {
+        let Some(node_name) = pod
+            .status
+            .nominated_node_name
+            .clone()
+            .filter(|n| !n.is_empty())
+        else {
+            return Err("not bound to a node (pending)".to_owned());
+        };
+        if matches!(pod.status.phase.as_deref(), Some("Succeeded" | "Failed")) {
+            return Err(format!(
+                "terminal phase {}",
+                pod.status.phase.as_deref().unwrap_or("")
+            ));
+        }
+        let Some(&i) = self.index.get(&node_name) else {
+            return Err(format!(
+                "nominated to node {node_name}, which is not in the snapshot"
+            ));
+        };
+        let info = Arc::new(PodInfo::new(pod, &self.gates));
+        self.nominated.entry(i).or_default().push(info);
+        Ok(())
+    }
+
+    /// The pods nominated to the node at `position` (see [`Snapshot::nominate`]).
+    pub fn nominated_pods(&self, position: usize) -> &[Arc<PodInfo>] {
+        self.nominated.get(&position).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether any pod is nominated to any node.
+    pub fn has_nominated_pods(&self) -> bool {
+        !self.nominated.is_empty()
     }
 
     fn refresh_image_states(&mut self) {
@@ -586,6 +635,11 @@ impl Snapshot {
                 "bound to node {node_name}, which is not in the snapshot"
             ));
         };
+        let key = pod.key();
+        self.nominated.retain(|_, pods| {
+            pods.retain(|p| p.pod.key() != key);
+            !pods.is_empty()
+        });
         let info = Arc::new(PodInfo::new(pod, &self.gates));
         match self.nodes.get_mut(i) {
             Some(n) => {

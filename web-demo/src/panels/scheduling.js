@@ -120,6 +120,44 @@ function placements(list) {
         h('td', { class: 'reasons' }, p.message ?? p.error ?? ''))))));
 }
 
+/** Node rows rendered at most; larger clusters show the first ones. */
+const MAX_ROWS = 500;
+
+/**
+ * What the view needs from a ScheduleOutcome (the result handle, read lazily):
+ * every row for clusters up to MAX_ROWS nodes, else the first MAX_ROWS rows
+ * plus the chosen node's, so a 5,000-node cluster does not convert 5,000
+ * rows. Frees the handle.
+ */
+function decision(outcome) {
+  try {
+    const nodeCount = outcome.nodeCount;
+    const nodes = outcome.rows(0, MAX_ROWS);
+    const selected = outcome.selected;
+    if (selected && nodeCount > MAX_ROWS && !nodes.some((n) => n.name === selected)) nodes.push(outcome.node(selected));
+    // Many ties (a uniform cluster): tag the shown rows with the chosen total.
+    const chosenTotal = nodes.find((n) => n.name === selected)?.total;
+    const tied = outcome.tiedCount <= MAX_ROWS
+      ? outcome.tied
+      : nodes.filter((n) => n.total !== undefined && n.total === chosenTotal).map((n) => n.name);
+    return {
+      pod: outcome.pod,
+      selected,
+      message: outcome.message,
+      error: outcome.error,
+      preemption: outcome.preemption,
+      tied,
+      skippedFilterPlugins: outcome.skippedFilterPlugins,
+      skippedScorePlugins: outcome.skippedScorePlugins,
+      nodes,
+      nodeCount,
+      feasibleCount: outcome.feasibleCount,
+    };
+  } finally {
+    outcome.free();
+  }
+}
+
 export function mount(section, { wasm, events }) {
   const body = section.querySelector('.panel-body');
   const out = h('div', { id: 'scheduling-output', 'aria-live': 'polite' });
@@ -151,21 +189,29 @@ export function mount(section, { wasm, events }) {
     let result;
     let placed = null;
     try {
-      result = cluster.schedule(pod.pod);
+      result = decision(cluster.scheduleOutcome(pod.pod));
       if (pod.replicas > 1) placed = cluster.placeAll({ pod: pod.pod, replicas: pod.replicas });
     } catch (e) {
       return showError(e);
     }
     const summary = cluster.summary();
+    const { feasibleCount, nodeCount } = result;
     out.replaceChildren(...[
       eventLine(result),
       h('p', { class: 'hint', id: 'scheduling-summary' },
-        `${result.feasible.length} of ${result.nodes.length} node${result.nodes.length === 1 ? '' : 's'} fit; `,
+        `${feasibleCount} of ${nodeCount} node${nodeCount === 1 ? '' : 's'} fit; `,
         `${summary.pods} pod${summary.pods === 1 ? '' : 's'} already running`,
         summary.ignoredPods.length ? ` (${summary.ignoredPods.length} not on a node: pending or finished)` : '',
         result.skippedFilterPlugins.length ? `; Filter skipped: ${result.skippedFilterPlugins.join(', ')}` : '',
         result.skippedScorePlugins.length ? `; Score skipped: ${result.skippedScorePlugins.join(', ')}` : '',
-        result.feasible.length === 1 ? '; a single feasible node is chosen without scoring' : ''),
+        feasibleCount === 1 ? '; a single feasible node is chosen without scoring' : ''),
+      result.nodes.length < nodeCount
+        ? h('p', { class: 'hint', id: 'scheduling-rows' },
+          `Showing the first ${MAX_ROWS} of ${nodeCount} nodes`,
+          result.selected && !result.nodes.slice(0, MAX_ROWS).some((n) => n.name === result.selected)
+            ? ', and the chosen node last' : '',
+          '.')
+        : null,
       nodesTable(result),
       preemption(result),
       placed ? placements(placed) : null].filter(Boolean));

@@ -37,8 +37,8 @@ pub use fit_error::{Diagnosis, FitError, NO_NODE_AVAILABLE_MSG};
 pub use node_to_status::NodeToStatus;
 
 use super::framework::{
-    Code, CycleState, FilterPlugin, NodeScore, PreFilterResult, ScorePlugin, Status,
-    MAX_NODE_SCORE, MIN_NODE_SCORE,
+    mul_saturating, Code, CycleState, FilterPlugin, NodeScore, PreFilterResult, ScorePlugin,
+    Status, MAX_NODE_SCORE, MIN_NODE_SCORE,
 };
 use super::plugins::defaultpreemption::DefaultPreemption;
 use super::preemption::PreemptionResult;
@@ -241,7 +241,7 @@ impl ScheduleResult {
                     raw,
                     normalized,
                     weight: p.weight,
-                    weighted: normalized.saturating_mul(p.weight),
+                    weighted: mul_saturating(normalized, p.weight),
                 })
             })
             .collect()
@@ -402,6 +402,24 @@ fn run_filters(
     Status::success()
 }
 
+/// Filters one node: [`run_filters`], or, when pods are nominated to
+/// nodes of the snapshot,
+/// [`Profile::run_filter_with_nominated_pods`] (`RunFilterPluginsWithNominatedPods`).
+fn filter_node(
+    profile: &Profile,
+    filters: &[(&'static str, &dyn FilterPlugin)],
+    state: &CycleState,
+    pod: &PodInfo,
+    node: &NodeInfo,
+    snapshot: &Snapshot,
+) -> Status {
+    if snapshot.has_nominated_pods() {
+        profile.run_filter_with_nominated_pods(state, pod, node, snapshot)
+    } else {
+        run_filters(filters, state, pod, node)
+    }
+}
+
 struct Builder<'a> {
     snapshot: &'a Snapshot,
     result: ScheduleResult,
@@ -456,7 +474,9 @@ impl Builder<'_> {
 /// `profile.percentage_of_nodes_to_score` `None` filters and scores every
 /// node; `Some(p)` stops the Filter search after
 /// [`num_feasible_nodes_to_find`] feasible nodes, starting at the first node.
-/// Nominated pods of other pods are not modelled.
+/// Pods nominated to a node ([`Snapshot::nominate`]) with at least the
+/// pod's priority count on that node during Filter, as upstream's
+/// `RunFilterPluginsWithNominatedPods`.
 pub fn schedule(snapshot: &Snapshot, pod: &Pod, profile: &Profile) -> ScheduleResult {
     let info = PodInfo::new(pod.clone(), &snapshot.gates);
     schedule_pod_info(snapshot, &info, profile)
@@ -554,7 +574,7 @@ pub fn schedule_pod_info(snapshot: &Snapshot, pod: &PodInfo, profile: &Profile) 
         .filter(|i| !nominated.is_empty() && candidates.contains(i))
     {
         if let Some(node) = all.get(i) {
-            let status = run_filters(&filters, &state, pod, node);
+            let status = filter_node(profile, &filters, &state, pod, node, snapshot);
             if status.code == Code::Error {
                 let err = b.plugin_error(&status, "Filter");
                 return b.fail(err);
@@ -578,11 +598,15 @@ pub fn schedule_pod_info(snapshot: &Snapshot, pod: &PodInfo, profile: &Profile) 
             let (Some(node), Some(slot)) = (all.get(i), b.result.nodes.get_mut(i)) else {
                 continue;
             };
-            let status = run_filters(&filters, &state, pod, node);
+            let status = filter_node(profile, &filters, &state, pod, node, snapshot);
             if status.is_success() {
                 slot.feasible_index = Some(feasible.len());
                 feasible.push(i);
-            } else if status.code == Code::Error {
+                // Built in place (moving the returned value costs more).
+                slot.status = Some(Status::success());
+                continue;
+            }
+            if status.code == Code::Error {
                 let err = b.plugin_error(&status, "Filter");
                 return b.fail(err);
             } else {
@@ -731,21 +755,24 @@ fn prioritize_and_select(
                     message,
                 });
             }
-            let mut normalized = Vec::with_capacity(nodes.len());
-            for (s, total) in scores.iter().zip(totals.iter_mut()) {
-                if !(MIN_NODE_SCORE..=MAX_NODE_SCORE).contains(&s.score) {
-                    let message = format!(
-                        "plugin {name:?} returns an invalid score {}, it should in the range of [{MIN_NODE_SCORE}, {MAX_NODE_SCORE}] after normalizing",
-                        s.score
-                    );
-                    return b.fail(ScheduleError::Plugin {
-                        plugin: name.to_owned(),
-                        extension_point: "NormalizeScore",
-                        message,
-                    });
-                }
-                *total = total.saturating_add(s.score.saturating_mul(weight));
-                normalized.push(s.score);
+            if let Some(bad) = scores
+                .iter()
+                .find(|s| !(MIN_NODE_SCORE..=MAX_NODE_SCORE).contains(&s.score))
+            {
+                let message = format!(
+                    "plugin {name:?} returns an invalid score {}, it should in the range of [{MIN_NODE_SCORE}, {MAX_NODE_SCORE}] after normalizing",
+                    bad.score
+                );
+                return b.fail(ScheduleError::Plugin {
+                    plugin: name.to_owned(),
+                    extension_point: "NormalizeScore",
+                    message,
+                });
+            }
+            // Simple passes (they vectorize) rather than one loop that pushes.
+            let normalized: Vec<i64> = scores.iter().map(|s| s.score).collect();
+            for (s, total) in normalized.iter().zip(totals.iter_mut()) {
+                *total = total.saturating_add(mul_saturating(*s, weight));
             }
             b.result.scores.push(PluginScores {
                 plugin: name,

@@ -299,7 +299,7 @@ impl DefaultPreemption {
         if potential.is_empty() {
             return Err(Status::unresolvable(ERR_NO_VICTIMS));
         }
-        let status = profile.run_filter(state, pod, node);
+        let status = profile.run_filter_with_nominated_pods(state, pod, node, snapshot);
         if !status.is_success() {
             return Err(status);
         }
@@ -527,7 +527,9 @@ fn reprieve(
     if !s.is_success() {
         return Err(Status::error(s.message()));
     }
-    let fits = profile.run_filter(state, pod, node).is_success();
+    let fits = profile
+        .run_filter_with_nominated_pods(state, pod, node, snapshot)
+        .is_success();
     if !fits {
         remove_pod(profile, state, pod, &victim, node, snapshot)?;
         victims.push(victim);

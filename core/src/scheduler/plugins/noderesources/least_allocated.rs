@@ -9,7 +9,7 @@
 //! assert_eq!(least_resource_scorer([1, 1].into_iter(), &[3000, 5000], &[4000, 10000]), 37);
 //! ```
 
-use crate::scheduler::framework::MAX_NODE_SCORE;
+use crate::scheduler::framework::{mul_checked, MAX_NODE_SCORE};
 
 /// `leastRequestedScore`: 0 when nothing is allocatable or the request exceeds it.
 pub fn least_requested_score(requested: i64, capacity: i64) -> i64 {
@@ -19,7 +19,7 @@ pub fn least_requested_score(requested: i64, capacity: i64) -> i64 {
     // i64 unless the product overflows (huge capacities), then i128.
     match capacity
         .checked_sub(requested)
-        .and_then(|free| free.checked_mul(MAX_NODE_SCORE))
+        .and_then(|free| mul_checked(free, MAX_NODE_SCORE))
         .and_then(|n| n.checked_div(capacity))
     {
         Some(score) => score,

@@ -9,7 +9,7 @@
 //! assert_eq!(most_resource_scorer([1, 1].into_iter(), &[3000, 5000], &[4000, 10000]), 62);
 //! ```
 
-use crate::scheduler::framework::MAX_NODE_SCORE;
+use crate::scheduler::framework::{mul_checked, MAX_NODE_SCORE};
 
 /// `mostRequestedScore`: the request is capped at the capacity (the
 /// non-zero defaults may exceed it).
@@ -18,10 +18,7 @@ pub fn most_requested_score(requested: i64, capacity: i64) -> i64 {
         return 0;
     }
     let requested = requested.min(capacity);
-    match requested
-        .checked_mul(MAX_NODE_SCORE)
-        .and_then(|n| n.checked_div(capacity))
-    {
+    match mul_checked(requested, MAX_NODE_SCORE).and_then(|n| n.checked_div(capacity)) {
         Some(score) => score,
         None => {
             let score = i128::from(requested) * i128::from(MAX_NODE_SCORE) / i128::from(capacity);

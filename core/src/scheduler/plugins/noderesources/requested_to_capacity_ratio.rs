@@ -15,7 +15,7 @@
 
 use serde::Deserialize;
 
-use crate::scheduler::framework::MAX_NODE_SCORE;
+use crate::scheduler::framework::{mul_checked, mul_saturating, MAX_NODE_SCORE};
 
 /// `MaxCustomPriorityScore`: the top of a shape's score scale.
 pub const MAX_CUSTOM_PRIORITY_SCORE: i64 = 10;
@@ -87,10 +87,7 @@ pub fn resource_scoring_function(
         return broken_linear(shape, MAX_UTILIZATION);
     }
     // 128-bit only when `requested * 100` overflows (as upstream's scaledUtilization).
-    let util = match requested
-        .checked_mul(MAX_UTILIZATION)
-        .and_then(|n| n.checked_div(capacity))
-    {
+    let util = match mul_checked(requested, MAX_UTILIZATION).and_then(|n| n.checked_div(capacity)) {
         Some(u) => u,
         None => {
             let u = i128::from(requested) * i128::from(MAX_UTILIZATION) / i128::from(capacity);
@@ -116,7 +113,7 @@ pub fn requested_to_capacity_ratio_scorer(
         }
         let s = resource_scoring_function(shape, *r, *a);
         if s > 0 {
-            node_score = node_score.saturating_add(s.saturating_mul(w));
+            node_score = node_score.saturating_add(mul_saturating(s, w));
             weight_sum = weight_sum.saturating_add(w);
         }
     }

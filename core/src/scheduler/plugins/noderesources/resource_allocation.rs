@@ -8,7 +8,7 @@
 //! or that the node does not have, is left out, as is a negative amount
 //! (impossible through the API; upstream would score it out of range).
 
-use crate::scheduler::framework::{NodeScore, Status};
+use crate::scheduler::framework::{mul_saturating, NodeScore, Status};
 use crate::scheduler::snapshot::{is_scalar_resource_name, NodeInfo, PodInfo};
 
 use super::ResourceSpec;
@@ -323,7 +323,7 @@ pub fn weighted_resource_score(
         if *a == 0 {
             continue;
         }
-        node_score = node_score.saturating_add(per_resource(*r, *a).saturating_mul(w));
+        node_score = node_score.saturating_add(mul_saturating(per_resource(*r, *a), w));
         weight_sum = weight_sum.saturating_add(w);
     }
     if weight_sum == 0 {
