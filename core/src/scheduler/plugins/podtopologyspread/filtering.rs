@@ -18,7 +18,7 @@ use crate::scheduler::index::{Domain, TopologyKey, NO_DOMAIN};
 use crate::scheduler::snapshot::{NodeInfo, PodInfo, Snapshot};
 
 use super::common::{
-    count_pods_match_selector, node_labels_match_spread_constraints,
+    count_pods_match_selector, has_required_node_affinity, node_labels_match_spread_constraints,
     required_node_affinity_matches, selector_matches, NodeInclusion, TopologySpreadConstraint,
 };
 use super::PodTopologySpread;
@@ -438,20 +438,6 @@ fn indexed_counts(
         }
     }
     Some(tp)
-}
-
-/// Whether the pod has a `nodeSelector` or required node affinity.
-fn has_required_node_affinity(pod: &Pod) -> bool {
-    !pod.spec.node_selector.is_empty()
-        || pod
-            .spec
-            .affinity
-            .as_ref()
-            .and_then(|a| a.node_affinity.as_ref())
-            .is_some_and(|na| {
-                na.required_during_scheduling_ignored_during_execution
-                    .is_some()
-            })
 }
 
 /// Per constraint and node position, the domain the node counts in

@@ -141,6 +141,7 @@ pub fn pre_score(
         keys: &keys,
         require_all_topologies,
         required: RequiredNodeAffinity::new(&pod.pod),
+        pod_has_node_affinity: super::common::has_required_node_affinity(&pod.pod),
         policies: pl.gates.node_inclusion_policy
             && constraints.iter().any(|c| {
                 c.node_affinity_policy == NodeInclusionPolicy::Honor
@@ -176,6 +177,8 @@ struct Counter<'a> {
     keys: &'a [TopologyKey],
     require_all_topologies: bool,
     required: RequiredNodeAffinity,
+    /// The pod has a `nodeSelector` or required node affinity.
+    pod_has_node_affinity: bool,
     policies: bool,
 }
 
@@ -191,9 +194,11 @@ impl Counter<'_> {
         {
             return false;
         }
-        !self.policies
-            || NodeInclusion::of(&self.required, &self.pod.pod, &node.node, self.pl.gates)
-                .matches(c)
+        if !self.policies || (!self.pod_has_node_affinity && !node.has_taints) {
+            // Nothing to exclude the node for: both policies would pass.
+            return true;
+        }
+        NodeInclusion::of(&self.required, &self.pod.pod, &node.node, self.pl.gates).matches(c)
     }
 
     /// Every node and pod, as upstream.
