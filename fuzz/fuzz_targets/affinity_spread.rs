@@ -1,7 +1,8 @@
-//! Arbitrary small clusters through InterPodAffinity and PodTopologySpread:
-//! PreFilter/Filter and PreScore/Score/NormalizeScore never panic, the
-//! normalized scores stay within 0..=100, and the snapshot's indexes give
-//! the same statuses and scores as scanning every pod (indexes marked stale).
+//! Arbitrary small clusters through InterPodAffinity, PodTopologySpread and
+//! NodeAffinity: PreFilter/Filter and PreScore/Score/NormalizeScore never
+//! panic, the normalized scores stay within 0..=100, and the snapshot's
+//! indexes give the same statuses and scores as scanning every pod (indexes
+//! marked stale).
 #![no_main]
 
 use arbitrary::Arbitrary;
@@ -238,7 +239,7 @@ fuzz_target!(|input: Input| {
         &gates,
     );
     let pts_args = if input.default_list { json!({"defaultingType": "List"}) } else { json!({}) };
-    for (name, args) in [("InterPodAffinity", None), ("PodTopologySpread", Some(&pts_args))] {
+    for (name, args) in [("InterPodAffinity", None), ("PodTopologySpread", Some(&pts_args)), ("NodeAffinity", None)] {
         let p = new_plugin(name, args, &gates).expect("plugin");
         assert_eq!(filters(p.as_ref(), &pod, &snap), filters(p.as_ref(), &pod, &stale), "{name} filter");
         let a = scores(p.as_ref(), &pod, &snap);

@@ -50,8 +50,12 @@ pub struct LabelRequirement {
 impl LabelRequirement {
     /// `Requirement.Matches`.
     pub fn matches(&self, labels: &Labels) -> bool {
+        self.matches_value(labels.get(&self.key).map(String::as_str))
+    }
+
+    /// `Requirement.Matches` given the label's value (`None`: the label is absent).
+    pub fn matches_value(&self, value: Option<&str>) -> bool {
         use NodeSelectorOperator as Op;
-        let value = labels.get(&self.key);
         match self.operator {
             Op::In => value.is_some_and(|v| self.values.iter().any(|x| x == v)),
             Op::NotIn => value.is_none_or(|v| !self.values.iter().any(|x| x == v)),
@@ -84,7 +88,8 @@ pub struct FieldRequirement {
 }
 
 impl FieldRequirement {
-    fn matches(&self, node_name: &str) -> bool {
+    /// Whether a node with this name satisfies the requirement.
+    pub fn matches(&self, node_name: &str) -> bool {
         let field = if self.key == OBJECT_NAME_FIELD {
             node_name
         } else {

@@ -31,7 +31,7 @@ use super::meta::Labels;
 
 /// `metav1.LabelSelector`. An empty selector matches everything; an absent
 /// one (an `Option` that is `None` where it is used) matches nothing.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LabelSelector {
     /// `matchLabels`: each key must have exactly this value.
@@ -51,7 +51,7 @@ pub struct LabelSelector {
 }
 
 /// `matchExpressions[]` of a label selector.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LabelSelectorRequirement {
     /// The label key.

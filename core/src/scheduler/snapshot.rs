@@ -74,7 +74,7 @@ pub fn pod_host_ports(pod: &Pod) -> Vec<HostPort> {
 }
 
 /// A pod affinity term resolved for matching (`framework.AffinityTerm`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct AffinityTerm {
     /// Namespaces named explicitly (or the pod's own namespace by default).
     pub namespaces: BTreeSet<String>,
@@ -135,7 +135,7 @@ impl AffinityTerm {
 }
 
 /// A weighted affinity term (`framework.WeightedAffinityTerm`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct WeightedAffinityTerm {
     /// The term.
     pub term: AffinityTerm,
@@ -325,6 +325,9 @@ pub fn normalized_image_name(name: &str) -> String {
     }
 }
 
+/// [`NodeInfo`]'s position when it is in no snapshot.
+const NO_POSITION: u32 = u32::MAX;
+
 /// A node and what runs on it (`framework.NodeInfo`).
 #[derive(Clone, Debug)]
 pub struct NodeInfo {
@@ -353,6 +356,11 @@ pub struct NodeInfo {
     pub unschedulable: bool,
     /// Whether `spec.taints` is non-empty (derived like `unschedulable`).
     pub has_taints: bool,
+    /// The node's position in the [`Snapshot`] that holds it
+    /// ([`NO_POSITION`] for a node built on its own): plugins read the
+    /// snapshot's per-node indexes by it. A plain `u32` (not an `Option`)
+    /// so it fits beside the flags without growing the struct.
+    position: u32,
 }
 
 impl NodeInfo {
@@ -374,7 +382,17 @@ impl NodeInfo {
             image_states: BTreeMap::new(),
             unschedulable,
             has_taints,
+            position: NO_POSITION,
         }
+    }
+
+    /// The node's position in [`Snapshot::nodes`] of the snapshot that
+    /// built it (kept by clones, as preemption makes); `None` for a node
+    /// built on its own. The snapshot's indexes
+    /// ([`TopologyDomains::of_node`](super::index::TopologyDomains::of_node))
+    /// are read by it.
+    pub fn snapshot_position(&self) -> Option<usize> {
+        (self.position != NO_POSITION).then_some(self.position as usize)
     }
 
     /// The node's name.
@@ -491,8 +509,13 @@ impl Snapshot {
                 ));
                 continue;
             }
+            let mut info = NodeInfo::new(node);
+            info.position = u32::try_from(snap.nodes.len())
+                .ok()
+                .filter(|p| *p != NO_POSITION)
+                .unwrap_or(NO_POSITION);
             snap.index.insert(name, snap.nodes.len());
-            snap.nodes.push(NodeInfo::new(node));
+            snap.nodes.push(info);
         }
         snap.names = snap.nodes.iter().map(|n| n.name().to_owned()).collect();
         snap.refresh_image_states();

@@ -5,7 +5,11 @@
 //!
 //! PreFilter parses the required affinity once and, when every required
 //! term names nodes with `matchFields: metadata.name In [...]`, narrows the
-//! cycle to those nodes. PreScore parses the preferred terms once.
+//! cycle to those nodes. PreScore parses the preferred terms once. Both
+//! also resolve each label requirement against the snapshot's topology
+//! index ([`IndexedNodeAffinity`], [`IndexedPreferredTerms`]): a table by
+//! domain id, so a node of the snapshot is matched by its position without
+//! comparing label strings.
 //!
 //! ```
 //! use kubelogic::model::{Node, Pod};
@@ -34,7 +38,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::model::nodeaffinity::{
-    NodeSelectorMatcher, PreferredSchedulingTerms, RequiredNodeAffinity, OBJECT_NAME_FIELD,
+    FieldRequirement, NodeSelectorMatcher, ParsedNodeSelectorTerm, PreferredSchedulingTerms,
+    RequiredNodeAffinity, WeightedNodeSelectorTerm, OBJECT_NAME_FIELD,
 };
 use crate::model::validation::aggregate_message;
 use crate::model::{NodeAffinity as NodeAffinitySpec, NodeSelectorOperator, Pod};
@@ -42,6 +47,7 @@ use crate::scheduler::framework::{
     default_normalize_score, CycleState, FilterPlugin, NodeScore, Plugin, PreFilterPlugin,
     PreFilterResult, PreScorePlugin, ScorePlugin, Status, MAX_NODE_SCORE,
 };
+use crate::scheduler::index::{SnapshotIndexes, TopologyKey};
 use crate::scheduler::plugins::{decode_args, names, ConfigError};
 use crate::scheduler::snapshot::{NodeInfo, PodInfo, Snapshot};
 
@@ -141,6 +147,150 @@ impl Plugin for NodeAffinity {
 pub struct PreFilterState {
     /// `requiredNodeSelectorAndAffinity`.
     pub required: RequiredNodeAffinity,
+    /// The same resolved against the snapshot's topology index, when it
+    /// is valid: Filter then matches a node of the snapshot by its position.
+    pub indexed: Option<IndexedNodeAffinity>,
+}
+
+/// One label requirement resolved against the snapshot's topology index:
+/// whether each domain (value) of its key satisfies it, and whether a node
+/// without the key does.
+#[derive(Clone, Debug)]
+struct IndexedRequirement {
+    key: TopologyKey,
+    by_domain: Vec<bool>,
+    absent: bool,
+}
+
+impl IndexedRequirement {
+    /// `matches` evaluated once per domain of `key`. With `only =
+    /// Some((values, other))` (an `In`, `NotIn` or equality), the domains
+    /// outside `values` answer `other` and only `values` are looked up.
+    fn new(
+        key: &str,
+        index: &SnapshotIndexes,
+        only: Option<(&[String], bool)>,
+        matches: impl Fn(Option<&str>) -> bool,
+    ) -> Self {
+        let key = TopologyKey::new(key, Some(index));
+        let by_domain = match (key.domains(), only) {
+            (None, _) => Vec::new(),
+            (Some(d), Some((values, other))) => {
+                let mut t = vec![other; d.values.len()];
+                for v in values {
+                    if let Some(slot) = d.id(v).and_then(|id| t.get_mut(id as usize)) {
+                        *slot = matches(Some(v));
+                    }
+                }
+                t
+            }
+            (Some(d), None) => d.values.iter().map(|v| matches(Some(v))).collect(),
+        };
+        IndexedRequirement {
+            absent: matches(None),
+            key,
+            by_domain,
+        }
+    }
+
+    #[inline]
+    fn matches_at(&self, position: usize) -> bool {
+        match self.key.domain_at(position) {
+            Some(id) => self.by_domain.get(id as usize).copied().unwrap_or(false),
+            None => self.absent,
+        }
+    }
+}
+
+/// A required node selector term resolved against the index.
+#[derive(Clone, Debug)]
+struct IndexedTerm {
+    /// The term parsed without errors (a term with errors never matches).
+    valid: bool,
+    labels: Vec<IndexedRequirement>,
+    fields: Vec<FieldRequirement>,
+}
+
+impl IndexedTerm {
+    fn new(t: &ParsedNodeSelectorTerm, index: &SnapshotIndexes) -> Self {
+        IndexedTerm {
+            valid: t.parse_errors.is_empty(),
+            labels: t
+                .match_labels
+                .iter()
+                .flatten()
+                .map(|r| {
+                    let only = match r.operator {
+                        NodeSelectorOperator::In => Some((r.values.as_slice(), false)),
+                        NodeSelectorOperator::NotIn => Some((r.values.as_slice(), true)),
+                        _ => None,
+                    };
+                    IndexedRequirement::new(&r.key, index, only, |v| r.matches_value(v))
+                })
+                .collect(),
+            fields: t.match_fields.iter().flatten().cloned().collect(),
+        }
+    }
+
+    /// `nodeSelectorTerm.match` for the node at `position` named `name`.
+    #[inline]
+    fn matches_at(&self, position: usize, name: &str) -> bool {
+        self.valid
+            && self.labels.iter().all(|r| r.matches_at(position))
+            && (name.is_empty() || self.fields.iter().all(|f| f.matches(name)))
+    }
+}
+
+/// [`RequiredNodeAffinity`] resolved once per cycle against the snapshot's
+/// topology index: each label requirement becomes a table by domain id, so
+/// matching a node of the snapshot compares no strings (field requirements
+/// on `metadata.name` still compare the name).
+#[derive(Clone, Debug)]
+pub struct IndexedNodeAffinity {
+    node_count: usize,
+    node_selector: Vec<IndexedRequirement>,
+    terms: Option<Vec<IndexedTerm>>,
+}
+
+impl IndexedNodeAffinity {
+    /// Resolves `required` against `index`.
+    pub fn new(required: &RequiredNodeAffinity, index: &SnapshotIndexes) -> Self {
+        let node_selector = required
+            .label_selector
+            .iter()
+            .map(|(k, v)| {
+                IndexedRequirement::new(k, index, Some((std::slice::from_ref(v), false)), |x| {
+                    x == Some(v.as_str())
+                })
+            })
+            .collect();
+        let terms = required.node_selector.as_ref().map(|ns| {
+            ns.terms
+                .iter()
+                .map(|t| IndexedTerm::new(t, index))
+                .collect()
+        });
+        IndexedNodeAffinity {
+            node_count: index.node_count(),
+            node_selector,
+            terms,
+        }
+    }
+
+    /// Whether the node (of the indexed snapshot) matches, or `None` when
+    /// the node is not one of that snapshot's.
+    #[inline]
+    pub fn matches(&self, node: &NodeInfo) -> Option<bool> {
+        let pos = node.snapshot_position().filter(|p| *p < self.node_count)?;
+        if !self.node_selector.iter().all(|r| r.matches_at(pos)) {
+            return Some(false);
+        }
+        let Some(terms) = &self.terms else {
+            return Some(true);
+        };
+        let name = node.name();
+        Some(terms.iter().any(|t| t.matches_at(pos, name)))
+    }
 }
 
 /// PreScore's state: the pod's parsed preferred terms.
@@ -148,6 +298,48 @@ pub struct PreFilterState {
 pub struct PreScoreState {
     /// `preferredNodeAffinity` (`None` when the pod has none).
     pub preferred: Option<PreferredSchedulingTerms>,
+    /// The added and the pod's preferred terms resolved against the
+    /// snapshot's topology index, when it is valid.
+    pub indexed: Option<IndexedPreferredTerms>,
+}
+
+/// Weighted preferred terms (the profile's added ones and the pod's)
+/// resolved against the snapshot's topology index: a node of the snapshot
+/// is scored by its position, comparing no label strings.
+#[derive(Clone, Debug)]
+pub struct IndexedPreferredTerms {
+    node_count: usize,
+    terms: Vec<(IndexedTerm, i64)>,
+}
+
+impl IndexedPreferredTerms {
+    /// Resolves `terms` against `index`.
+    pub fn new<'a>(
+        terms: impl Iterator<Item = &'a WeightedNodeSelectorTerm>,
+        index: &SnapshotIndexes,
+    ) -> Self {
+        IndexedPreferredTerms {
+            node_count: index.node_count(),
+            terms: terms
+                .map(|t| (IndexedTerm::new(&t.term, index), i64::from(t.weight)))
+                .collect(),
+        }
+    }
+
+    /// The sum of the weights of the terms the node matches, or `None`
+    /// when the node is not one of the indexed snapshot's.
+    #[inline]
+    pub fn score(&self, node: &NodeInfo) -> Option<i64> {
+        let pos = node.snapshot_position().filter(|p| *p < self.node_count)?;
+        let name = node.name();
+        Some(
+            self.terms
+                .iter()
+                .filter(|(t, _)| t.matches_at(pos, name))
+                .map(|(_, w)| *w)
+                .sum(),
+        )
+    }
 }
 
 /// The node names the pod's required terms pin it to: for each term the
@@ -199,7 +391,7 @@ impl PreFilterPlugin for NodeAffinity {
         &self,
         state: &mut CycleState,
         pod: &PodInfo,
-        _snapshot: &Snapshot,
+        snapshot: &Snapshot,
     ) -> (Option<PreFilterResult>, Status) {
         let pod = &pod.pod;
         if !has_required_node_affinity(pod)
@@ -208,9 +400,11 @@ impl PreFilterPlugin for NodeAffinity {
         {
             return (None, Status::skip());
         }
-        state.write(PreFilterState {
-            required: RequiredNodeAffinity::new(pod),
-        });
+        let required = RequiredNodeAffinity::new(pod);
+        let indexed = snapshot
+            .valid_indexes()
+            .map(|index| IndexedNodeAffinity::new(&required, index));
+        state.write(PreFilterState { required, indexed });
         match required_node_names(pod) {
             None => (None, Status::success()),
             Some(names) if names.is_empty() => (None, Status::unresolvable(ERR_REASON_CONFLICT)),
@@ -233,7 +427,10 @@ impl FilterPlugin for NodeAffinity {
             }
         }
         let matches = match state.read::<PreFilterState>() {
-            Some(s) => s.required.matches(n),
+            Some(s) => match s.indexed.as_ref().and_then(|i| i.matches(node)) {
+                Some(m) => m,
+                None => s.required.matches(n),
+            },
             None => RequiredNodeAffinity::new(&pod.pod).matches(n),
         };
         if matches {
@@ -261,13 +458,29 @@ pub fn pod_preferred_node_affinity(pod: &Pod) -> Result<Option<PreferredScheduli
     }
 }
 
+impl NodeAffinity {
+    /// `Score` with PreScore's state: the weights of the added and the
+    /// pod's preferred terms the node matches.
+    fn score_node(&self, s: &PreScoreState, node: &NodeInfo) -> i64 {
+        if let Some(score) = s.indexed.as_ref().and_then(|i| i.score(node)) {
+            return score;
+        }
+        let n = &node.node;
+        let added = self
+            .added_pref_sched_terms
+            .as_ref()
+            .map_or(0, |t| t.score(n));
+        added + s.preferred.as_ref().map_or(0, |t| t.score(n))
+    }
+}
+
 impl PreScorePlugin for NodeAffinity {
     fn pre_score(
         &self,
         state: &mut CycleState,
         pod: &PodInfo,
         _nodes: &[&NodeInfo],
-        _snapshot: &Snapshot,
+        snapshot: &Snapshot,
     ) -> Status {
         let preferred = match pod_preferred_node_affinity(&pod.pod) {
             Ok(p) => p,
@@ -276,26 +489,49 @@ impl PreScorePlugin for NodeAffinity {
         if preferred.is_none() && self.added_pref_sched_terms.is_none() {
             return Status::skip();
         }
-        state.write(PreScoreState { preferred });
+        let indexed = snapshot.valid_indexes().map(|index| {
+            let added = self.added_pref_sched_terms.iter().flat_map(|t| &t.terms);
+            let own = preferred.iter().flat_map(|t| &t.terms);
+            IndexedPreferredTerms::new(added.chain(own), index)
+        });
+        state.write(PreScoreState { preferred, indexed });
         Status::success()
     }
 }
 
 impl ScorePlugin for NodeAffinity {
     fn score(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Result<i64, Status> {
-        let n = &node.node;
-        let mut count = self
-            .added_pref_sched_terms
-            .as_ref()
-            .map_or(0, |t| t.score(n));
         match state.read::<PreScoreState>() {
-            Some(s) => count += s.preferred.as_ref().map_or(0, |t| t.score(n)),
+            Some(s) => Ok(self.score_node(s, node)),
             None => {
+                let n = &node.node;
+                let added = self
+                    .added_pref_sched_terms
+                    .as_ref()
+                    .map_or(0, |t| t.score(n));
                 let preferred = pod_preferred_node_affinity(&pod.pod).map_err(Status::error)?;
-                count += preferred.map_or(0, |t| t.score(n));
+                Ok(added + preferred.map_or(0, |t| t.score(n)))
             }
         }
-        Ok(count)
+    }
+
+    fn score_nodes(
+        &self,
+        state: &CycleState,
+        pod: &PodInfo,
+        nodes: &[&NodeInfo],
+        scores: &mut [NodeScore<'_>],
+    ) -> Result<(), Status> {
+        let Some(s) = state.read::<PreScoreState>() else {
+            for (node, slot) in nodes.iter().zip(scores.iter_mut()) {
+                slot.score = self.score(state, pod, node)?;
+            }
+            return Ok(());
+        };
+        for (node, slot) in nodes.iter().zip(scores.iter_mut()) {
+            slot.score = self.score_node(s, node);
+        }
+        Ok(())
     }
 
     fn normalize_score(

@@ -11,14 +11,18 @@
 //!
 //! Filter then checks, in this order: affinity, anti-affinity, existing
 //! pods' anti-affinity; the first failure is the node's status.
+//!
+//! The counts are kept by domain id of the snapshot's topology index
+//! ([`TopologyCounts`]), so Filter reads a node's counts by its position.
 
 use std::sync::Arc;
 
-use crate::model::{LabelSelector, Labels, Pod};
+use crate::model::{Labels, Pod};
 use crate::scheduler::framework::{missing_state, CycleState, PreFilterResult, Status};
+use crate::scheduler::index::{Candidates, SnapshotIndexes};
 use crate::scheduler::snapshot::{AffinityTerm, NodeInfo, PodInfo, Snapshot};
 
-use super::{merge_affinity_term_namespaces, namespace_labels, TopologyCounts};
+use super::{merge_affinity_term_namespaces, namespace_labels, CandidateTerm, TopologyCounts};
 
 /// `ErrReasonExistingAntiAffinityRulesNotMatch`.
 pub const ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH: &str =
@@ -46,6 +50,12 @@ pub struct PreFilterState {
     pub anti_affinity_terms: Arc<Vec<AffinityTerm>>,
     /// The labels of its namespace.
     pub namespace_labels: Arc<Labels>,
+    /// Per affinity term, the slot of its key in `affinity_counts`.
+    pub affinity_slots: Arc<Vec<usize>>,
+    /// Per anti-affinity term, the slot of its key in `anti_affinity_counts`.
+    pub anti_affinity_slots: Arc<Vec<usize>>,
+    /// Whether the incoming pod matches all its own affinity terms.
+    pub matches_own_affinity: bool,
 }
 
 /// `podMatchesAllAffinityTerms`: a non-empty list of terms all of which the pod matches.
@@ -64,6 +74,7 @@ pub fn pre_filter(
     if let Some(e) = &pod.parse_error {
         return (None, Status::unresolvable(format!("parsing pod: {e}")));
     }
+    let index = snapshot.valid_indexes();
     let affinity_terms: Vec<AffinityTerm> = pod
         .required_affinity_terms
         .iter()
@@ -77,12 +88,29 @@ pub fn pre_filter(
     let ns_labels = namespace_labels(snapshot, pod.pod.metadata.namespace());
 
     let mut existing = TopologyCounts::default();
-    for node in snapshot.have_pods_with_required_anti_affinity() {
-        let labels = node.node.labels();
-        for existing_pod in &node.pods_with_required_anti_affinity {
-            for term in &existing_pod.required_anti_affinity_terms {
-                if term.matches(&pod.pod, Some(&ns_labels)) {
-                    existing.update(labels, &term.topology_key, 1);
+    match index.and_then(|i| i.required_anti_affinity_groups()) {
+        // Each distinct list of terms is matched once; its pods' nodes counted.
+        Some(groups) => {
+            let nodes = snapshot.nodes();
+            for group in groups.iter() {
+                for term in &group.pod.required_anti_affinity_terms {
+                    if term.matches(&pod.pod, Some(&ns_labels)) {
+                        let slot = existing.key_slot(&term.topology_key, index);
+                        for &n in &group.nodes {
+                            existing.update_at(slot, nodes, n, 1);
+                        }
+                    }
+                }
+            }
+        }
+        None => {
+            for node in snapshot.have_pods_with_required_anti_affinity() {
+                for existing_pod in &node.pods_with_required_anti_affinity {
+                    for term in &existing_pod.required_anti_affinity_terms {
+                        if term.matches(&pod.pod, Some(&ns_labels)) {
+                            existing.update(node, &term.topology_key, 1, index);
+                        }
+                    }
                 }
             }
         }
@@ -90,29 +118,26 @@ pub fn pre_filter(
 
     let mut affinity_counts = TopologyCounts::default();
     let mut anti_affinity_counts = TopologyCounts::default();
-    if (!affinity_terms.is_empty() || !anti_affinity_terms.is_empty())
-        && !incoming_counts_indexed(
-            &affinity_terms,
-            &anti_affinity_terms,
-            snapshot,
-            &mut affinity_counts,
-            &mut anti_affinity_counts,
-        )
-    {
-        for node in snapshot.nodes() {
-            let labels = node.node.labels();
-            for existing_pod in &node.pods {
-                if pod_matches_all_affinity_terms(&affinity_terms, &existing_pod.pod) {
-                    for t in &affinity_terms {
-                        affinity_counts.update(labels, &t.topology_key, 1);
-                    }
-                }
-                for t in &anti_affinity_terms {
-                    if t.matches(&existing_pod.pod, None) {
-                        anti_affinity_counts.update(labels, &t.topology_key, 1);
-                    }
-                }
-            }
+    let affinity_slots: Vec<usize> = affinity_terms
+        .iter()
+        .map(|t| affinity_counts.key_slot(&t.topology_key, index))
+        .collect();
+    let anti_affinity_slots: Vec<usize> = anti_affinity_terms
+        .iter()
+        .map(|t| anti_affinity_counts.key_slot(&t.topology_key, index))
+        .collect();
+    if !affinity_terms.is_empty() || !anti_affinity_terms.is_empty() {
+        let mut incoming = IncomingCounts {
+            affinity_terms: &affinity_terms,
+            anti_affinity_terms: &anti_affinity_terms,
+            affinity_slots: &affinity_slots,
+            anti_affinity_slots: &anti_affinity_slots,
+            affinity_counts: &mut affinity_counts,
+            anti_affinity_counts: &mut anti_affinity_counts,
+        };
+        match index {
+            Some(index) => incoming.count_indexed(index, snapshot),
+            None => incoming.count_scanned(snapshot),
         }
     }
 
@@ -126,88 +151,116 @@ pub fn pre_filter(
         existing_anti_affinity_counts: existing,
         affinity_counts,
         anti_affinity_counts,
+        matches_own_affinity: pod_matches_all_affinity_terms(&affinity_terms, &pod.pod),
         pod: Arc::clone(&pod.pod),
         affinity_terms: Arc::new(affinity_terms),
         anti_affinity_terms: Arc::new(anti_affinity_terms),
         namespace_labels: Arc::new(ns_labels),
+        affinity_slots: Arc::new(affinity_slots),
+        anti_affinity_slots: Arc::new(anti_affinity_slots),
     });
     (None, Status::success())
 }
 
-/// The incoming pod's affinity and anti-affinity counts from the snapshot's
-/// pod-label index: only pods a term's selector can match are visited.
-/// `false` when the indexes are stale (the caller scans).
-fn incoming_counts_indexed(
-    affinity_terms: &[AffinityTerm],
-    anti_affinity_terms: &[AffinityTerm],
-    snapshot: &Snapshot,
-    affinity_counts: &mut TopologyCounts,
-    anti_affinity_counts: &mut TopologyCounts,
-) -> bool {
-    let Some(index) = snapshot.valid_indexes() else {
-        return false;
-    };
-    let nodes = snapshot.nodes();
-    let count_term_pods = |terms: &[AffinityTerm],
-                           sel: Option<&LabelSelector>,
-                           on_match: &mut dyn FnMut(&Labels, &Pod)| {
-        let Some(sel) = sel else {
-            return;
-        };
-        match index.candidates(sel) {
-            Some(lists) => {
-                for r in lists.into_iter().flatten() {
-                    if let Some(node) = nodes.get(r.node) {
-                        if terms.iter().all(|t| t.matches(&r.pod.pod, None)) {
-                            on_match(node.node.labels(), &r.pod.pod);
-                        }
-                    }
-                }
-            }
-            None => {
-                for node in nodes {
-                    for p in &node.pods {
-                        if terms.iter().all(|t| t.matches(&p.pod, None)) {
-                            on_match(node.node.labels(), &p.pod);
-                        }
-                    }
-                }
+/// The incoming pod's affinity and anti-affinity counts being built.
+struct IncomingCounts<'a> {
+    affinity_terms: &'a [AffinityTerm],
+    anti_affinity_terms: &'a [AffinityTerm],
+    affinity_slots: &'a [usize],
+    anti_affinity_slots: &'a [usize],
+    affinity_counts: &'a mut TopologyCounts,
+    anti_affinity_counts: &'a mut TopologyCounts,
+}
+
+impl IncomingCounts<'_> {
+    /// Counts an existing pod on `node`.
+    fn add(&mut self, node: &NodeInfo, existing: &Pod, affinity: bool, anti_affinity: bool) {
+        if affinity && pod_matches_all_affinity_terms(self.affinity_terms, existing) {
+            for &slot in self.affinity_slots {
+                self.affinity_counts.update_slot(slot, node, 1);
             }
         }
-    };
-    if !affinity_terms.is_empty() {
-        // A pod must match every term: visit the candidates of the most
-        // selective one (a term without selector matches nothing).
-        let selectors: Option<Vec<&LabelSelector>> =
-            affinity_terms.iter().map(|t| t.selector.as_ref()).collect();
-        if let Some(selectors) = selectors {
-            let best = selectors
+        if anti_affinity {
+            for (t, &slot) in self
+                .anti_affinity_terms
                 .iter()
-                .filter_map(|s| {
-                    index
-                        .candidates(s)
-                        .map(|l| (l.iter().map(|x| x.len()).sum::<usize>(), *s))
-                })
-                .min_by_key(|(n, _)| *n)
-                .map(|(_, s)| s)
-                .or_else(|| selectors.first().copied());
-            count_term_pods(affinity_terms, best, &mut |labels, _| {
-                for t in affinity_terms {
-                    affinity_counts.update(labels, &t.topology_key, 1);
+                .zip(self.anti_affinity_slots)
+            {
+                if t.matches(existing, None) {
+                    self.anti_affinity_counts.update_slot(slot, node, 1);
                 }
-            });
+            }
         }
     }
-    for t in anti_affinity_terms {
-        count_term_pods(
-            std::slice::from_ref(t),
-            t.selector.as_ref(),
-            &mut |labels, _| {
-                anti_affinity_counts.update(labels, &t.topology_key, 1);
-            },
-        );
+
+    /// Every pod of every node (`calPreFilterState` as upstream).
+    fn count_scanned(&mut self, snapshot: &Snapshot) {
+        for node in snapshot.nodes() {
+            for existing in &node.pods {
+                self.add(node, &existing.pod, true, true);
+            }
+        }
     }
-    true
+
+    /// From the snapshot's pod-label index: only pods a term's selector can
+    /// match are visited.
+    fn count_indexed(&mut self, index: &SnapshotIndexes, snapshot: &Snapshot) {
+        let nodes = snapshot.nodes();
+        if !self.affinity_terms.is_empty() {
+            // A pod must match every term: visit the candidates of the most
+            // selective one (a term without selector matches nothing).
+            let all_selected = self.affinity_terms.iter().all(|t| t.selector.is_some());
+            let best = self
+                .affinity_terms
+                .iter()
+                .filter_map(|t| index.candidates(t.selector.as_ref()?))
+                .min_by_key(Candidates::len);
+            match (all_selected, best) {
+                (false, _) => {}
+                (true, Some(c)) => {
+                    for r in c.iter() {
+                        if let Some(node) = nodes.get(r.node) {
+                            self.add(node, &r.pod.pod, true, false);
+                        }
+                    }
+                }
+                (true, None) => {
+                    for node in nodes {
+                        for p in &node.pods {
+                            self.add(node, &p.pod, true, false);
+                        }
+                    }
+                }
+            }
+        }
+        for (t, &slot) in self
+            .anti_affinity_terms
+            .iter()
+            .zip(self.anti_affinity_slots)
+        {
+            let term = CandidateTerm::new(t, index);
+            let counts = &mut *self.anti_affinity_counts;
+            match term.candidates(index) {
+                Some(c) => {
+                    for r in c.iter() {
+                        if term.matches(r, c.exact) {
+                            counts.update_at(slot, nodes, r.node, 1);
+                        }
+                    }
+                }
+                None if t.selector.is_some() => {
+                    for node in nodes {
+                        for p in &node.pods {
+                            if t.matches(&p.pod, None) {
+                                counts.update_slot(slot, node, 1);
+                            }
+                        }
+                    }
+                }
+                None => {}
+            }
+        }
+    }
 }
 
 /// `preFilterState.updateWithPod`: the AddPod (`delta = 1`) and RemovePod
@@ -217,26 +270,30 @@ pub fn update_with_pod(
     updated: &PodInfo,
     node: &NodeInfo,
     delta: i64,
+    snapshot: &Snapshot,
 ) -> Status {
     let Some(s) = state.read_mut::<PreFilterState>() else {
         return missing_state("PreFilterInterPodAffinity");
     };
-    let labels = node.node.labels();
+    let index = snapshot.valid_indexes();
     for term in &updated.required_anti_affinity_terms {
         if term.matches(&s.pod, Some(&s.namespace_labels)) {
             s.existing_anti_affinity_counts
-                .update(labels, &term.topology_key, delta);
+                .update(node, &term.topology_key, delta, index);
         }
     }
     if pod_matches_all_affinity_terms(&s.affinity_terms, &updated.pod) {
-        for t in s.affinity_terms.iter() {
-            s.affinity_counts.update(labels, &t.topology_key, delta);
+        for &slot in s.affinity_slots.iter() {
+            s.affinity_counts.update_slot(slot, node, delta);
         }
     }
-    for t in s.anti_affinity_terms.iter() {
+    for (t, &slot) in s
+        .anti_affinity_terms
+        .iter()
+        .zip(s.anti_affinity_slots.iter())
+    {
         if t.matches(&updated.pod, None) {
-            s.anti_affinity_counts
-                .update(labels, &t.topology_key, delta);
+            s.anti_affinity_counts.update_slot(slot, node, delta);
         }
     }
     Status::success()
@@ -245,42 +302,34 @@ pub fn update_with_pod(
 /// `satisfyPodAffinity`: every term's topology key is on the node and a
 /// matching pod is in each of the node's domains — or no pod anywhere
 /// matches and the pod matches its own terms (the first of a group).
-pub fn satisfy_pod_affinity(s: &PreFilterState, labels: &Labels) -> bool {
+pub fn satisfy_pod_affinity(s: &PreFilterState, node: &NodeInfo) -> bool {
     let mut pods_exist = true;
-    for term in s.affinity_terms.iter() {
-        match labels.get(&term.topology_key) {
-            Some(v) => {
-                if s.affinity_counts.get(&term.topology_key, v) <= 0 {
-                    pods_exist = false;
-                }
-            }
+    for &slot in s.affinity_slots.iter() {
+        match s.affinity_counts.count_at(slot, node) {
+            // All topology labels must exist on the node.
             None => return false,
+            Some(c) if c <= 0 => pods_exist = false,
+            Some(_) => {}
         }
     }
-    pods_exist
-        || (s.affinity_counts.is_empty()
-            && pod_matches_all_affinity_terms(&s.affinity_terms, &s.pod))
+    pods_exist || (s.affinity_counts.is_empty() && s.matches_own_affinity)
 }
 
 /// `satisfyPodAntiAffinity`: no anti-affinity term has a matching pod in the node's domain.
-pub fn satisfy_pod_anti_affinity(s: &PreFilterState, labels: &Labels) -> bool {
+pub fn satisfy_pod_anti_affinity(s: &PreFilterState, node: &NodeInfo) -> bool {
     if s.anti_affinity_counts.is_empty() {
         return true;
     }
-    s.anti_affinity_terms.iter().all(|term| {
-        labels
-            .get(&term.topology_key)
-            .is_none_or(|v| s.anti_affinity_counts.get(&term.topology_key, v) <= 0)
-    })
+    s.anti_affinity_slots
+        .iter()
+        .all(|&slot| s.anti_affinity_counts.get_slot(slot, node) <= 0)
 }
 
 /// `satisfyExistingPodsAntiAffinity`: no existing pod's anti-affinity term
 /// matching the incoming pod covers one of the node's labels.
-pub fn satisfy_existing_pods_anti_affinity(s: &PreFilterState, labels: &Labels) -> bool {
+pub fn satisfy_existing_pods_anti_affinity(s: &PreFilterState, node: &NodeInfo) -> bool {
     s.existing_anti_affinity_counts.is_empty()
-        || !s
-            .existing_anti_affinity_counts
-            .any_positive_for_labels(labels)
+        || !s.existing_anti_affinity_counts.any_positive_for_node(node)
 }
 
 /// `Filter`.
@@ -288,14 +337,13 @@ pub fn filter(state: &CycleState, _pod: &PodInfo, node: &NodeInfo) -> Status {
     let Some(s) = state.read::<PreFilterState>() else {
         return missing_state("PreFilterInterPodAffinity");
     };
-    let labels = node.node.labels();
-    if !satisfy_pod_affinity(s, labels) {
+    if !satisfy_pod_affinity(s, node) {
         return Status::unresolvable(ERR_REASON_AFFINITY_RULES_NOT_MATCH);
     }
-    if !satisfy_pod_anti_affinity(s, labels) {
+    if !satisfy_pod_anti_affinity(s, node) {
         return Status::unschedulable(ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH);
     }
-    if !satisfy_existing_pods_anti_affinity(s, labels) {
+    if !satisfy_existing_pods_anti_affinity(s, node) {
         return Status::unschedulable(ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH);
     }
     Status::success()

@@ -48,7 +48,9 @@ use crate::scheduler::framework::{
     CycleState, FilterPlugin, NodeScore, Plugin, PreFilterPlugin, PreFilterResult, PreScorePlugin,
     ScorePlugin, Status,
 };
-use crate::scheduler::index::FxHashMap;
+use crate::scheduler::index::{
+    Candidates, Domain, DomainMap, PodRef, SnapshotIndexes, TopologyKey,
+};
 use crate::scheduler::plugins::{names, ConfigError};
 use crate::scheduler::snapshot::{AffinityTerm, NodeInfo, PodInfo, Snapshot};
 
@@ -201,54 +203,176 @@ pub fn merge_affinity_term_namespaces(term: &AffinityTerm, snapshot: &Snapshot) 
     out
 }
 
-/// Counts keyed by topology pair (`topologyToMatchedTermCount`), nested by
-/// key then value so lookups borrow the node's labels.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TopologyCounts(FxHashMap<String, FxHashMap<String, i64>>);
+/// An incoming pod's term matched against the candidates of the snapshot's
+/// pod-label index: `AffinityTerm::matches(pod, None)` with the namespaces
+/// resolved to ids once per cycle, and the selector not checked again when
+/// the candidates are exactly its pods.
+#[derive(Clone, Debug)]
+pub struct CandidateTerm<'a> {
+    term: &'a AffinityTerm,
+    /// The namespace selector (matched against no labels, as `matches(_,
+    /// None)` does) admits every namespace.
+    all_namespaces: bool,
+    namespaces: Vec<u32>,
+}
+
+impl<'a> CandidateTerm<'a> {
+    /// Resolves `term`'s namespaces against `index`.
+    pub fn new(term: &'a AffinityTerm, index: &SnapshotIndexes) -> Self {
+        CandidateTerm {
+            term,
+            all_namespaces: term
+                .namespace_selector
+                .as_ref()
+                .is_some_and(|s| s.matches_unchecked(&Labels::new())),
+            namespaces: term
+                .namespaces
+                .iter()
+                .filter_map(|n| index.namespace_id(n))
+                .collect(),
+        }
+    }
+
+    /// The candidates of the term's selector (`None`: the selector cannot
+    /// narrow them, or there is none).
+    pub fn candidates<'i>(&self, index: &'i SnapshotIndexes) -> Option<Candidates<'i>> {
+        index.candidates(self.term.selector.as_ref()?)
+    }
+
+    /// Whether the candidate matches; `exact`: it is known to match the selector.
+    #[inline]
+    pub fn matches(&self, candidate: &PodRef, exact: bool) -> bool {
+        (self.all_namespaces || self.namespaces.contains(&candidate.namespace))
+            && (exact
+                || self
+                    .term
+                    .selector
+                    .as_ref()
+                    .is_some_and(|s| s.matches_unchecked(candidate.pod.pod.labels())))
+    }
+}
+
+/// Counts keyed by topology pair (`topologyToMatchedTermCount`): per
+/// topology key (a short list: a pod has few), the counts by domain id of
+/// the snapshot's index, so a node's count is found by its position. A pair
+/// whose count drops to zero is gone, as upstream deletes it.
+#[derive(Clone, Debug, Default)]
+pub struct TopologyCounts {
+    keys: Vec<(TopologyKey, DomainMap<i64>)>,
+    /// Pairs with a non-zero count (`len(topologyToMatchedTermCount)`).
+    pairs: usize,
+}
 
 impl TopologyCounts {
-    /// The count at `(key, value)` (0 when absent).
-    pub fn get(&self, key: &str, value: &str) -> i64 {
-        self.0
-            .get(key)
-            .and_then(|m| m.get(value))
-            .copied()
-            .unwrap_or(0)
-    }
-
-    /// Whether no pair has a count.
-    pub fn is_empty(&self) -> bool {
-        self.0.values().all(FxHashMap::is_empty)
-    }
-
-    /// `update`: adds `delta` at `(key, node's value for key)` when the node
-    /// has the key, dropping the entry when it reaches zero.
-    pub fn update(&mut self, node_labels: &Labels, key: &str, delta: i64) {
-        let Some(value) = node_labels.get(key) else {
-            return;
-        };
-        let values = self.0.entry(key.to_owned()).or_default();
-        let count = values.entry(value.clone()).or_insert(0);
-        *count += delta;
-        if *count == 0 {
-            values.remove(value);
-            if values.is_empty() {
-                self.0.remove(key);
+    /// The slot of `key`, resolved against `index` the first time it is seen.
+    pub fn key_slot(&mut self, key: &str, index: Option<&SnapshotIndexes>) -> usize {
+        match self.keys.iter().position(|(k, _)| k.key() == key) {
+            Some(i) => i,
+            None => {
+                let k = TopologyKey::new(key, index);
+                let m = DomainMap::for_key(&k);
+                self.keys.push((k, m));
+                self.keys.len() - 1
             }
         }
     }
 
-    /// Whether any label `(k, v)` of the node has a positive count.
-    pub fn any_positive_for_labels(&self, node_labels: &Labels) -> bool {
-        if self.0.len() <= node_labels.len() {
-            self.0.iter().any(|(k, values)| {
-                node_labels
-                    .get(k)
-                    .is_some_and(|v| values.get(v).is_some_and(|c| *c > 0))
-            })
-        } else {
-            node_labels.iter().any(|(k, v)| self.get(k, v) > 0)
+    /// `update` through a slot: adds `delta` at the node's domain when the
+    /// node has the key, dropping the pair when it reaches zero.
+    pub fn update_slot(&mut self, slot: usize, node: &NodeInfo, delta: i64) {
+        let domain = self.keys.get(slot).and_then(|(k, _)| k.domain_of(node));
+        self.update_domain(slot, domain, delta);
+    }
+
+    /// [`TopologyCounts::update_slot`] for the node at `position` of the
+    /// snapshot's `nodes` (read by position, the node untouched).
+    #[inline]
+    pub fn update_at(&mut self, slot: usize, nodes: &[NodeInfo], position: usize, delta: i64) {
+        let domain = self
+            .keys
+            .get(slot)
+            .and_then(|(k, _)| k.domain_in(nodes, position));
+        self.update_domain(slot, domain, delta);
+    }
+
+    fn update_domain(&mut self, slot: usize, domain: Option<Domain<'_>>, delta: i64) {
+        let (Some(domain), Some((_, counts))) = (domain, self.keys.get_mut(slot)) else {
+            return;
+        };
+        let Some(count) = counts.entry(domain, || 0) else {
+            return;
+        };
+        let before = *count;
+        *count += delta;
+        let after = *count;
+        if after == 0 {
+            counts.remove(domain);
         }
+        match (before == 0, after == 0) {
+            (true, false) => self.pairs += 1,
+            (false, true) => self.pairs = self.pairs.saturating_sub(1),
+            _ => {}
+        }
+    }
+
+    /// `update`: adds `delta` at `(key, node's value for key)` when the node
+    /// has the key.
+    pub fn update(
+        &mut self,
+        node: &NodeInfo,
+        key: &str,
+        delta: i64,
+        index: Option<&SnapshotIndexes>,
+    ) {
+        let slot = self.key_slot(key, index);
+        self.update_slot(slot, node, delta);
+    }
+
+    /// The count at the node's domain of the key in `slot` (0 when absent).
+    #[inline]
+    pub fn get_slot(&self, slot: usize, node: &NodeInfo) -> i64 {
+        self.keys
+            .get(slot)
+            .and_then(|(k, m)| m.get(k.domain_of(node)?).copied())
+            .unwrap_or(0)
+    }
+
+    /// The count at `(key, node's value for key)` (0 when absent).
+    pub fn get(&self, key: &str, node: &NodeInfo) -> i64 {
+        match self.keys.iter().position(|(k, _)| k.key() == key) {
+            Some(slot) => self.get_slot(slot, node),
+            None => 0,
+        }
+    }
+
+    /// The count at the node's domain of the key in `slot`: `None` when
+    /// the node lacks the key, 0 when the pair has no count.
+    #[inline]
+    pub fn count_at(&self, slot: usize, node: &NodeInfo) -> Option<i64> {
+        let (k, m) = self.keys.get(slot)?;
+        let d = k.domain_of(node)?;
+        Some(m.get(d).copied().unwrap_or(0))
+    }
+
+    /// Whether no pair has a count.
+    pub fn is_empty(&self) -> bool {
+        self.pairs == 0
+    }
+
+    /// Whether any label `(k, v)` of the node has a positive count.
+    pub fn any_positive_for_node(&self, node: &NodeInfo) -> bool {
+        self.keys.iter().any(|(k, m)| {
+            k.domain_of(node)
+                .and_then(|d| m.get(d))
+                .is_some_and(|c| *c > 0)
+        })
+    }
+
+    /// The pairs and their counts (for tests and explanations).
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str, i64)> + '_ {
+        self.keys
+            .iter()
+            .flat_map(|(k, m)| m.iter().map(move |(d, c)| (k.key(), k.value(d), *c)))
     }
 }
 
@@ -286,9 +410,9 @@ impl PreFilterPlugin for InterPodAffinity {
         _pod: &PodInfo,
         pod_to_add: &PodInfo,
         node: &NodeInfo,
-        _snapshot: &Snapshot,
+        snapshot: &Snapshot,
     ) -> Status {
-        filtering::update_with_pod(state, pod_to_add, node, 1)
+        filtering::update_with_pod(state, pod_to_add, node, 1, snapshot)
     }
 
     fn remove_pod(
@@ -297,9 +421,9 @@ impl PreFilterPlugin for InterPodAffinity {
         _pod: &PodInfo,
         pod_to_remove: &PodInfo,
         node: &NodeInfo,
-        _snapshot: &Snapshot,
+        snapshot: &Snapshot,
     ) -> Status {
-        filtering::update_with_pod(state, pod_to_remove, node, -1)
+        filtering::update_with_pod(state, pod_to_remove, node, -1, snapshot)
     }
 }
 
@@ -324,6 +448,16 @@ impl PreScorePlugin for InterPodAffinity {
 impl ScorePlugin for InterPodAffinity {
     fn score(&self, state: &CycleState, _pod: &PodInfo, node: &NodeInfo) -> Result<i64, Status> {
         scoring::score(state, node)
+    }
+
+    fn score_nodes(
+        &self,
+        state: &CycleState,
+        _pod: &PodInfo,
+        nodes: &[&NodeInfo],
+        scores: &mut [NodeScore<'_>],
+    ) -> Result<(), Status> {
+        scoring::score_nodes(state, nodes, scores)
     }
 
     fn normalize_score(

@@ -7,32 +7,89 @@
 //! (required affinity with `hardPodAffinityWeight`). A node's score is the
 //! sum over the pairs its labels hold; NormalizeScore maps the scores
 //! min–max onto `0..=100`, truncating.
+//!
+//! With the snapshot's indexes, the incoming pod's terms visit only the
+//! pods their selectors can match, the existing pods' terms are matched
+//! once per group of pods with identical terms, and the pairs are kept by
+//! domain id (a node's score read by its position).
 
-use crate::scheduler::index::FxHashMap;
 use std::sync::Arc;
 
 use crate::model::{Labels, Pod};
 use crate::scheduler::framework::{CycleState, NodeScore, Status, MAX_NODE_SCORE};
+use crate::scheduler::index::{Domain, DomainMap, SnapshotIndexes, TopologyKey};
 use crate::scheduler::snapshot::{AffinityTerm, NodeInfo, PodInfo, Snapshot, WeightedAffinityTerm};
 
-use super::{merge_affinity_term_namespaces, namespace_labels, InterPodAffinityArgs};
+use super::{
+    merge_affinity_term_namespaces, namespace_labels, CandidateTerm, InterPodAffinityArgs,
+};
 
-/// The state PreScore computes (`preScoreState`): a score per topology key and value.
+/// The state PreScore computes (`preScoreState`): a score per topology
+/// key and domain (`topologyScore[key][value]`), by domain id of the
+/// snapshot's index so Score reads a node's score by its position.
 #[derive(Clone, Debug, Default)]
 pub struct PreScoreState {
-    /// `topologyScore[key][value]`.
-    pub topology_score: Arc<FxHashMap<String, FxHashMap<String, i64>>>,
+    /// `topologyScore`: per topology key, the score of each domain.
+    pub topology_score: Arc<Vec<(TopologyKey, DomainMap<i64>)>>,
+}
+
+impl PreScoreState {
+    /// `topologyScore[key][value]`, if present.
+    pub fn topology_score(&self, key: &str, value: &str) -> Option<i64> {
+        let (k, m) = self.topology_score.iter().find(|(k, _)| k.key() == key)?;
+        m.get(k.domain_of_value(Some(value))?).copied()
+    }
 }
 
 struct Accumulator<'a> {
     /// `topologyScore`, keyed by topology key in a short list (a pod has
     /// few keys; a scan beats hashing the key per matching pod).
-    scores: Vec<(String, FxHashMap<String, i64>)>,
+    scores: Vec<(TopologyKey, DomainMap<i64>)>,
     touched: bool,
     ns_labels: &'a Labels,
+    index: Option<&'a SnapshotIndexes>,
 }
 
 impl Accumulator<'_> {
+    /// The slot of a topology key.
+    fn slot(&mut self, key: &str) -> usize {
+        match self.scores.iter().position(|(k, _)| k.key() == key) {
+            Some(i) => i,
+            None => {
+                let k = TopologyKey::new(key, self.index);
+                let m = DomainMap::for_key(&k);
+                self.scores.push((k, m));
+                self.scores.len() - 1
+            }
+        }
+    }
+
+    /// Adds `weight` at the node's domain of the key in `slot`, if it has the key.
+    fn add(&mut self, slot: usize, weight: i64, node: &NodeInfo) {
+        let domain = self.scores.get(slot).and_then(|(k, _)| k.domain_of(node));
+        self.add_domain(slot, weight, domain);
+    }
+
+    /// [`Accumulator::add`] for the node at `position` of the snapshot's
+    /// `nodes` (read by position, the node untouched).
+    #[inline]
+    fn add_at(&mut self, slot: usize, weight: i64, nodes: &[NodeInfo], position: usize) {
+        let domain = self
+            .scores
+            .get(slot)
+            .and_then(|(k, _)| k.domain_in(nodes, position));
+        self.add_domain(slot, weight, domain);
+    }
+
+    fn add_domain(&mut self, slot: usize, weight: i64, domain: Option<Domain<'_>>) {
+        if let (Some(d), Some((_, m))) = (domain, self.scores.get_mut(slot)) {
+            self.touched = true;
+            if let Some(e) = m.entry(d, || 0) {
+                *e += weight;
+            }
+        }
+    }
+
     /// `scoreMap.processTerm`.
     fn process_term(
         &mut self,
@@ -40,36 +97,13 @@ impl Accumulator<'_> {
         weight: i64,
         pod: &Pod,
         ns_labels: Option<&Labels>,
-        node_labels: &Labels,
+        node: &NodeInfo,
     ) {
         if !term.matches(pod, ns_labels) {
             return;
         }
-        if let Some(v) = node_labels.get(&term.topology_key) {
-            self.touched = true;
-            // Look up before inserting: the key and value are cloned only
-            // the first time a pair is seen, not once per matching pod.
-            let values = match self
-                .scores
-                .iter()
-                .position(|(k, _)| *k == term.topology_key)
-            {
-                Some(i) => self.scores.get_mut(i),
-                None => {
-                    self.scores
-                        .push((term.topology_key.clone(), FxHashMap::default()));
-                    self.scores.last_mut()
-                }
-            };
-            if let Some((_, values)) = values {
-                match values.get_mut(v.as_str()) {
-                    Some(e) => *e += weight,
-                    None => {
-                        values.insert(v.clone(), weight);
-                    }
-                }
-            }
-        }
+        let slot = self.slot(&term.topology_key);
+        self.add(slot, weight, node);
     }
 
     fn process_terms(
@@ -77,7 +111,7 @@ impl Accumulator<'_> {
         terms: &[WeightedAffinityTerm],
         pod: &Pod,
         ns_labels: Option<&Labels>,
-        node_labels: &Labels,
+        node: &NodeInfo,
         multiplier: i64,
     ) {
         for t in terms {
@@ -86,7 +120,7 @@ impl Accumulator<'_> {
                 i64::from(t.weight) * multiplier,
                 pod,
                 ns_labels,
-                node_labels,
+                node,
             );
         }
     }
@@ -133,52 +167,41 @@ pub fn pre_score(
     let preferred_anti_affinity = merge(&pod.preferred_anti_affinity_terms);
     let ns_labels = namespace_labels(snapshot, pod.pod.metadata.namespace());
     let hard_weight = i64::from(args.hard_pod_affinity_weight);
+    let index = snapshot.valid_indexes();
 
     let mut acc = Accumulator {
         scores: Vec::new(),
         touched: false,
         ns_labels: &ns_labels,
+        index,
     };
+    // A node without labels has no topology key: skipped, as upstream.
     let process_node =
         |acc: &mut Accumulator<'_>, node: &NodeInfo, pods: &[Arc<PodInfo>], incoming: bool| {
-            let node_labels = node.node.labels();
-            if node_labels.is_empty() {
+            if node.node.labels().is_empty() {
                 return;
             }
             for existing in pods {
                 if incoming {
-                    acc.process_terms(&preferred_affinity, &existing.pod, None, node_labels, 1);
-                    acc.process_terms(
-                        &preferred_anti_affinity,
-                        &existing.pod,
-                        None,
-                        node_labels,
-                        -1,
-                    );
+                    acc.process_terms(&preferred_affinity, &existing.pod, None, node, 1);
+                    acc.process_terms(&preferred_anti_affinity, &existing.pod, None, node, -1);
                 }
                 let ns = Some(acc.ns_labels);
                 if hard_weight > 0 {
                     for t in &existing.required_affinity_terms {
-                        acc.process_term(t, hard_weight, &pod.pod, ns, node_labels);
+                        acc.process_term(t, hard_weight, &pod.pod, ns, node);
                     }
                 }
-                acc.process_terms(
-                    &existing.preferred_affinity_terms,
-                    &pod.pod,
-                    ns,
-                    node_labels,
-                    1,
-                );
+                acc.process_terms(&existing.preferred_affinity_terms, &pod.pod, ns, node, 1);
                 acc.process_terms(
                     &existing.preferred_anti_affinity_terms,
                     &pod.pod,
                     ns,
-                    node_labels,
+                    node,
                     -1,
                 );
             }
         };
-    let index = snapshot.valid_indexes();
     if has_constraints && index.is_none() {
         for node in snapshot.nodes() {
             process_node(&mut acc, node, &node.pods, true);
@@ -189,57 +212,119 @@ pub fn pre_score(
         let nodes = snapshot.nodes();
         for (terms, sign) in [(&preferred_affinity, 1), (&preferred_anti_affinity, -1)] {
             for t in terms.iter() {
-                let Some(sel) = t.term.selector.as_ref() else {
+                if t.term.selector.is_none() {
+                    // A term without a selector matches nothing.
                     continue;
-                };
+                }
                 let weight = i64::from(t.weight) * sign;
-                let mut visit = |node: &NodeInfo, p: &Pod| {
-                    let labels = node.node.labels();
-                    if !labels.is_empty() {
-                        acc.process_term(&t.term, weight, p, None, labels);
-                    }
-                };
-                match index.and_then(|i| i.candidates(sel)) {
-                    Some(lists) => {
-                        for r in lists.into_iter().flatten() {
-                            if let Some(node) = nodes.get(r.node) {
-                                visit(node, &r.pod.pod);
+                let slot = acc.slot(&t.term.topology_key);
+                let candidates = index.map(|i| (CandidateTerm::new(&t.term, i), i));
+                match candidates
+                    .as_ref()
+                    .and_then(|(ct, i)| Some((ct, ct.candidates(i)?)))
+                {
+                    Some((ct, c)) => {
+                        // A node without labels lacks the key: nothing is added.
+                        for r in c.iter() {
+                            if ct.matches(r, c.exact) {
+                                acc.add_at(slot, weight, nodes, r.node);
                             }
                         }
                     }
                     None => {
                         for node in nodes {
+                            if node.node.labels().is_empty() {
+                                continue;
+                            }
                             for p in &node.pods {
-                                visit(node, &p.pod);
+                                if t.term.matches(&p.pod, None) {
+                                    acc.add(slot, weight, node);
+                                }
                             }
                         }
                     }
                 }
             }
         }
-        for node in snapshot.have_pods_with_affinity() {
-            process_node(&mut acc, node, &node.pods_with_affinity, false);
+        match index.and_then(|i| i.scoring_affinity_groups()) {
+            // Each distinct list of terms is matched once against the
+            // incoming pod; its weight goes to the nodes of the group's pods.
+            Some(groups) => {
+                for group in groups.iter() {
+                    let ns = Some(acc.ns_labels);
+                    let existing = &group.pod;
+                    let required = existing
+                        .required_affinity_terms
+                        .iter()
+                        .filter(|_| hard_weight > 0)
+                        .map(|t| (t, hard_weight));
+                    let preferred = existing
+                        .preferred_affinity_terms
+                        .iter()
+                        .map(|t| (&t.term, i64::from(t.weight)));
+                    let anti = existing
+                        .preferred_anti_affinity_terms
+                        .iter()
+                        .map(|t| (&t.term, -i64::from(t.weight)));
+                    for (term, weight) in required.chain(preferred).chain(anti) {
+                        if !term.matches(&pod.pod, ns) {
+                            continue;
+                        }
+                        let slot = acc.slot(&term.topology_key);
+                        for &n in &group.nodes {
+                            acc.add_at(slot, weight, nodes, n);
+                        }
+                    }
+                }
+            }
+            None => {
+                for node in snapshot.have_pods_with_affinity() {
+                    process_node(&mut acc, node, &node.pods_with_affinity, false);
+                }
+            }
         }
     }
     if !acc.touched {
         return Status::skip();
     }
+    acc.scores.retain(|(_, m)| m.iter().next().is_some());
     state.write(PreScoreState {
-        topology_score: Arc::new(acc.scores.into_iter().collect()),
+        topology_score: Arc::new(acc.scores),
     });
     Status::success()
 }
 
+fn read_state(state: &CycleState) -> Result<&PreScoreState, Status> {
+    state.read::<PreScoreState>().ok_or_else(|| {
+        Status::error("failed to read \"PreScoreInterPodAffinity\" from cycleState: not found")
+    })
+}
+
 /// `Score`: the sum of the topology scores of the pairs the node's labels hold.
 pub fn score(state: &CycleState, node: &NodeInfo) -> Result<i64, Status> {
-    let s = state.read::<PreScoreState>().ok_or_else(|| {
-        Status::error("failed to read \"PreScoreInterPodAffinity\" from cycleState: not found")
-    })?;
-    let labels = node.node.labels();
-    Ok(s.topology_score
+    Ok(score_node(read_state(state)?, node))
+}
+
+/// `Score` for every node (the state read once).
+pub fn score_nodes(
+    state: &CycleState,
+    nodes: &[&NodeInfo],
+    scores: &mut [NodeScore<'_>],
+) -> Result<(), Status> {
+    let s = read_state(state)?;
+    for (node, slot) in nodes.iter().zip(scores.iter_mut()) {
+        slot.score = score_node(s, node);
+    }
+    Ok(())
+}
+
+/// The score of one node from PreScore's state.
+#[inline]
+pub fn score_node(s: &PreScoreState, node: &NodeInfo) -> i64 {
+    s.topology_score
         .iter()
-        .filter_map(|(k, values)| labels.get(k).and_then(|v| values.get(v)))
-        .fold(0i64, |a, b| a.saturating_add(*b)))
+        .filter_map(|(k, m)| m.get(k.domain_of(node)?))
+        .fold(0i64, |a, b| a.saturating_add(*b))
 }
 
 /// `NormalizeScore`: min–max onto `0..=100` with float truncation; all 0

@@ -235,6 +235,21 @@ pub fn count_pods_match_selector(pods: &[Arc<PodInfo>], selector: &Selector, ns:
     n
 }
 
+/// Whether the pod has a `nodeSelector` or required node affinity (without
+/// either, every node matches its required node affinity).
+pub fn has_required_node_affinity(pod: &Pod) -> bool {
+    !pod.spec.node_selector.is_empty()
+        || pod
+            .spec
+            .affinity
+            .as_ref()
+            .and_then(|a| a.node_affinity.as_ref())
+            .is_some_and(|na| {
+                na.required_during_scheduling_ignored_during_execution
+                    .is_some()
+            })
+}
+
 /// `RequiredNodeAffinity.Match` ignoring parse errors, as the plugin does
 /// for backwards compatibility.
 pub fn required_node_affinity_matches(required: &RequiredNodeAffinity, node: &Node) -> bool {

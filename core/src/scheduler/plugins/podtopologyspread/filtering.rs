@@ -7,17 +7,18 @@
 //! rejects a node when `count(domain) + selfMatch - globalMin > maxSkew`,
 //! where `globalMin` is 0 while there are fewer domains than `minDomains`.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::model::nodeaffinity::RequiredNodeAffinity;
 use crate::model::{NodeInclusionPolicy, Pod, UnsatisfiableConstraintAction};
 use crate::scheduler::framework::{missing_state, CycleState, PreFilterResult, Status};
-use crate::scheduler::index::{TopologyDomains, NO_DOMAIN};
+use crate::scheduler::index::{Domain, TopologyKey, NO_DOMAIN};
 use crate::scheduler::snapshot::{NodeInfo, PodInfo, Snapshot};
 
 use super::common::{
-    count_pods_match_selector, node_labels_match_spread_constraints,
+    count_pods_match_selector, has_required_node_affinity, node_labels_match_spread_constraints,
     required_node_affinity_matches, selector_matches, NodeInclusion, TopologySpreadConstraint,
 };
 use super::PodTopologySpread;
@@ -31,10 +32,11 @@ pub const ERR_REASON_NODE_LABEL_NOT_MATCH: &str =
 
 /// Matching pods per topology value of one constraint (`TpValueToMatchNum[i]`),
 /// stored by the snapshot's domain ids when it has a topology index (no
-/// string keys per domain), with the values outside it in a map.
-#[derive(Clone, Debug, Default)]
+/// string keys per domain, a node's domain read by its position), with the
+/// values outside it in a map.
+#[derive(Clone, Debug)]
 pub struct DomainCounts {
-    domains: Option<Arc<TopologyDomains>>,
+    key: TopologyKey,
     counts: Vec<i64>,
     present: Vec<bool>,
     len: usize,
@@ -42,11 +44,11 @@ pub struct DomainCounts {
 }
 
 impl DomainCounts {
-    /// Counts over the domains of `domains` (none present yet).
-    pub fn with_domains(domains: Arc<TopologyDomains>) -> Self {
-        let n = domains.values.len();
+    /// Counts over the domains of `key` (none present yet).
+    pub fn new(key: TopologyKey) -> Self {
+        let n = key.indexed_len();
         DomainCounts {
-            domains: Some(domains),
+            key,
             counts: vec![0; n],
             present: vec![false; n],
             len: 0,
@@ -54,24 +56,36 @@ impl DomainCounts {
         }
     }
 
-    fn id(&self, value: &str) -> Option<usize> {
-        self.domains
-            .as_ref()
-            .and_then(|d| d.id(value))
-            .map(|id| id as usize)
+    /// The topology key.
+    pub fn key(&self) -> &TopologyKey {
+        &self.key
+    }
+
+    /// The node's domain (`None`: the node lacks the key).
+    #[inline]
+    pub fn domain_of<'n>(&self, node: &'n NodeInfo) -> Option<Domain<'n>> {
+        self.key.domain_of(node)
+    }
+
+    /// The count of a domain, if it is one of the counted domains.
+    #[inline]
+    pub fn get_domain(&self, domain: Domain<'_>) -> Option<i64> {
+        match domain {
+            Domain::Id(id) => {
+                let id = id as usize;
+                self.present
+                    .get(id)
+                    .copied()
+                    .unwrap_or(false)
+                    .then(|| self.counts.get(id).copied().unwrap_or(0))
+            }
+            Domain::Value(v) => self.extra.get(v).copied(),
+        }
     }
 
     /// The count of a value, if the value is a domain.
     pub fn get(&self, value: &str) -> Option<i64> {
-        match self.id(value) {
-            Some(id) => self
-                .present
-                .get(id)
-                .copied()
-                .unwrap_or(false)
-                .then(|| self.counts.get(id).copied().unwrap_or(0)),
-            None => self.extra.get(value).copied(),
-        }
+        self.get_domain(self.key.domain_of_value(Some(value))?)
     }
 
     /// Adds `delta` to a domain by id (creating it); the new count.
@@ -92,15 +106,24 @@ impl DomainCounts {
         }
     }
 
-    /// Adds `delta` to a value's count (creating the domain); the new count.
-    pub fn add(&mut self, value: &str, delta: i64) -> i64 {
-        match self.id(value) {
-            Some(id) => self.add_id(id as u32, delta),
-            None => {
-                let c = self.extra.entry(value.to_owned()).or_insert(0);
+    /// Adds `delta` to a domain's count (creating the domain); the new count.
+    pub fn add_domain(&mut self, domain: Domain<'_>, delta: i64) -> i64 {
+        match domain {
+            Domain::Id(id) if (id as usize) < self.counts.len() => self.add_id(id, delta),
+            other => {
+                let value = self.key.value(other).to_owned();
+                let c = self.extra.entry(value).or_insert(0);
                 *c += delta;
                 *c
             }
+        }
+    }
+
+    /// Adds `delta` to a value's count (creating the domain); the new count.
+    pub fn add(&mut self, value: &str, delta: i64) -> i64 {
+        match self.key.domain_of_value(Some(value)) {
+            Some(d) => self.add_domain(d, delta),
+            None => 0,
         }
     }
 
@@ -116,7 +139,7 @@ impl DomainCounts {
 
     /// The domains and their counts.
     pub fn iter(&self) -> impl Iterator<Item = (&str, i64)> + '_ {
-        let indexed = self.domains.iter().flat_map(move |d| {
+        let indexed = self.key.domains().into_iter().flat_map(move |d| {
             d.values
                 .iter()
                 .zip(self.present.iter().zip(self.counts.iter()))
@@ -293,7 +316,10 @@ fn scanned_counts(
     constraints: &[TopologySpreadConstraint],
     nodes: &[NodeInfo],
 ) -> Vec<DomainCounts> {
-    let mut tp: Vec<DomainCounts> = vec![DomainCounts::default(); constraints.len()];
+    let mut tp: Vec<DomainCounts> = constraints
+        .iter()
+        .map(|c| DomainCounts::new(TopologyKey::new(&c.topology_key, None)))
+        .collect();
     let policies = policies_used(pl, constraints);
     let required = RequiredNodeAffinity::new(pod);
     let ns = pod.metadata.namespace();
@@ -333,38 +359,106 @@ fn indexed_counts(
     snapshot: &Snapshot,
 ) -> Option<Vec<DomainCounts>> {
     let index = snapshot.valid_indexes()?;
-    let mut domains: Vec<Arc<TopologyDomains>> = Vec::with_capacity(constraints.len());
-    for c in constraints {
-        match index.topology(&c.topology_key).ok()? {
-            Some(d) => domains.push(Arc::clone(d)),
-            // No node has this key: no node is eligible.
-            None => return Some(vec![DomainCounts::default(); constraints.len()]),
-        }
+    let keys: Vec<TopologyKey> = constraints
+        .iter()
+        .map(|c| TopologyKey::new(&c.topology_key, Some(index)))
+        .collect();
+    if keys.iter().any(|k| k.domains().is_none()) {
+        // No node has this key: no node is eligible.
+        return Some(keys.into_iter().map(DomainCounts::new).collect());
     }
     let nodes = snapshot.nodes();
+    let pod_has_node_affinity = has_required_node_affinity(pod);
+    let mut tp: Vec<DomainCounts> = keys.iter().cloned().map(DomainCounts::new).collect();
+    // Per constraint and node position: the domain the node counts in.
+    let node_independent = !pod_has_node_affinity
+        && constraints
+            .iter()
+            .all(|c| c.node_taints_policy != NodeInclusionPolicy::Honor);
+    let single_or_everywhere = keys.len() == 1
+        || keys
+            .iter()
+            .all(|k| k.domains().is_some_and(|d| d.nodes_without_key == 0));
+    let counted: Vec<Cow<'_, [u32]>> = if node_independent && single_or_everywhere {
+        // Every node with the keys counts, in its own domain: the index's
+        // per-node domains as they are, every domain present.
+        let mut counted = Vec::with_capacity(keys.len());
+        for (k, counts) in keys.iter().zip(tp.iter_mut()) {
+            let d = k.domains()?;
+            for id in 0..d.values.len() {
+                counts.add_id(u32::try_from(id).unwrap_or(NO_DOMAIN), 0);
+            }
+            counted.push(Cow::Borrowed(d.node_domain.as_slice()));
+        }
+        counted
+    } else {
+        eligible_domains(pl, pod, constraints, &keys, nodes, &mut tp)
+            .into_iter()
+            .map(Cow::Owned)
+            .collect()
+    };
+    let ns = pod.metadata.namespace();
+    for ((c, counts), counted) in constraints.iter().zip(tp.iter_mut()).zip(&counted) {
+        // `countPodsMatchSelector`: nothing for a nil or an empty selector.
+        let Some(sel) = c.selector.as_ref().filter(|s| !s.is_empty()) else {
+            continue;
+        };
+        let matches = |p: &PodInfo| {
+            p.pod.metadata.deletion_timestamp.is_none()
+                && p.pod.metadata.namespace() == ns
+                && sel.matches_unchecked(p.pod.labels())
+        };
+        match index.candidates(sel) {
+            Some(c) => {
+                // The pods of other namespaces and terminating ones are
+                // told apart inline; the selector is checked only when the
+                // candidates are not exactly its pods.
+                let Some(ns_id) = index.namespace_id(ns) else {
+                    continue;
+                };
+                for r in c.iter() {
+                    let id = counted.get(r.node).copied().unwrap_or(NO_DOMAIN);
+                    if id != NO_DOMAIN
+                        && !r.terminating
+                        && r.namespace == ns_id
+                        && (c.exact || sel.matches_unchecked(r.pod.pod.labels()))
+                    {
+                        counts.add_id(id, 1);
+                    }
+                }
+            }
+            None => {
+                for (node, id) in nodes.iter().zip(counted.iter()) {
+                    if *id != NO_DOMAIN {
+                        let n = node.pods.iter().filter(|p| matches(p)).count();
+                        counts.add_id(*id, n as i64);
+                    }
+                }
+            }
+        }
+    }
+    Some(tp)
+}
+
+/// Per constraint and node position, the domain the node counts in
+/// ([`NO_DOMAIN`]: it does not), with each counting domain made present in `tp`.
+fn eligible_domains(
+    pl: &PodTopologySpread,
+    pod: &Pod,
+    constraints: &[TopologySpreadConstraint],
+    keys: &[TopologyKey],
+    nodes: &[NodeInfo],
+    tp: &mut [DomainCounts],
+) -> Vec<Vec<u32>> {
     let policies = policies_used(pl, constraints);
     let required = RequiredNodeAffinity::new(pod);
-    let pod_has_node_affinity = !pod.spec.node_selector.is_empty()
-        || pod
-            .spec
-            .affinity
-            .as_ref()
-            .and_then(|a| a.node_affinity.as_ref())
-            .is_some_and(|na| {
-                na.required_during_scheduling_ignored_during_execution
-                    .is_some()
-            });
-    let mut tp: Vec<DomainCounts> = domains
-        .iter()
-        .map(|d| DomainCounts::with_domains(Arc::clone(d)))
-        .collect();
-    // Per constraint and node position: the domain the node counts in.
+    let pod_has_node_affinity = has_required_node_affinity(pod);
     let mut counted: Vec<Vec<u32>> = vec![vec![NO_DOMAIN; nodes.len()]; constraints.len()];
     let mut ids: Vec<u32> = vec![NO_DOMAIN; constraints.len()];
     for (pos, node) in nodes.iter().enumerate() {
         let mut all_keys = true;
-        for (slot, d) in ids.iter_mut().zip(&domains) {
-            *slot = d.of_node(pos);
+        for (slot, k) in ids.iter_mut().zip(keys) {
+            *slot = k.domain_at(pos).unwrap_or(NO_DOMAIN);
             all_keys &= *slot != NO_DOMAIN;
         }
         if !all_keys {
@@ -377,7 +471,7 @@ fn indexed_counts(
             continue;
         }
         let inclusion = policies.then(|| {
-            if pod_has_node_affinity || !node.node.spec.taints.is_empty() {
+            if pod_has_node_affinity || node.has_taints {
                 NodeInclusion::of(&required, pod, &node.node, pl.gates)
             } else {
                 NodeInclusion {
@@ -401,37 +495,7 @@ fn indexed_counts(
             *slot = id;
         }
     }
-    let ns = pod.metadata.namespace();
-    for ((c, counts), counted) in constraints.iter().zip(tp.iter_mut()).zip(&counted) {
-        // `countPodsMatchSelector`: nothing for a nil or an empty selector.
-        let Some(sel) = c.selector.as_ref().filter(|s| !s.is_empty()) else {
-            continue;
-        };
-        let matches = |p: &PodInfo| {
-            p.pod.metadata.deletion_timestamp.is_none()
-                && p.pod.metadata.namespace() == ns
-                && sel.matches_unchecked(p.pod.labels())
-        };
-        match index.candidates(sel) {
-            Some(lists) => {
-                for r in lists.into_iter().flatten() {
-                    let id = counted.get(r.node).copied().unwrap_or(NO_DOMAIN);
-                    if id != NO_DOMAIN && matches(&r.pod) {
-                        counts.add_id(id, 1);
-                    }
-                }
-            }
-            None => {
-                for (node, id) in nodes.iter().zip(counted) {
-                    if *id != NO_DOMAIN {
-                        let n = node.pods.iter().filter(|p| matches(p)).count();
-                        counts.add_id(*id, n as i64);
-                    }
-                }
-            }
-        }
-    }
-    Some(tp)
+    counted
 }
 
 /// `updateWithPod`: the AddPod (`delta = 1`) and RemovePod (`delta = -1`) extensions.
@@ -466,17 +530,17 @@ pub fn update_with_pod(
         if pl.gates.node_inclusion_policy && !inclusion.matches(c) {
             continue;
         }
-        let Some(v) = labels.get(&c.topology_key) else {
-            continue;
-        };
         let (Some(counts), Some(paths)) = (
             s.tp_value_to_match_num.get_mut(i),
             s.critical_paths.get_mut(i),
         ) else {
             continue;
         };
-        let n = counts.add(v, delta);
-        paths.update(v, n);
+        let Some(domain) = counts.domain_of(node) else {
+            continue;
+        };
+        let n = counts.add_domain(domain, delta);
+        paths.update(counts.key().value(domain), n);
     }
     Status::success()
 }
@@ -486,9 +550,11 @@ pub fn filter(state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status {
     let Some(s) = state.read::<PreFilterState>() else {
         return missing_state("PreFilterPodTopologySpread");
     };
-    let labels = node.node.labels();
     for (i, c) in s.constraints.iter().enumerate() {
-        let Some(value) = labels.get(&c.topology_key) else {
+        let Some(counts) = s.tp_value_to_match_num.get(i) else {
+            return missing_state("PreFilterPodTopologySpread");
+        };
+        let Some(domain) = counts.domain_of(node) else {
             return Status::unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH);
         };
         let min_match = s.min_match_num(i, c.min_domains);
@@ -496,11 +562,7 @@ pub fn filter(state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status {
             Some(m) => *m,
             None => selector_matches(&c.selector, pod.pod.labels()),
         });
-        let match_num = s
-            .tp_value_to_match_num
-            .get(i)
-            .and_then(|m| m.get(value))
-            .unwrap_or(0);
+        let match_num = counts.get_domain(domain).unwrap_or(0);
         let skew = match_num + self_match - min_match;
         if skew > i64::from(c.max_skew) {
             return Status::unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH);

@@ -390,6 +390,16 @@ impl ScorePlugin for PodTopologySpread {
         scoring::score(state, pod, node)
     }
 
+    fn score_nodes(
+        &self,
+        state: &CycleState,
+        pod: &PodInfo,
+        nodes: &[&NodeInfo],
+        scores: &mut [NodeScore<'_>],
+    ) -> Result<(), Status> {
+        scoring::score_nodes(state, pod, nodes, scores)
+    }
+
     fn normalize_score(
         &self,
         state: &CycleState,

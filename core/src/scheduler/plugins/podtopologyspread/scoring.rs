@@ -13,13 +13,12 @@ use std::sync::Arc;
 use crate::model::nodeaffinity::RequiredNodeAffinity;
 use crate::model::{NodeInclusionPolicy, UnsatisfiableConstraintAction};
 use crate::scheduler::framework::{CycleState, NodeScore, Status, MAX_NODE_SCORE};
+use crate::scheduler::index::{Domain, DomainMap, SnapshotIndexes, TopologyKey};
 use crate::scheduler::snapshot::{NodeInfo, PodInfo, Snapshot};
 
-use crate::scheduler::index::{FxHashMap, TopologyDomains};
-
 use super::common::{
-    count_pods_match_selector, node_labels_match_spread_constraints,
-    required_node_affinity_matches, NodeInclusion, TopologySpreadConstraint, LABEL_HOSTNAME,
+    count_pods_match_selector, required_node_affinity_matches, NodeInclusion,
+    TopologySpreadConstraint, LABEL_HOSTNAME,
 };
 use super::PodTopologySpread;
 
@@ -28,16 +27,20 @@ use super::PodTopologySpread;
 pub struct PreScoreState {
     /// The `ScheduleAnyway` constraints.
     pub constraints: Arc<Vec<TopologySpreadConstraint>>,
+    /// Per constraint, its key resolved against the snapshot's index.
+    pub keys: Arc<Vec<TopologyKey>>,
     /// Filtered nodes missing some constraint's key.
     pub ignored_nodes: Arc<HashSet<String>>,
-    /// Per constraint (not hostname), matching pods per domain of the filtered nodes.
-    pub topology_value_to_pod_counts: Arc<Vec<FxHashMap<String, i64>>>,
+    /// Per constraint (not hostname), matching pods per domain of the
+    /// filtered nodes (by domain id; a node without the key counts under
+    /// the empty value, as upstream).
+    pub topology_value_to_pod_counts: Arc<Vec<DomainMap<i64>>>,
     /// Per constraint, `ln(domains + 2)`.
     pub topology_normalizing_weight: Arc<Vec<f64>>,
     /// Per hostname constraint, when the snapshot is indexed: the matching
-    /// pods per node name (absent: none), counted once here instead of on
-    /// every node in Score.
-    pub node_pod_counts: Arc<Vec<Option<FxHashMap<String, i64>>>>,
+    /// pods per node position, counted once here instead of on every node
+    /// in Score.
+    pub node_pod_counts: Arc<Vec<Option<Vec<i64>>>>,
 }
 
 /// `topologyNormalizingWeight`: `ln(size + 2)`.
@@ -48,6 +51,20 @@ pub fn topology_normalizing_weight(size: usize) -> f64 {
 /// `scoreForCount`: `cnt · weight + (maxSkew − 1)`.
 pub fn score_for_count(cnt: i64, max_skew: i32, weight: f64) -> f64 {
     cnt as f64 * weight + f64::from(max_skew.saturating_sub(1))
+}
+
+/// The domain a node counts in for `key`: its own, or the empty value's
+/// when it lacks the key (`node.Labels[key]` in Go).
+fn value_domain<'n>(key: &TopologyKey, domain: Option<Domain<'n>>) -> Domain<'n> {
+    match domain {
+        Some(d) => d,
+        None => key.domain_of_value(Some("")).unwrap_or(Domain::Value("")),
+    }
+}
+
+/// Whether the node has every constraint's key (`nodeLabelsMatchSpreadConstraints`).
+fn has_all_keys(keys: &[TopologyKey], node: &NodeInfo) -> bool {
+    keys.iter().all(|k| k.domain_of(node).is_some())
 }
 
 /// `PreScore`: `Skip` without nodes or `ScheduleAnyway` constraints;
@@ -83,25 +100,25 @@ pub fn pre_score(
     if constraints.is_empty() {
         return Status::skip();
     }
+    let index = snapshot.valid_indexes();
+    let keys: Vec<TopologyKey> = constraints
+        .iter()
+        .map(|c| TopologyKey::new(&c.topology_key, index))
+        .collect();
 
     // initPreScoreState
     let mut ignored: HashSet<String> = HashSet::new();
-    let mut counts: Vec<FxHashMap<String, i64>> = vec![FxHashMap::default(); constraints.len()];
+    let mut counts: Vec<DomainMap<i64>> = keys.iter().map(DomainMap::for_key).collect();
     for node in filtered {
-        let labels = node.node.labels();
-        if require_all_topologies && !node_labels_match_spread_constraints(labels, &constraints) {
+        if require_all_topologies && !has_all_keys(&keys, node) {
             ignored.insert(node.name().to_owned());
             continue;
         }
-        for (c, m) in constraints.iter().zip(counts.iter_mut()) {
+        for ((c, k), m) in constraints.iter().zip(&keys).zip(counts.iter_mut()) {
             if c.topology_key == LABEL_HOSTNAME {
                 continue;
             }
-            // A node without the key counts under the empty value, as upstream.
-            let value = labels.get(&c.topology_key).map_or("", String::as_str);
-            if !m.contains_key(value) {
-                m.insert(value.to_owned(), 0);
-            }
+            m.entry(value_domain(k, k.domain_of(node)), || 0);
         }
     }
     let weights: Vec<f64> = constraints
@@ -117,53 +134,34 @@ pub fn pre_score(
         })
         .collect();
 
-    let policies_used = pl.gates.node_inclusion_policy
-        && constraints.iter().any(|c| {
-            c.node_affinity_policy == NodeInclusionPolicy::Honor
-                || c.node_taints_policy == NodeInclusionPolicy::Honor
-        });
-    let ns = pod.pod.metadata.namespace();
-    let required = RequiredNodeAffinity::new(&pod.pod);
-    let any_domain = counts.iter().any(|m| !m.is_empty());
-    if any_domain
-        && !count_indexed(
-            pl,
-            pod,
-            &constraints,
-            &mut counts,
-            require_all_topologies,
-            snapshot,
-        )
-    {
-        for node in all_nodes {
-            let labels = node.node.labels();
-            if !pl.gates.node_inclusion_policy
-                && !required_node_affinity_matches(&required, &node.node)
-            {
-                continue;
-            }
-            if require_all_topologies && !node_labels_match_spread_constraints(labels, &constraints)
-            {
-                continue;
-            }
-            let inclusion =
-                policies_used.then(|| NodeInclusion::of(&required, &pod.pod, &node.node, pl.gates));
-            for (c, m) in constraints.iter().zip(counts.iter_mut()) {
-                if inclusion.is_some_and(|inc| !inc.matches(c)) {
-                    continue;
-                }
-                let value = labels.get(&c.topology_key).map_or("", String::as_str);
-                let Some(slot) = m.get_mut(value) else {
-                    continue;
-                };
-                *slot += count_pods_match_selector(&node.pods, &c.selector, ns);
-            }
+    let counter = Counter {
+        pl,
+        pod,
+        constraints: &constraints,
+        keys: &keys,
+        require_all_topologies,
+        required: RequiredNodeAffinity::new(&pod.pod),
+        pod_has_node_affinity: super::common::has_required_node_affinity(&pod.pod),
+        policies: pl.gates.node_inclusion_policy
+            && constraints.iter().any(|c| {
+                c.node_affinity_policy == NodeInclusionPolicy::Honor
+                    || c.node_taints_policy == NodeInclusionPolicy::Honor
+            }),
+    };
+    if counts.iter().any(|m| !m.is_empty()) {
+        match index {
+            Some(index) => counter.count_indexed(index, all_nodes, &mut counts),
+            None => counter.count_scanned(all_nodes, &mut counts),
         }
     }
-    let node_pod_counts = hostname_counts_indexed(pod, &constraints, snapshot);
+    let node_pod_counts = match index {
+        Some(index) => counter.hostname_counts_indexed(index),
+        None => vec![None; constraints.len()],
+    };
     state.write(PreScoreState {
         node_pod_counts: Arc::new(node_pod_counts),
         constraints: Arc::new(constraints),
+        keys: Arc::new(keys),
         ignored_nodes: Arc::new(ignored),
         topology_value_to_pod_counts: Arc::new(counts),
         topology_normalizing_weight: Arc::new(weights),
@@ -171,162 +169,212 @@ pub fn pre_score(
     Status::success()
 }
 
-/// For each hostname constraint: matching pods per node name, from the
-/// pod-label index (`None` for other constraints, or when the index cannot
-/// narrow the pods; Score then counts on the node).
-fn hostname_counts_indexed(
-    pod: &PodInfo,
-    constraints: &[TopologySpreadConstraint],
-    snapshot: &Snapshot,
-) -> Vec<Option<FxHashMap<String, i64>>> {
-    let Some(index) = snapshot.valid_indexes() else {
-        return vec![None; constraints.len()];
-    };
-    let nodes = snapshot.nodes();
-    let ns = pod.pod.metadata.namespace();
-    constraints
-        .iter()
-        .map(|c| {
-            if c.topology_key != LABEL_HOSTNAME {
-                return None;
+/// PreScore's counting of matching pods over all nodes.
+struct Counter<'a> {
+    pl: &'a PodTopologySpread,
+    pod: &'a PodInfo,
+    constraints: &'a [TopologySpreadConstraint],
+    keys: &'a [TopologyKey],
+    require_all_topologies: bool,
+    required: RequiredNodeAffinity,
+    /// The pod has a `nodeSelector` or required node affinity.
+    pod_has_node_affinity: bool,
+    policies: bool,
+}
+
+impl Counter<'_> {
+    /// Whether the node's pods count for constraint `c`: it has every key
+    /// (when required) and passes the node inclusion policies.
+    fn node_counts(&self, node: &NodeInfo, c: &TopologySpreadConstraint) -> bool {
+        if self.require_all_topologies && !has_all_keys(self.keys, node) {
+            return false;
+        }
+        if !self.pl.gates.node_inclusion_policy
+            && !required_node_affinity_matches(&self.required, &node.node)
+        {
+            return false;
+        }
+        if !self.policies || (!self.pod_has_node_affinity && !node.has_taints) {
+            // Nothing to exclude the node for: both policies would pass.
+            return true;
+        }
+        NodeInclusion::of(&self.required, &self.pod.pod, &node.node, self.pl.gates).matches(c)
+    }
+
+    /// Every node and pod, as upstream.
+    fn count_scanned(&self, nodes: &[NodeInfo], counts: &mut [DomainMap<i64>]) {
+        let ns = self.pod.pod.metadata.namespace();
+        for node in nodes {
+            for ((c, k), m) in self
+                .constraints
+                .iter()
+                .zip(self.keys)
+                .zip(counts.iter_mut())
+            {
+                if !self.node_counts(node, c) {
+                    continue;
+                }
+                let Some(slot) = m.get_mut(value_domain(k, k.domain_of(node))) else {
+                    continue;
+                };
+                *slot += count_pods_match_selector(&node.pods, &c.selector, ns);
             }
+        }
+    }
+
+    /// From the snapshot's indexes: only the pods a constraint's selector
+    /// can match are visited.
+    fn count_indexed(
+        &self,
+        index: &SnapshotIndexes,
+        nodes: &[NodeInfo],
+        counts: &mut [DomainMap<i64>],
+    ) {
+        let ns = self.pod.pod.metadata.namespace();
+        let ns_id = index.namespace_id(ns);
+        for ((c, k), m) in self
+            .constraints
+            .iter()
+            .zip(self.keys)
+            .zip(counts.iter_mut())
+        {
             let Some(sel) = c.selector.as_ref().filter(|s| !s.is_empty()) else {
-                return Some(FxHashMap::default());
+                continue;
             };
-            let lists = index.candidates(sel)?;
-            let mut m: FxHashMap<String, i64> = FxHashMap::default();
-            for r in lists.into_iter().flatten() {
-                let p = &r.pod.pod;
-                if p.metadata.deletion_timestamp.is_none()
-                    && p.metadata.namespace() == ns
-                    && sel.matches_unchecked(p.labels())
-                {
-                    if let Some(node) = nodes.get(r.node) {
-                        *m.entry(node.name().to_owned()).or_insert(0) += 1;
+            if m.is_empty() {
+                continue;
+            }
+            match index.candidates(sel) {
+                Some(cands) => {
+                    let Some(ns_id) = ns_id else {
+                        continue;
+                    };
+                    for r in cands.iter() {
+                        if r.terminating
+                            || r.namespace != ns_id
+                            || !(cands.exact || sel.matches_unchecked(r.pod.pod.labels()))
+                        {
+                            continue;
+                        }
+                        let Some(node) = nodes.get(r.node) else {
+                            continue;
+                        };
+                        if !self.node_counts(node, c) {
+                            continue;
+                        }
+                        if let Some(slot) = m.get_mut(value_domain(k, k.domain_in(nodes, r.node))) {
+                            *slot += 1;
+                        }
+                    }
+                }
+                None => {
+                    for node in nodes {
+                        if !self.node_counts(node, c) {
+                            continue;
+                        }
+                        if let Some(slot) = m.get_mut(value_domain(k, k.domain_of(node))) {
+                            *slot += count_pods_match_selector(&node.pods, &c.selector, ns);
+                        }
                     }
                 }
             }
-            Some(m)
-        })
-        .collect()
-}
-
-/// The value of the node at `pos` in `d`'s domains.
-fn domain_at(d: Option<&Arc<TopologyDomains>>, pos: usize) -> Option<&str> {
-    d.and_then(|d| d.value(d.of_node(pos)))
-}
-
-/// PreScore's counting over all nodes from the snapshot's indexes: only the
-/// pods a constraint's selector can match are visited. `false` when the
-/// indexes are stale (the caller scans).
-fn count_indexed(
-    pl: &PodTopologySpread,
-    pod: &PodInfo,
-    constraints: &[TopologySpreadConstraint],
-    counts: &mut [FxHashMap<String, i64>],
-    require_all_topologies: bool,
-    snapshot: &Snapshot,
-) -> bool {
-    let Some(index) = snapshot.valid_indexes() else {
-        return false;
-    };
-    let mut domains: Vec<Option<&Arc<TopologyDomains>>> = Vec::with_capacity(constraints.len());
-    for c in constraints {
-        match index.topology(&c.topology_key) {
-            Ok(d) => domains.push(d),
-            Err(()) => return false,
         }
     }
-    let nodes = snapshot.nodes();
-    let ns = pod.pod.metadata.namespace();
-    let required = RequiredNodeAffinity::new(&pod.pod);
-    let policies = pl.gates.node_inclusion_policy
-        && constraints.iter().any(|c| {
-            c.node_affinity_policy == NodeInclusionPolicy::Honor
-                || c.node_taints_policy == NodeInclusionPolicy::Honor
-        });
-    for (i, (c, m)) in constraints.iter().zip(counts.iter_mut()).enumerate() {
-        let Some(sel) = c.selector.as_ref().filter(|s| !s.is_empty()) else {
-            continue;
-        };
-        if m.is_empty() {
-            continue;
-        }
-        let mut visit = |pos: usize, pods: &mut dyn Iterator<Item = &Arc<PodInfo>>| {
-            let Some(node) = nodes.get(pos) else {
-                return;
-            };
-            if require_all_topologies && domains.iter().any(|d| domain_at(*d, pos).is_none()) {
-                return;
-            }
-            if !pl.gates.node_inclusion_policy
-                && !required_node_affinity_matches(&required, &node.node)
-            {
-                return;
-            }
-            if policies && !NodeInclusion::of(&required, &pod.pod, &node.node, pl.gates).matches(c)
-            {
-                return;
-            }
-            let value = domain_at(domains.get(i).copied().flatten(), pos).unwrap_or("");
-            let Some(slot) = m.get_mut(value) else {
-                return;
-            };
-            *slot += pods
-                .filter(|p| {
-                    p.pod.metadata.deletion_timestamp.is_none()
-                        && p.pod.metadata.namespace() == ns
-                        && sel.matches_unchecked(p.pod.labels())
-                })
-                .count() as i64;
-        };
-        match index.candidates(sel) {
-            Some(lists) => {
-                for r in lists.into_iter().flatten() {
-                    visit(r.node, &mut std::iter::once(&r.pod));
+
+    /// For each hostname constraint: the matching pods per node position,
+    /// from the pod-label index (`None` for other constraints, or when the
+    /// index cannot narrow the pods; Score then counts on the node).
+    fn hostname_counts_indexed(&self, index: &SnapshotIndexes) -> Vec<Option<Vec<i64>>> {
+        let ns_id = index.namespace_id(self.pod.pod.metadata.namespace());
+        self.constraints
+            .iter()
+            .map(|c| {
+                if c.topology_key != LABEL_HOSTNAME {
+                    return None;
                 }
-            }
-            None => {
-                for (pos, node) in nodes.iter().enumerate() {
-                    visit(pos, &mut node.pods.iter());
+                let mut per_node = vec![0i64; index.node_count()];
+                let Some(sel) = c.selector.as_ref().filter(|s| !s.is_empty()) else {
+                    return Some(per_node);
+                };
+                let cands = index.candidates(sel)?;
+                let Some(ns_id) = ns_id else {
+                    return Some(per_node);
+                };
+                for r in cands.iter() {
+                    if !r.terminating
+                        && r.namespace == ns_id
+                        && (cands.exact || sel.matches_unchecked(r.pod.pod.labels()))
+                    {
+                        if let Some(n) = per_node.get_mut(r.node) {
+                            *n += 1;
+                        }
+                    }
                 }
-            }
-        }
+                Some(per_node)
+            })
+            .collect()
     }
-    true
+}
+
+fn read_state(state: &CycleState) -> Result<&PreScoreState, Status> {
+    state.read::<PreScoreState>().ok_or_else(|| {
+        Status::error("error reading \"PreScorePodTopologySpread\" from cycleState: not found")
+    })
 }
 
 /// `Score`: the node's raw score (0 for an ignored node).
 pub fn score(state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Result<i64, Status> {
-    let s = state.read::<PreScoreState>().ok_or_else(|| {
-        Status::error("error reading \"PreScorePodTopologySpread\" from cycleState: not found")
-    })?;
-    if s.ignored_nodes.contains(node.name()) {
-        return Ok(0);
+    Ok(score_node(read_state(state)?, pod, node))
+}
+
+/// `Score` for every node (the state read once).
+pub fn score_nodes(
+    state: &CycleState,
+    pod: &PodInfo,
+    nodes: &[&NodeInfo],
+    scores: &mut [NodeScore<'_>],
+) -> Result<(), Status> {
+    let s = read_state(state)?;
+    for (node, slot) in nodes.iter().zip(scores.iter_mut()) {
+        slot.score = score_node(s, pod, node);
     }
-    let labels = node.node.labels();
+    Ok(())
+}
+
+/// The raw score of one node from PreScore's state.
+pub fn score_node(s: &PreScoreState, pod: &PodInfo, node: &NodeInfo) -> i64 {
+    if !s.ignored_nodes.is_empty() && s.ignored_nodes.contains(node.name()) {
+        return 0;
+    }
     let ns = pod.pod.metadata.namespace();
+    let position = node.snapshot_position();
     let mut total = 0.0f64;
-    for (i, c) in s.constraints.iter().enumerate() {
-        let Some(value) = labels.get(&c.topology_key) else {
+    for (i, (c, k)) in s.constraints.iter().zip(s.keys.iter()).enumerate() {
+        let Some(domain) = k.domain_of(node) else {
             continue;
         };
         let cnt = if c.topology_key == LABEL_HOSTNAME {
-            match s.node_pod_counts.get(i).and_then(Option::as_ref) {
-                Some(m) => m.get(node.name()).copied().unwrap_or(0),
+            let indexed = s
+                .node_pod_counts
+                .get(i)
+                .and_then(Option::as_ref)
+                .zip(position.filter(|p| k.covers(*p)))
+                .and_then(|(per_node, p)| per_node.get(p).copied());
+            match indexed {
+                Some(n) => n,
                 None => count_pods_match_selector(&node.pods, &c.selector, ns),
             }
         } else {
             s.topology_value_to_pod_counts
                 .get(i)
-                .and_then(|m| m.get(value.as_str()))
+                .and_then(|m| m.get(domain))
                 .copied()
                 .unwrap_or(0)
         };
         let weight = s.topology_normalizing_weight.get(i).copied().unwrap_or(0.0);
         total += score_for_count(cnt, c.max_skew, weight);
     }
-    Ok(total.round() as i64)
+    total.round() as i64
 }
 
 /// `NormalizeScore`: ignored nodes get 0; the others
