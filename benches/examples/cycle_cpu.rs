@@ -30,20 +30,25 @@ fn main() {
         }
         let snap = cluster(shape, existing);
         let pod = template(shape, "incoming");
-        // Warm up, then batches of 20 decisions; the median batch counts.
-        for _ in 0..20 {
+        // Warm up, then batches of about 100 ms (the kernel's CPU clock may
+        // tick coarsely); the median batch counts.
+        let w0 = Instant::now();
+        let mut warm = 0u32;
+        while w0.elapsed().as_millis() < 200 {
             black_box(schedule(&snap, &pod, &profile));
+            warm += 1;
         }
+        let batch = (warm / 2).max(1);
         let mut cpu = Vec::new();
         let mut wall = Vec::new();
-        for _ in 0..15 {
+        for _ in 0..11 {
             let (c0, w0) = (thread_cpu_ns(), Instant::now());
-            for _ in 0..20 {
+            for _ in 0..batch {
                 black_box(schedule(black_box(&snap), black_box(&pod), &profile));
             }
-            let w = w0.elapsed().as_nanos() as f64 / 20.0;
+            let w = w0.elapsed().as_nanos() as f64 / f64::from(batch);
             if let (Some(c0), Some(c1)) = (c0, thread_cpu_ns()) {
-                cpu.push((c1 - c0) as f64 / 20.0);
+                cpu.push((c1 - c0) as f64 / f64::from(batch));
             }
             wall.push(w);
         }
