@@ -110,7 +110,7 @@ struct ExpectedStatus {
 fn check_status(what: &str, expected: &Value, got: &Status) -> Result<(), String> {
     let want: ExpectedStatus = serde_json::from_value(expected.clone())
         .map_err(|e| format!("bad expected status for {what}: {e}"))?;
-    if want.code != got.code || want.reasons != got.reasons {
+    if want.code != got.code || got.reasons != want.reasons {
         return Err(format!(
             "{what}: expected {} {:?}, got {} {:?}",
             want.code, want.reasons, got.code, got.reasons

@@ -8,6 +8,7 @@
 //! satisfies the `FilterPlugin`, `ScorePlugin`... interfaces.
 
 use std::any::{Any, TypeId};
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -64,19 +65,129 @@ impl fmt::Display for Code {
     }
 }
 
+/// A reason text: a constant of the plugin (no allocation, the common case)
+/// or a formatted message.
+pub type Reason = Cow<'static, str>;
+
+/// The reasons of a [`Status`]: a list of [`Reason`]s that holds one reason
+/// without allocating (a rejection on each of thousands of nodes costs no
+/// heap traffic). Derefs to a slice; compares with arrays and vectors of
+/// strings.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Reasons(ReasonsRepr);
+
+#[derive(Clone, Default, PartialEq, Eq)]
+enum ReasonsRepr {
+    #[default]
+    None,
+    One(Reason),
+    Many(Vec<Reason>),
+}
+
+impl Reasons {
+    /// No reason.
+    pub const fn new() -> Self {
+        Reasons(ReasonsRepr::None)
+    }
+
+    /// One reason.
+    pub fn one(reason: impl Into<Reason>) -> Self {
+        Reasons(ReasonsRepr::One(reason.into()))
+    }
+
+    /// Adds a reason.
+    pub fn push(&mut self, reason: impl Into<Reason>) {
+        let reason = reason.into();
+        self.0 = match std::mem::take(&mut self.0) {
+            ReasonsRepr::None => ReasonsRepr::One(reason),
+            ReasonsRepr::One(first) => ReasonsRepr::Many(vec![first, reason]),
+            ReasonsRepr::Many(mut v) => {
+                v.push(reason);
+                ReasonsRepr::Many(v)
+            }
+        };
+    }
+}
+
+impl std::ops::Deref for Reasons {
+    type Target = [Reason];
+    fn deref(&self) -> &[Reason] {
+        match &self.0 {
+            ReasonsRepr::None => &[],
+            ReasonsRepr::One(r) => std::slice::from_ref(r),
+            ReasonsRepr::Many(v) => v,
+        }
+    }
+}
+
+impl fmt::Debug for Reasons {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<R: Into<Reason>> FromIterator<R> for Reasons {
+    fn from_iter<I: IntoIterator<Item = R>>(iter: I) -> Self {
+        let mut out = Reasons::new();
+        for r in iter {
+            out.push(r);
+        }
+        out
+    }
+}
+
+impl<'a> IntoIterator for &'a Reasons {
+    type Item = &'a Reason;
+    type IntoIter = std::slice::Iter<'a, Reason>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<S: AsRef<str>, const N: usize> PartialEq<[S; N]> for Reasons {
+    fn eq(&self, other: &[S; N]) -> bool {
+        self.len() == N && self.iter().zip(other).all(|(a, b)| a == b.as_ref())
+    }
+}
+
+impl<S: AsRef<str>> PartialEq<Vec<S>> for Reasons {
+    fn eq(&self, other: &Vec<S>) -> bool {
+        self.len() == other.len() && self.iter().zip(other).all(|(a, b)| a == b.as_ref())
+    }
+}
+
+impl Serialize for Reasons {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Reasons {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Vec::<String>::deserialize(deserializer).map(|v| v.into_iter().collect())
+    }
+}
+
 /// The result of running a plugin (`fwk.Status`): a code, the reasons, and
-/// the plugin that returned it. A success carries no reasons and allocates nothing.
+/// the plugin that returned it. A success, and a rejection with a constant
+/// reason, allocate nothing.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Status {
     /// The code.
     pub code: Code,
     /// The reasons, each counted separately in the FailedScheduling message.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub reasons: Vec<String>,
+    #[serde(default, skip_serializing_if = "Reasons::is_empty_list")]
+    pub reasons: Reasons,
     /// The plugin that returned the status (set by the framework).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plugin: Option<String>,
+    pub plugin: Option<Cow<'static, str>>,
+}
+
+impl Reasons {
+    fn is_empty_list(&self) -> bool {
+        self.is_empty()
+    }
 }
 
 impl Status {
@@ -84,41 +195,44 @@ impl Status {
     pub const fn success() -> Status {
         Status {
             code: Code::Success,
-            reasons: Vec::new(),
+            reasons: Reasons::new(),
             plugin: None,
         }
     }
 
     /// A status with one reason.
-    pub fn new(code: Code, reason: impl Into<String>) -> Status {
+    pub fn new(code: Code, reason: impl Into<Reason>) -> Status {
         Status {
             code,
-            reasons: vec![reason.into()],
+            reasons: Reasons::one(reason),
             plugin: None,
         }
     }
 
     /// A status with several reasons.
-    pub fn with_reasons(code: Code, reasons: Vec<String>) -> Status {
+    pub fn with_reasons<R: Into<Reason>>(
+        code: Code,
+        reasons: impl IntoIterator<Item = R>,
+    ) -> Status {
         Status {
             code,
-            reasons,
+            reasons: reasons.into_iter().collect(),
             plugin: None,
         }
     }
 
     /// `Unschedulable` with one reason.
-    pub fn unschedulable(reason: impl Into<String>) -> Status {
+    pub fn unschedulable(reason: impl Into<Reason>) -> Status {
         Status::new(Code::Unschedulable, reason)
     }
 
     /// `UnschedulableAndUnresolvable` with one reason.
-    pub fn unresolvable(reason: impl Into<String>) -> Status {
+    pub fn unresolvable(reason: impl Into<Reason>) -> Status {
         Status::new(Code::UnschedulableAndUnresolvable, reason)
     }
 
     /// An internal error.
-    pub fn error(message: impl Into<String>) -> Status {
+    pub fn error(message: impl Into<Reason>) -> Status {
         Status::new(Code::Error, message)
     }
 
@@ -126,7 +240,7 @@ impl Status {
     pub const fn skip() -> Status {
         Status {
             code: Code::Skip,
-            reasons: Vec::new(),
+            reasons: Reasons::new(),
             plugin: None,
         }
     }
@@ -154,9 +268,10 @@ impl Status {
         self.reasons.join(", ")
     }
 
-    /// This status, marked as returned by `plugin`.
-    pub fn with_plugin(mut self, plugin: &str) -> Status {
-        self.plugin = Some(plugin.to_owned());
+    /// This status, marked as returned by `plugin` (a plugin's name, usually
+    /// a `&'static str`: no allocation).
+    pub fn with_plugin(mut self, plugin: impl Into<Cow<'static, str>>) -> Status {
+        self.plugin = Some(plugin.into());
         self
     }
 }

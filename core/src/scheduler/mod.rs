@@ -18,7 +18,9 @@ pub mod profile;
 pub mod snapshot;
 
 pub use cycle::{schedule, FitError, NodeToStatus, ScheduleResult};
-pub use framework::{Code, CycleState, NodeScore, Plugin, PreFilterResult, Status};
+pub use framework::{
+    Code, CycleState, NodeScore, Plugin, PreFilterResult, Reason, Reasons, Status,
+};
 pub use place::{place_all, Placement};
 pub use plugins::ConfigError;
 pub use profile::{Profile, ProfilePlugin};

@@ -268,7 +268,8 @@ impl Profile {
             node_with.add_pod(Arc::clone(p));
             let s = self.run_add_pod(&mut state_with, pod, p, &node_with, snapshot);
             if !s.is_success() {
-                return Status::error(s.message()).with_plugin(s.plugin.as_deref().unwrap_or(""));
+                let plugin = s.plugin.clone().unwrap_or_default();
+                return Status::error(s.message()).with_plugin(plugin);
             }
         }
         let status = self.run_filter(&state_with, pod, &node_with);

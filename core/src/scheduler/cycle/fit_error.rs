@@ -64,13 +64,13 @@ impl FitError {
         let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
         for (_, status) in m.explicit() {
             for r in &status.reasons {
-                *reasons.entry(r.as_str()).or_insert(0) += 1;
+                *reasons.entry(r.as_ref()).or_insert(0) += 1;
             }
         }
         if m.len() < self.num_all_nodes {
             let absent = self.num_all_nodes - m.len();
             for r in &m.absent_nodes_status().reasons {
-                *reasons.entry(r.as_str()).or_insert(0) += absent;
+                *reasons.entry(r.as_ref()).or_insert(0) += absent;
             }
         }
         let mut items: Vec<String> = reasons

@@ -394,9 +394,9 @@ fn run_filters(
         if !status.is_success() {
             if !status.is_rejected() {
                 let msg = format!("running {name:?} filter plugin: {}", status.message());
-                return Status::error(msg).with_plugin(name);
+                return Status::error(msg).with_plugin(*name);
             }
-            return status.with_plugin(name);
+            return status.with_plugin(*name);
         }
     }
     Status::success()
@@ -440,7 +440,7 @@ impl Builder<'_> {
 
     fn plugin_error(&self, status: &Status, point: &'static str) -> ScheduleError {
         ScheduleError::Plugin {
-            plugin: status.plugin.clone().unwrap_or_default(),
+            plugin: status.plugin.as_deref().unwrap_or_default().to_owned(),
             extension_point: point,
             message: status.message(),
         }
@@ -529,7 +529,7 @@ pub fn schedule_pod_info(snapshot: &Snapshot, pod: &PodInfo, profile: &Profile) 
             b.set_status(i, pre.status.clone());
         }
         if let Some(p) = &pre.status.plugin {
-            diagnosis.unschedulable_plugins.insert(p.clone());
+            diagnosis.unschedulable_plugins.insert(p.to_string());
         }
         diagnosis.pre_filter_msg = pre.status.message();
         diagnosis.node_to_status.set_absent_nodes_status(pre.status);
@@ -612,8 +612,8 @@ pub fn schedule_pod_info(snapshot: &Snapshot, pod: &PodInfo, profile: &Profile) 
             } else {
                 rejected += 1;
                 if let Some(p) = &status.plugin {
-                    if !diagnosis.unschedulable_plugins.contains(p) {
-                        diagnosis.unschedulable_plugins.insert(p.clone());
+                    if !diagnosis.unschedulable_plugins.contains(p.as_ref()) {
+                        diagnosis.unschedulable_plugins.insert(p.to_string());
                     }
                 }
             }

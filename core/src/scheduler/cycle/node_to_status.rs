@@ -35,7 +35,7 @@ impl Default for NodeToStatus {
     fn default() -> Self {
         NodeToStatus::new(
             BTreeMap::new(),
-            Status::with_reasons(Code::UnschedulableAndUnresolvable, Vec::new()),
+            Status::with_reasons(Code::UnschedulableAndUnresolvable, Vec::<String>::new()),
         )
     }
 }

@@ -39,7 +39,7 @@ use crate::model::Pod;
 use crate::resources::{pod_requests, PodResourcesOptions};
 use crate::scheduler::framework::{
     missing_state, Code, CycleState, FilterPlugin, NodeScore, Plugin, PreFilterPlugin,
-    PreFilterResult, PreScorePlugin, ScorePlugin, Status,
+    PreFilterResult, PreScorePlugin, Reason, ScorePlugin, Status,
 };
 use crate::scheduler::plugins::{decode_args, names, ConfigError};
 use crate::scheduler::snapshot::{
@@ -337,9 +337,9 @@ fn has_restartable_init_container(pod: &Pod) -> bool {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InsufficientResource {
     /// The resource (`pods`, `cpu`, `nvidia.com/gpu`...).
-    pub resource_name: String,
+    pub resource_name: Reason,
     /// The Filter reason (`Too many pods`, `Insufficient cpu`...).
-    pub reason: String,
+    pub reason: Reason,
     /// What the pod requests.
     pub requested: i64,
     /// What the node's pods already request.
@@ -352,10 +352,16 @@ pub struct InsufficientResource {
 }
 
 impl InsufficientResource {
-    fn new(name: &str, reason: String, requested: i64, used: i64, capacity: i64) -> Self {
+    fn new(
+        name: impl Into<Reason>,
+        reason: impl Into<Reason>,
+        requested: i64,
+        used: i64,
+        capacity: i64,
+    ) -> Self {
         InsufficientResource {
-            resource_name: name.to_owned(),
-            reason,
+            resource_name: name.into(),
+            reason: reason.into(),
             requested,
             used,
             capacity,
@@ -379,8 +385,8 @@ pub fn fits_request(
     let pods = i64::try_from(node.pods.len()).unwrap_or(i64::MAX);
     if pods.saturating_add(1) > alloc.allowed_pod_number {
         out.push(InsufficientResource {
-            resource_name: "pods".to_owned(),
-            reason: REASON_TOO_MANY_PODS.to_owned(),
+            resource_name: Reason::Borrowed("pods"),
+            reason: Reason::Borrowed(REASON_TOO_MANY_PODS),
             requested: 1,
             used: pods,
             capacity: alloc.allowed_pod_number,
@@ -398,7 +404,7 @@ pub fn fits_request(
     if request.milli_cpu > 0 && request.milli_cpu > free(alloc.milli_cpu, used.milli_cpu) {
         out.push(InsufficientResource::new(
             "cpu",
-            "Insufficient cpu".to_owned(),
+            "Insufficient cpu",
             request.milli_cpu,
             used.milli_cpu,
             alloc.milli_cpu,
@@ -407,7 +413,7 @@ pub fn fits_request(
     if request.memory > 0 && request.memory > free(alloc.memory, used.memory) {
         out.push(InsufficientResource::new(
             "memory",
-            "Insufficient memory".to_owned(),
+            "Insufficient memory",
             request.memory,
             used.memory,
             alloc.memory,
@@ -418,7 +424,7 @@ pub fn fits_request(
     {
         out.push(InsufficientResource::new(
             "ephemeral-storage",
-            "Insufficient ephemeral-storage".to_owned(),
+            "Insufficient ephemeral-storage",
             request.ephemeral_storage,
             used.ephemeral_storage,
             alloc.ephemeral_storage,
@@ -441,7 +447,7 @@ pub fn fits_request(
         let u = used.scalar_resources.get(name).copied().unwrap_or(0);
         if quantity > free(a, u) {
             out.push(InsufficientResource::new(
-                name,
+                name.clone(),
                 format!("Insufficient {name}"),
                 quantity,
                 u,
@@ -491,10 +497,7 @@ pub fn status_of(insufficient: &[InsufficientResource]) -> Status {
     } else {
         Code::Unschedulable
     };
-    Status::with_reasons(
-        code,
-        insufficient.iter().map(|r| r.reason.clone()).collect(),
-    )
+    Status::with_reasons(code, insufficient.iter().map(|r| r.reason.clone()))
 }
 
 impl PreFilterPlugin for Fit {
@@ -660,7 +663,7 @@ mod tests {
                                        "b.com/y": "2", "a.com/x": "1"}}}]}}))
         .unwrap();
         let short = fits(&pod, &NodeInfo::new(node), &gates);
-        let reasons: Vec<&str> = short.iter().map(|r| r.reason.as_str()).collect();
+        let reasons: Vec<&str> = short.iter().map(|r| r.reason.as_ref()).collect();
         assert_eq!(
             reasons,
             [
