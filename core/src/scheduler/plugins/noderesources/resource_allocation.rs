@@ -329,5 +329,17 @@ pub fn weighted_resource_score(
     if weight_sum == 0 {
         return 0;
     }
-    node_score / weight_sum
+    div_truncating(node_score, weight_sum)
+}
+
+/// `n / d` truncated toward zero (Go's integer division), `d > 0`: a shift
+/// when `d` is a power of two and `n` is not negative (the default weights
+/// sum to 2), a division otherwise.
+#[inline]
+fn div_truncating(n: i64, d: i64) -> i64 {
+    if n >= 0 && d > 0 && d & (d - 1) == 0 {
+        n >> d.trailing_zeros()
+    } else {
+        n.checked_div(d).unwrap_or(0)
+    }
 }
