@@ -248,8 +248,6 @@ impl ResourceAllocationScorer {
             (&mut requested, &mut allocatable)
         };
         for (node, slot) in nodes.iter().zip(scores.iter_mut()) {
-            req.fill(0);
-            alloc.fill(0);
             self.fill(node, pod_requests, req, alloc);
             slot.score = strategy(&weights, req, alloc);
         }
@@ -264,13 +262,10 @@ impl ResourceAllocationScorer {
             .zip(pod_requests)
         {
             let (al, rq) = self.allocatable_request(node, res, pr);
-            // Only fill the entry when the resource is allocatable on the node.
-            // Negative amounts (which the API rejects) count as nothing, so
-            // every strategy stays within 0..=100.
-            if al > 0 {
-                *a = al;
-                *r = rq.max(0);
-            }
+            // An entry counts only when the resource is allocatable on the
+            // node (both 0 otherwise). Negative amounts (which the API
+            // rejects) count as nothing, so every strategy stays within 0..=100.
+            (*a, *r) = if al > 0 { (al, rq.max(0)) } else { (0, 0) };
         }
     }
 
