@@ -102,7 +102,7 @@ fn score_decision(plugin: &dyn Plugin, pod: &PodInfo, snap: &Snapshot, nodes: &[
             score: s.score(&state, pod, n).unwrap_or(0),
         })
         .collect();
-    let _ = s.normalize_score(&state, pod, &mut scores);
+    let _ = s.normalize(&state, pod, &mut scores);
     scores.iter().map(|s| s.score).max().unwrap_or(0)
 }
 

@@ -140,7 +140,7 @@ fn scores(p: &dyn Plugin, pod: &PodInfo, snap: &Snapshot) -> Option<Vec<i64>> {
         .iter()
         .map(|n| NodeScore { name: n.name(), score: s.score(&state, pod, n).unwrap_or(0) })
         .collect();
-    let _ = s.normalize_score(&state, pod, &mut out);
+    let _ = s.normalize(&state, pod, &mut out);
     Some(out.into_iter().map(|s| s.score).collect())
 }
 

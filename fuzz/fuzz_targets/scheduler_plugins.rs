@@ -211,7 +211,7 @@ fuzz_target!(|input: Input| {
                 score: sc.score(&state, &info, n).expect("score"),
             })
             .collect();
-        assert!(sc.normalize_score(&state, &info, &mut scores).is_success());
+        assert!(sc.normalize(&state, &info, &mut scores).is_success());
         for s in &scores {
             assert!((0..=100).contains(&s.score), "{name}: {s:?}");
         }

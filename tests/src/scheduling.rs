@@ -306,7 +306,7 @@ pub fn run_score(case: SchedulingCase) -> Result<(), String> {
         }
     }
     if !skipped {
-        let status = scorer.normalize_score(&state, &pod, &mut scores);
+        let status = scorer.normalize(&state, &pod, &mut scores);
         if !status.is_success() {
             return Err(format!("NormalizeScore failed: {status}"));
         }

@@ -325,7 +325,7 @@ fn outcomes(
         if batch != single {
             return Err(format!("score_nodes {batch:?} != score {single:?}"));
         }
-        let st = s.normalize_score(&state, pod, &mut scores);
+        let st = s.normalize(&state, pod, &mut scores);
         if !st.is_success() {
             return Err(st.to_string());
         }

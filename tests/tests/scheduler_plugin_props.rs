@@ -275,7 +275,7 @@ fn run_scores<'a>(
             s.name
         );
     }
-    let s = scorer.normalize_score(&state, pod, &mut scores);
+    let s = scorer.normalize(&state, pod, &mut scores);
     if !s.is_success() {
         return Err(s);
     }

@@ -208,7 +208,7 @@ fn normalized_scores(p: &dyn Plugin, pod: &PodInfo, snap: &Snapshot) -> Vec<i64>
             score: s.score(&state, pod, n).unwrap(),
         })
         .collect();
-    assert!(s.normalize_score(&state, pod, &mut scores).is_success());
+    assert!(s.normalize(&state, pod, &mut scores).is_success());
     scores.into_iter().map(|s| s.score).collect()
 }
 

@@ -528,15 +528,31 @@ pub trait ScorePlugin {
         Ok(())
     }
 
-    /// `ScoreExtensions.NormalizeScore`; the default leaves scores as they are.
+    /// `ScoreExtensions()`: the plugin's NormalizeScore, if it has one
+    /// (`None`: its scores are already in `0..=100` and are used as they are).
+    fn score_extensions(&self) -> Option<&dyn ScoreExtensions> {
+        None
+    }
+
+    /// NormalizeScore through [`ScorePlugin::score_extensions`] when the
+    /// plugin has it; success otherwise.
+    fn normalize(&self, state: &CycleState, pod: &PodInfo, scores: &mut [NodeScore<'_>]) -> Status {
+        match self.score_extensions() {
+            Some(ext) => ext.normalize_score(state, pod, scores),
+            None => Status::success(),
+        }
+    }
+}
+
+/// `ScoreExtensions`: what a Score plugin may add after scoring every node.
+pub trait ScoreExtensions {
+    /// `NormalizeScore`: maps the scores of all nodes into `0..=100`.
     fn normalize_score(
         &self,
-        _state: &CycleState,
-        _pod: &PodInfo,
-        _scores: &mut [NodeScore<'_>],
-    ) -> Status {
-        Status::success()
-    }
+        state: &CycleState,
+        pod: &PodInfo,
+        scores: &mut [NodeScore<'_>],
+    ) -> Status;
 }
 
 /// `a * b`, saturating at the `i64` range: [`i64::saturating_mul`] with a

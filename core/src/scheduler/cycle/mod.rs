@@ -567,7 +567,7 @@ pub fn schedule_pod_info(snapshot: &Snapshot, pod: &PodInfo, profile: &Profile) 
         .collect();
 
     // The nominated node first.
-    let mut feasible: Vec<usize> = Vec::new();
+    let mut feasible: Vec<usize> = Vec::with_capacity(candidates.len());
     let nominated = pod.pod.status.nominated_node_name.as_deref().unwrap_or("");
     if let Some(i) = snapshot
         .node_index(nominated)
@@ -743,17 +743,19 @@ fn prioritize_and_select(
                 });
             }
             let raw: Vec<i64> = scores.iter().map(|s| s.score).collect();
-            let status = scorer.normalize_score(&state, pod, &mut scores);
-            if !status.is_success() {
-                let message = format!(
-                    "running Normalize on Score plugins: plugin {name:?} failed with: {}",
-                    status.message()
-                );
-                return b.fail(ScheduleError::Plugin {
-                    plugin: name.to_owned(),
-                    extension_point: "NormalizeScore",
-                    message,
-                });
+            if let Some(ext) = scorer.score_extensions() {
+                let status = ext.normalize_score(&state, pod, &mut scores);
+                if !status.is_success() {
+                    let message = format!(
+                        "running Normalize on Score plugins: plugin {name:?} failed with: {}",
+                        status.message()
+                    );
+                    return b.fail(ScheduleError::Plugin {
+                        plugin: name.to_owned(),
+                        extension_point: "NormalizeScore",
+                        message,
+                    });
+                }
             }
             if let Some(bad) = scores
                 .iter()
@@ -769,8 +771,13 @@ fn prioritize_and_select(
                     message,
                 });
             }
-            // Simple passes (they vectorize) rather than one loop that pushes.
-            let normalized: Vec<i64> = scores.iter().map(|s| s.score).collect();
+            // Simple passes (they vectorize) rather than one loop that pushes;
+            // without NormalizeScore the scores are the raw ones (a copy).
+            let normalized: Vec<i64> = if scorer.score_extensions().is_some() {
+                scores.iter().map(|s| s.score).collect()
+            } else {
+                raw.clone()
+            };
             for (s, total) in normalized.iter().zip(totals.iter_mut()) {
                 *total = total.saturating_add(mul_saturating(*s, weight));
             }
@@ -783,6 +790,7 @@ fn prioritize_and_select(
         }
     }
     let max = totals.iter().copied().max().unwrap_or(0);
+    b.result.tied = Vec::with_capacity(totals.iter().filter(|&&t| t == max).count());
     for (&i, &t) in feasible.iter().zip(totals.iter()) {
         if let Some(n) = b.result.nodes.get_mut(i) {
             n.total = Some(t);

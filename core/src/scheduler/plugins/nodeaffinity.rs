@@ -45,7 +45,7 @@ use crate::model::validation::aggregate_message;
 use crate::model::{NodeAffinity as NodeAffinitySpec, NodeSelectorOperator, Pod};
 use crate::scheduler::framework::{
     default_normalize_score, CycleState, FilterPlugin, NodeScore, Plugin, PreFilterPlugin,
-    PreFilterResult, PreScorePlugin, ScorePlugin, Status, MAX_NODE_SCORE,
+    PreFilterResult, PreScorePlugin, ScoreExtensions, ScorePlugin, Status, MAX_NODE_SCORE,
 };
 use crate::scheduler::index::{SnapshotIndexes, TopologyKey};
 use crate::scheduler::plugins::{decode_args, names, ConfigError};
@@ -534,6 +534,12 @@ impl ScorePlugin for NodeAffinity {
         Ok(())
     }
 
+    fn score_extensions(&self) -> Option<&dyn ScoreExtensions> {
+        Some(self)
+    }
+}
+
+impl ScoreExtensions for NodeAffinity {
     fn normalize_score(
         &self,
         _state: &CycleState,

@@ -25,7 +25,7 @@ use crate::model::{
 };
 use crate::scheduler::framework::{
     default_normalize_score, missing_state, CycleState, FilterPlugin, NodeScore, Plugin,
-    PreScorePlugin, ScorePlugin, Status, MAX_NODE_SCORE,
+    PreScorePlugin, ScoreExtensions, ScorePlugin, Status, MAX_NODE_SCORE,
 };
 use crate::scheduler::plugins::names;
 use crate::scheduler::snapshot::{NodeInfo, PodInfo, Snapshot};
@@ -188,6 +188,12 @@ impl ScorePlugin for TaintToleration {
         Ok(())
     }
 
+    fn score_extensions(&self) -> Option<&dyn ScoreExtensions> {
+        Some(self)
+    }
+}
+
+impl ScoreExtensions for TaintToleration {
     fn normalize_score(
         &self,
         _state: &CycleState,

@@ -46,7 +46,7 @@ use serde_json::Value;
 use crate::model::Labels;
 use crate::scheduler::framework::{
     CycleState, FilterPlugin, NodeScore, Plugin, PreFilterPlugin, PreFilterResult, PreScorePlugin,
-    ScorePlugin, Status,
+    ScoreExtensions, ScorePlugin, Status,
 };
 use crate::scheduler::index::{
     Candidates, Domain, DomainMap, PodRef, SnapshotIndexes, TopologyKey,
@@ -460,6 +460,12 @@ impl ScorePlugin for InterPodAffinity {
         scoring::score_nodes(state, nodes, scores)
     }
 
+    fn score_extensions(&self) -> Option<&dyn ScoreExtensions> {
+        Some(self)
+    }
+}
+
+impl ScoreExtensions for InterPodAffinity {
     fn normalize_score(
         &self,
         state: &CycleState,

@@ -49,7 +49,7 @@ use crate::model::{
 };
 use crate::scheduler::framework::{
     CycleState, FilterPlugin, NodeScore, Plugin, PreFilterPlugin, PreFilterResult, PreScorePlugin,
-    ScorePlugin, Status,
+    ScoreExtensions, ScorePlugin, Status,
 };
 use crate::scheduler::plugins::{names, ConfigError};
 use crate::scheduler::snapshot::{NodeInfo, PodInfo, Snapshot};
@@ -400,6 +400,12 @@ impl ScorePlugin for PodTopologySpread {
         scoring::score_nodes(state, pod, nodes, scores)
     }
 
+    fn score_extensions(&self) -> Option<&dyn ScoreExtensions> {
+        Some(self)
+    }
+}
+
+impl ScoreExtensions for PodTopologySpread {
     fn normalize_score(
         &self,
         state: &CycleState,
