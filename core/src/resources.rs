@@ -861,6 +861,7 @@ pub fn is_scalar_resource_name(name: &str) -> bool {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[repr(C)] // the integers first and together: read for every node in a cycle
 pub struct Resource {
     /// cpu, in millicores.
     pub milli_cpu: i64,

@@ -329,26 +329,19 @@ pub fn normalized_image_name(name: &str) -> String {
 const NO_POSITION: u32 = u32::MAX;
 
 /// A node and what runs on it (`framework.NodeInfo`).
+// `repr(C)`: the fields every cycle reads for every node (resources, pod
+// count, flags) come first and share a few cache lines.
 #[derive(Clone, Debug)]
+#[repr(C)]
 pub struct NodeInfo {
-    /// The node.
-    pub node: Arc<Node>,
-    /// Pods bound to the node.
-    pub pods: Vec<Arc<PodInfo>>,
-    /// Pods with pod affinity or anti-affinity terms.
-    pub pods_with_affinity: Vec<Arc<PodInfo>>,
-    /// Pods with required anti-affinity terms.
-    pub pods_with_required_anti_affinity: Vec<Arc<PodInfo>>,
-    /// Host ports in use.
-    pub used_ports: BTreeSet<HostPort>,
+    /// `status.allocatable`.
+    pub allocatable: Resource,
     /// Sum of the pods' requests.
     pub requested: Resource,
     /// Sum of the pods' requests with the non-zero defaults.
     pub non_zero_requested: Resource,
-    /// `status.allocatable`.
-    pub allocatable: Resource,
-    /// Images on the node by normalized name.
-    pub image_states: BTreeMap<String, ImageStateSummary>,
+    /// Pods bound to the node.
+    pub pods: Vec<Arc<PodInfo>>,
     /// `spec.unschedulable` (derived from `node` by [`NodeInfo::new`], as
     /// `allocatable` is): Filters read it here rather than from the node
     /// object, which a cycle over thousands of nodes would otherwise fetch
@@ -361,6 +354,16 @@ pub struct NodeInfo {
     /// snapshot's per-node indexes by it. A plain `u32` (not an `Option`)
     /// so it fits beside the flags without growing the struct.
     position: u32,
+    /// The node.
+    pub node: Arc<Node>,
+    /// Images on the node by normalized name.
+    pub image_states: BTreeMap<String, ImageStateSummary>,
+    /// Pods with pod affinity or anti-affinity terms.
+    pub pods_with_affinity: Vec<Arc<PodInfo>>,
+    /// Pods with required anti-affinity terms.
+    pub pods_with_required_anti_affinity: Vec<Arc<PodInfo>>,
+    /// Host ports in use.
+    pub used_ports: BTreeSet<HostPort>,
 }
 
 impl NodeInfo {

@@ -588,7 +588,72 @@ pub fn schedule_pod_info(snapshot: &Snapshot, pod: &PodInfo, profile: &Profile) 
 
     // Filter.
     let mut rejected = 0;
-    if feasible.is_empty() {
+    let every_node = profile.percentage_of_nodes_to_score.is_none()
+        || num_feasible_nodes_to_find(profile.percentage_of_nodes_to_score, candidates.len())
+            >= candidates.len();
+    if feasible.is_empty() && every_node && !snapshot.has_nominated_pods() {
+        // Every candidate is filtered: plugin by plugin over the nodes that
+        // passed the plugins before (the same first rejection per node as
+        // node by node, with one dynamic call and state read per plugin).
+        let mut remaining: Vec<usize> = candidates.clone();
+        let mut nodes: Vec<&NodeInfo> = Vec::with_capacity(remaining.len());
+        let mut out: Vec<(usize, Status)> = Vec::new();
+        let mut first_error: Option<usize> = None;
+        for &(name, f) in &filters {
+            if remaining.is_empty() {
+                break;
+            }
+            nodes.clear();
+            nodes.extend(remaining.iter().filter_map(|&i| all.get(i)));
+            out.clear();
+            f.filter_nodes(&state, pod, &nodes, &mut out);
+            if out.is_empty() {
+                continue;
+            }
+            let mut keep = vec![true; remaining.len()];
+            for (k, status) in out.drain(..) {
+                let (Some(&i), Some(kept)) = (remaining.get(k), keep.get_mut(k)) else {
+                    continue;
+                };
+                *kept = false;
+                let status = if status.is_rejected() {
+                    rejected += 1;
+                    if !diagnosis.unschedulable_plugins.contains(name) {
+                        diagnosis.unschedulable_plugins.insert(name.to_owned());
+                    }
+                    status.with_plugin(name)
+                } else {
+                    first_error = Some(first_error.map_or(i, |e| e.min(i)));
+                    let msg = format!("running {name:?} filter plugin: {}", status.message());
+                    Status::error(msg).with_plugin(name)
+                };
+                if let Some(slot) = b.result.nodes.get_mut(i) {
+                    slot.status = Some(status);
+                }
+            }
+            let mut flags = keep.iter();
+            remaining.retain(|_| flags.next().copied().unwrap_or(false));
+        }
+        // As node by node: the first node (in order) whose first non-passing
+        // filter errs stops the cycle.
+        if let Some(i) = first_error {
+            let status = b
+                .result
+                .nodes
+                .get(i)
+                .and_then(|n| n.status.clone())
+                .unwrap_or_default();
+            let err = b.plugin_error(&status, "Filter");
+            return b.fail(err);
+        }
+        for &i in &remaining {
+            if let Some(slot) = b.result.nodes.get_mut(i) {
+                slot.feasible_index = Some(feasible.len());
+                slot.status = Some(Status::success());
+                feasible.push(i);
+            }
+        }
+    } else if feasible.is_empty() {
         let to_find =
             num_feasible_nodes_to_find(profile.percentage_of_nodes_to_score, candidates.len());
         for &i in &candidates {

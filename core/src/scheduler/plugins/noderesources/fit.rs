@@ -522,6 +522,36 @@ impl FilterPlugin for Fit {
         let Some(s) = state.read::<PreFilterState>() else {
             return missing_state("PreFilterNodeResourcesFit");
         };
+        self.filter_with(s, node)
+    }
+
+    fn filter_nodes(
+        &self,
+        state: &CycleState,
+        _pod: &PodInfo,
+        nodes: &[&NodeInfo],
+        rejected: &mut Vec<(usize, Status)>,
+    ) {
+        let Some(s) = state.read::<PreFilterState>() else {
+            rejected
+                .extend((0..nodes.len()).map(|k| (k, missing_state("PreFilterNodeResourcesFit"))));
+            return;
+        };
+        for (k, node) in nodes.iter().enumerate() {
+            if fits_native(&s.request, node) {
+                continue;
+            }
+            let status = self.filter_with(s, node);
+            if !status.is_success() {
+                rejected.push((k, status));
+            }
+        }
+    }
+}
+
+impl Fit {
+    /// The Filter with the PreFilter state in hand.
+    fn filter_with(&self, s: &PreFilterState, node: &NodeInfo) -> Status {
         if fits_native(&s.request, node) {
             return Status::success();
         }
