@@ -23,11 +23,11 @@
 //!
 //! | shape | `schedule` pods/s | `place_all` pods/s | upstream threshold | 10× |
 //! |---|---|---|---|---|
-//! | (a) requests, 1,000 pods | 2,436 (18,263 with `percentageOfNodesToScore` adaptive) | 2,326 | 270 | 2,700 |
-//! | (b) node affinity, 5,000 pods | 2,448 | 2,183 | 220 | 2,200 |
-//! | (c) required pod anti-affinity, 1,000 pods | 2,222 | 2,143 | 60 | 600 |
-//! | (d) preferred pod affinity, 5,000 pods | 1,856 | 1,713 | 90 | 900 |
-//! | (e) topology spread over zones, 5,000 pods | 3,058 | 2,160 | 85 | 850 |
+//! | (a) requests, 1,000 pods | 2,563 (18,339 with `percentageOfNodesToScore` adaptive) | 2,420 | 270 | 2,700 |
+//! | (b) node affinity, 5,000 pods | 2,385 | 2,148 | 220 | 2,200 |
+//! | (c) required pod anti-affinity, 1,000 pods | 2,212 | 2,110 | 60 | 600 |
+//! | (d) preferred pod affinity, 5,000 pods | 1,926 | 1,778 | 90 | 900 |
+//! | (e) topology spread over zones, 5,000 pods | 2,854 | 2,080 | 85 | 850 |
 //!
 //! `cargo run --release -p kubelogic-benches --example cycle_cpu` prints the
 //! same decisions' CPU time, which holds up better on a busy machine.
