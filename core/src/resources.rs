@@ -908,33 +908,24 @@ impl Resource {
 
     /// Adds another resource (saturating).
     pub fn add(&mut self, other: &Resource) {
-        self.milli_cpu = self.milli_cpu.saturating_add(other.milli_cpu);
-        self.memory = self.memory.saturating_add(other.memory);
-        self.ephemeral_storage = self
-            .ephemeral_storage
-            .saturating_add(other.ephemeral_storage);
-        self.allowed_pod_number = self
-            .allowed_pod_number
-            .saturating_add(other.allowed_pod_number);
-        for (k, v) in &other.scalar_resources {
-            let e = self.scalar_resources.entry(k.clone()).or_insert(0);
-            *e = e.saturating_add(*v);
-        }
+        self.combine(other, i64::saturating_add);
     }
 
     /// Subtracts another resource (`Resource.Sub`, saturating).
     pub fn sub(&mut self, other: &Resource) {
-        self.milli_cpu = self.milli_cpu.saturating_sub(other.milli_cpu);
-        self.memory = self.memory.saturating_sub(other.memory);
-        self.ephemeral_storage = self
-            .ephemeral_storage
-            .saturating_sub(other.ephemeral_storage);
-        self.allowed_pod_number = self
-            .allowed_pod_number
-            .saturating_sub(other.allowed_pod_number);
+        self.combine(other, i64::saturating_sub);
+    }
+
+    /// Applies `op` to each amount of `self` and `other` (scalar resources
+    /// missing from `self` count as 0).
+    fn combine(&mut self, other: &Resource, op: fn(i64, i64) -> i64) {
+        self.milli_cpu = op(self.milli_cpu, other.milli_cpu);
+        self.memory = op(self.memory, other.memory);
+        self.ephemeral_storage = op(self.ephemeral_storage, other.ephemeral_storage);
+        self.allowed_pod_number = op(self.allowed_pod_number, other.allowed_pod_number);
         for (k, v) in &other.scalar_resources {
             let e = self.scalar_resources.entry(k.clone()).or_insert(0);
-            *e = e.saturating_sub(*v);
+            *e = op(*e, *v);
         }
     }
 

@@ -11,12 +11,11 @@
 //! `ScheduleResult.nodes` entries. `toJSON()` gives the full `ScheduleResult`,
 //! so `JSON.stringify(outcome)` is what `Cluster.schedule` returns.
 
-use kubelogic::scheduler::cycle::{PluginScore, ScheduleResult};
-use kubelogic::scheduler::framework::Status;
-use serde::Serialize;
+use kubelogic::scheduler::cycle::{NodeRow, ScheduleResult};
 use wasm_bindgen::prelude::*;
 
 use crate::convert::to_js;
+use crate::scheduler::ScheduleView;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_OUTCOME: &'static str = r#"
@@ -25,27 +24,6 @@ export interface ScheduleOutcomeOptions {
   profile?: ProfileInput;
 }
 "#;
-
-/// One node's row, exactly as an entry of `ScheduleResult.nodes`.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct NodeRow<'a> {
-    name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    status: Option<&'a Status>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    scores: Vec<PluginScore>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    total: Option<i64>,
-}
-
-/// `ScheduleResult` plus its FailedScheduling message (what `toJSON` gives).
-#[derive(Serialize)]
-struct Full<'a> {
-    #[serde(flatten)]
-    result: &'a ScheduleResult,
-    message: Option<String>,
-}
 
 /// The outcome of one scheduling cycle, held in wasm memory (free it with
 /// `free()` when done, or let the JS garbage collector do it).
@@ -64,20 +42,6 @@ impl ScheduleOutcome {
     /// The result.
     pub fn result(&self) -> &ScheduleResult {
         &self.result
-    }
-
-    fn row(&self, index: usize) -> Option<NodeRow<'_>> {
-        let r = &self.result;
-        let node = r.nodes.get(index)?;
-        Some(NodeRow {
-            name: r.node_name(index)?,
-            status: node.status.as_ref(),
-            scores: node
-                .feasible_index
-                .map(|i| r.scores_at(i))
-                .unwrap_or_default(),
-            total: node.total,
-        })
     }
 }
 
@@ -197,14 +161,19 @@ impl ScheduleOutcome {
     /// when the cluster has no such node.
     #[wasm_bindgen(unchecked_return_type = "NodeResult | null")]
     pub fn node(&self, name: &str) -> Result<JsValue, JsValue> {
-        to_js(&self.result.node_index(name).and_then(|i| self.row(i)))
+        to_js(
+            &self
+                .result
+                .node_index(name)
+                .and_then(|i| self.result.row(i)),
+        )
     }
 
     /// The rows `start..end` in cluster order (clamped; both omitted: all).
     #[wasm_bindgen(unchecked_return_type = "NodeResult[]")]
     pub fn rows(&self, start: Option<usize>, end: Option<usize>) -> Result<JsValue, JsValue> {
         let rows: Vec<NodeRow<'_>> = range(start, end, self.result.nodes.len())
-            .filter_map(|i| self.row(i))
+            .filter_map(|i| self.result.row(i))
             .collect();
         to_js(&rows)
     }
@@ -213,9 +182,6 @@ impl ScheduleOutcome {
     /// `JSON.stringify(outcome)` prints).
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "ScheduleResult")]
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
-        to_js(&Full {
-            result: &self.result,
-            message: self.result.message(),
-        })
+        to_js(&ScheduleView::new(&self.result))
     }
 }

@@ -260,20 +260,28 @@ fn build_profile(
     Ok(Some(profile))
 }
 
-/// `ScheduleResult` plus its FailedScheduling message.
+/// `ScheduleResult` plus its FailedScheduling message: the JS `ScheduleResult`.
 #[derive(Serialize)]
-struct ScheduleView {
+pub(crate) struct ScheduleView<'a> {
     #[serde(flatten)]
-    result: ScheduleResult,
+    result: &'a ScheduleResult,
     message: Option<String>,
 }
 
-fn schedule_view(mut result: ScheduleResult, detail: &Detail) -> ScheduleView {
+impl<'a> ScheduleView<'a> {
+    pub(crate) fn new(result: &'a ScheduleResult) -> Self {
+        ScheduleView {
+            result,
+            message: result.message(),
+        }
+    }
+}
+
+fn schedule_view(mut result: ScheduleResult, detail: &Detail) -> Result<JsValue, JsValue> {
     if *detail == Detail::Summary {
         result.nodes = Vec::new();
     }
-    let message = result.message();
-    ScheduleView { result, message }
+    to_js(&ScheduleView::new(&result))
 }
 
 /// `Placement` plus its FailedScheduling message.
@@ -349,7 +357,7 @@ impl Cluster {
         profile: Option<&Profile>,
         detail: &Detail,
     ) -> Result<JsValue, JsValue> {
-        to_js(&schedule_view(self.run(pod, profile), detail))
+        schedule_view(self.run(pod, profile), detail)
     }
 
     fn place(&self, pods: &[Pod], profile: Option<&Profile>) -> Result<JsValue, JsValue> {

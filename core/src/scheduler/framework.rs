@@ -566,6 +566,19 @@ pub trait ScorePlugin {
     }
 }
 
+/// Sets the score of every node of `nodes` (the matching entry of
+/// `scores`) from `score_node`: the loop of a [`ScorePlugin::score_nodes`]
+/// that has read its state once.
+pub fn fill_scores<'n>(
+    nodes: &[&'n NodeInfo],
+    scores: &mut [NodeScore<'_>],
+    mut score_node: impl FnMut(&'n NodeInfo) -> i64,
+) {
+    for (node, slot) in nodes.iter().zip(scores.iter_mut()) {
+        slot.score = score_node(node);
+    }
+}
+
 /// `ScoreExtensions`: what a Score plugin may add after scoring every node.
 pub trait ScoreExtensions {
     /// `NormalizeScore`: maps the scores of all nodes into `0..=100`.

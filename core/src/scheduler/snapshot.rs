@@ -544,28 +544,32 @@ impl Snapshot {
     /// (`RunFilterPluginsWithNominatedPods`). Refused with the reason: pods
     /// with no nomination, terminal pods, unknown nodes.
     pub fn nominate(&mut self, pod: Pod) -> Result<(), String> {
-        let Some(node_name) = pod
-            .status
-            .nominated_node_name
-            .clone()
-            .filter(|n| !n.is_empty())
-        else {
-            return Err("not bound to a node (pending)".to_owned());
-        };
-        if matches!(pod.status.phase.as_deref(), Some("Succeeded" | "Failed")) {
-            return Err(format!(
-                "terminal phase {}",
-                pod.status.phase.as_deref().unwrap_or("")
-            ));
-        }
-        let Some(&i) = self.index.get(&node_name) else {
-            return Err(format!(
-                "nominated to node {node_name}, which is not in the snapshot"
-            ));
-        };
+        let i = self.node_for(&pod, pod.status.nominated_node_name.as_deref(), "nominated")?;
         let info = Arc::new(PodInfo::new(pod, &self.gates));
         self.nominated.entry(i).or_default().push(info);
         Ok(())
+    }
+
+    /// The position of `node_name`, the node a pod is `relation` ("bound",
+    /// "nominated") to; refused with the reason: no node named, a terminal
+    /// pod (`Succeeded`/`Failed`, which kube-scheduler never sees), a node
+    /// not in the snapshot.
+    fn node_for(
+        &self,
+        pod: &Pod,
+        node_name: Option<&str>,
+        relation: &str,
+    ) -> Result<usize, String> {
+        let Some(node_name) = node_name.filter(|n| !n.is_empty()) else {
+            return Err("not bound to a node (pending)".to_owned());
+        };
+        if let Some(phase @ ("Succeeded" | "Failed")) = pod.status.phase.as_deref() {
+            return Err(format!("terminal phase {phase}"));
+        }
+        self.index
+            .get(node_name)
+            .copied()
+            .ok_or_else(|| format!("{relation} to node {node_name}, which is not in the snapshot"))
     }
 
     /// The pods nominated to the node at `position` (see [`Snapshot::nominate`]).
@@ -624,20 +628,7 @@ impl Snapshot {
     /// terminal pods (`Succeeded`/`Failed`, which kube-scheduler never sees)
     /// and pods on unknown nodes are refused with the reason.
     pub fn add_pod(&mut self, pod: Pod) -> Result<(), String> {
-        let Some(node_name) = pod.spec.node_name.clone().filter(|n| !n.is_empty()) else {
-            return Err("not bound to a node (pending)".to_owned());
-        };
-        if matches!(pod.status.phase.as_deref(), Some("Succeeded" | "Failed")) {
-            return Err(format!(
-                "terminal phase {}",
-                pod.status.phase.as_deref().unwrap_or("")
-            ));
-        }
-        let Some(&i) = self.index.get(&node_name) else {
-            return Err(format!(
-                "bound to node {node_name}, which is not in the snapshot"
-            ));
-        };
+        let i = self.node_for(&pod, pod.spec.node_name.as_deref(), "bound")?;
         let key = pod.key();
         self.nominated.retain(|_, pods| {
             pods.retain(|p| p.pod.key() != key);

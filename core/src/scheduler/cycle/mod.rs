@@ -247,6 +247,21 @@ impl ScheduleResult {
             .collect()
     }
 
+    /// The node at `index` as one row of the serialized result: name,
+    /// status, each plugin's scores, total.
+    pub fn row(&self, index: usize) -> Option<NodeRow<'_>> {
+        let node = self.nodes.get(index)?;
+        Some(NodeRow {
+            name: self.node_name(index)?,
+            status: node.status.as_ref(),
+            scores: node
+                .feasible_index
+                .map(|i| self.scores_at(i))
+                .unwrap_or_default(),
+            total: node.total,
+        })
+    }
+
     /// Each plugin's scores for a node by name (empty when not scored).
     pub fn node_scores(&self, name: &str) -> Vec<PluginScore> {
         self.node(name)
@@ -256,16 +271,22 @@ impl ScheduleResult {
     }
 }
 
-#[derive(Serialize)]
+/// One node's row of the serialized result (`{"name", "status", "scores",
+/// "total"}`): [`ScheduleResult::row`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct NodeResultView<'a> {
-    name: &'a str,
+pub struct NodeRow<'a> {
+    /// The node.
+    pub name: &'a str,
+    /// Its status (absent when not evaluated).
     #[serde(skip_serializing_if = "Option::is_none")]
-    status: Option<&'a Status>,
+    pub status: Option<&'a Status>,
+    /// Each plugin's scores (empty when not scored).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    scores: Vec<PluginScore>,
+    pub scores: Vec<PluginScore>,
+    /// The weighted total (absent when not scored).
     #[serde(skip_serializing_if = "Option::is_none")]
-    total: Option<i64>,
+    pub total: Option<i64>,
 }
 
 #[derive(Serialize)]
@@ -296,7 +317,7 @@ impl Serialize for Names<'_> {
 #[serde(rename_all = "camelCase")]
 struct ScheduleResultView<'a> {
     pod: &'a str,
-    nodes: Vec<NodeResultView<'a>>,
+    nodes: Vec<NodeRow<'a>>,
     feasible: Names<'a>,
     selected: Option<&'a str>,
     tied: Names<'a>,
@@ -311,20 +332,7 @@ struct ScheduleResultView<'a> {
 
 impl Serialize for ScheduleResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let nodes = self
-            .nodes
-            .iter()
-            .zip(self.node_names.iter())
-            .map(|(n, name)| NodeResultView {
-                name,
-                status: n.status.as_ref(),
-                scores: n
-                    .feasible_index
-                    .map(|i| self.scores_at(i))
-                    .unwrap_or_default(),
-                total: n.total,
-            })
-            .collect();
+        let nodes = (0..self.nodes.len()).filter_map(|i| self.row(i)).collect();
         ScheduleResultView {
             pod: &self.pod,
             nodes,

@@ -16,7 +16,7 @@
 //! ```
 
 use crate::scheduler::framework::{
-    missing_state, CycleState, NodeScore, Plugin, PreScorePlugin, ScorePlugin, Status,
+    fill_scores, missing_state, CycleState, NodeScore, Plugin, PreScorePlugin, ScorePlugin, Status,
     MAX_NODE_SCORE,
 };
 use crate::scheduler::plugins::names;
@@ -60,6 +60,8 @@ pub struct PreScoreState {
     /// Whether any node of the snapshot holds one of the images (when none
     /// does, every node gets the same score and Score skips the lookups).
     pub on_some_node: bool,
+    /// The score of a node with none of the images (`calculatePriority(0, n)`).
+    pub score_without_images: i64,
 }
 
 impl PreScoreState {
@@ -77,6 +79,10 @@ impl PreScoreState {
             images,
             num_containers: spec.init_containers.len() + spec.containers.len(),
             on_some_node: true,
+            score_without_images: calculate_priority(
+                0,
+                spec.init_containers.len() + spec.containers.len(),
+            ),
         }
     }
 }
@@ -123,8 +129,12 @@ pub fn calculate_priority(sum_scores: i64, num_containers: usize) -> i64 {
     i64::try_from(num / den).unwrap_or(0)
 }
 
-/// The score of one node: `sumImageScores` then `calculatePriority`.
+/// The score of one node: `sumImageScores` then `calculatePriority`
+/// (without looking the images up when no node holds any of them).
 pub fn score(state: &PreScoreState, node: &NodeInfo) -> i64 {
+    if !state.on_some_node {
+        return state.score_without_images;
+    }
     let sum = state
         .images
         .iter()
@@ -171,14 +181,7 @@ impl ScorePlugin for ImageLocality {
         let s = state
             .read::<PreScoreState>()
             .ok_or_else(|| missing_state("PreScoreImageLocality"))?;
-        if !s.on_some_node {
-            let none = calculate_priority(0, s.num_containers);
-            scores.iter_mut().for_each(|slot| slot.score = none);
-            return Ok(());
-        }
-        for (node, slot) in nodes.iter().zip(scores.iter_mut()) {
-            slot.score = score(s, node);
-        }
+        fill_scores(nodes, scores, |node| score(s, node));
         Ok(())
     }
 }

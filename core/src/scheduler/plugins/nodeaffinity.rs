@@ -44,8 +44,9 @@ use crate::model::nodeaffinity::{
 use crate::model::validation::aggregate_message;
 use crate::model::{NodeAffinity as NodeAffinitySpec, NodeSelectorOperator, Pod};
 use crate::scheduler::framework::{
-    default_normalize_score, CycleState, FilterPlugin, NodeScore, Plugin, PreFilterPlugin,
-    PreFilterResult, PreScorePlugin, ScoreExtensions, ScorePlugin, Status, MAX_NODE_SCORE,
+    default_normalize_score, fill_scores, CycleState, FilterPlugin, NodeScore, Plugin,
+    PreFilterPlugin, PreFilterResult, PreScorePlugin, ScoreExtensions, ScorePlugin, Status,
+    MAX_NODE_SCORE,
 };
 use crate::scheduler::index::{SnapshotIndexes, TopologyKey};
 use crate::scheduler::plugins::{decode_args, names, ConfigError};
@@ -528,9 +529,7 @@ impl ScorePlugin for NodeAffinity {
             }
             return Ok(());
         };
-        for (node, slot) in nodes.iter().zip(scores.iter_mut()) {
-            slot.score = self.score_node(s, node);
-        }
+        fill_scores(nodes, scores, |node| self.score_node(s, node));
         Ok(())
     }
 

@@ -24,8 +24,8 @@ use crate::model::{
     UntoleratedTaint,
 };
 use crate::scheduler::framework::{
-    default_normalize_score, missing_state, CycleState, FilterPlugin, NodeScore, Plugin,
-    PreScorePlugin, ScoreExtensions, ScorePlugin, Status, MAX_NODE_SCORE,
+    default_normalize_score, fill_scores, missing_state, CycleState, FilterPlugin, NodeScore,
+    Plugin, PreScorePlugin, ScoreExtensions, ScorePlugin, Status, MAX_NODE_SCORE,
 };
 use crate::scheduler::plugins::names;
 use crate::scheduler::snapshot::{NodeInfo, PodInfo, Snapshot};
@@ -151,16 +151,28 @@ impl PreScorePlugin for TaintToleration {
     }
 }
 
+impl TaintToleration {
+    /// Score with PreScore's state in hand: the node's untolerated
+    /// `PreferNoSchedule` taints (a node without taints scores 0 without
+    /// fetching its object).
+    fn score_node(&self, s: &PreScoreState, node: &NodeInfo) -> i64 {
+        if !node.has_taints {
+            return 0;
+        }
+        count_intolerable_taints_prefer_no_schedule(
+            &node.node.spec.taints,
+            &s.tolerations_prefer_no_schedule,
+            self.enable_comparison_operators,
+        )
+    }
+}
+
 impl ScorePlugin for TaintToleration {
     fn score(&self, state: &CycleState, _pod: &PodInfo, node: &NodeInfo) -> Result<i64, Status> {
         let s = state
             .read::<PreScoreState>()
             .ok_or_else(|| missing_state("PreScoreTaintToleration"))?;
-        Ok(count_intolerable_taints_prefer_no_schedule(
-            &node.node.spec.taints,
-            &s.tolerations_prefer_no_schedule,
-            self.enable_comparison_operators,
-        ))
+        Ok(self.score_node(s, node))
     }
 
     fn score_nodes(
@@ -173,18 +185,7 @@ impl ScorePlugin for TaintToleration {
         let s = state
             .read::<PreScoreState>()
             .ok_or_else(|| missing_state("PreScoreTaintToleration"))?;
-        for (node, slot) in nodes.iter().zip(scores.iter_mut()) {
-            // A node without taints scores 0 without fetching its object.
-            slot.score = if node.has_taints {
-                count_intolerable_taints_prefer_no_schedule(
-                    &node.node.spec.taints,
-                    &s.tolerations_prefer_no_schedule,
-                    self.enable_comparison_operators,
-                )
-            } else {
-                0
-            };
-        }
+        fill_scores(nodes, scores, |node| self.score_node(s, node));
         Ok(())
     }
 

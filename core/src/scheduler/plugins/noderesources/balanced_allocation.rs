@@ -11,6 +11,8 @@
 //! assert_eq!(balanced_resource_scorer(&[3000, 5000], &[4000, 10000]), 87);
 //! ```
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -165,17 +167,23 @@ impl PreScorePlugin for BalancedAllocation {
     }
 }
 
+impl BalancedAllocation {
+    /// The pod's true requests of the balanced resources (PreScore's), or
+    /// `None` for a best-effort pod (PreScore skips it; so does Score).
+    fn pod_requests<'a>(&self, state: &'a CycleState, pod: &PodInfo) -> Option<Cow<'a, [i64]>> {
+        let prescored = state
+            .read::<PreScoreState>()
+            .map(|s| s.pod_requests.as_slice());
+        let requests = self.scorer.pod_requests_or(prescored, pod);
+        (!is_best_effort_pod(&requests)).then_some(requests)
+    }
+}
+
 impl ScorePlugin for BalancedAllocation {
     fn score(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Result<i64, Status> {
-        match state.read::<PreScoreState>() {
-            Some(s) => self.scorer.score(node, &s.pod_requests),
-            None => {
-                let pod_requests = self.scorer.pod_requests(pod);
-                if is_best_effort_pod(&pod_requests) {
-                    return Ok(0);
-                }
-                self.scorer.score(node, &pod_requests)
-            }
+        match self.pod_requests(state, pod) {
+            Some(requests) => self.scorer.score(node, &requests),
+            None => Ok(0),
         }
     }
 
@@ -186,19 +194,13 @@ impl ScorePlugin for BalancedAllocation {
         nodes: &[&NodeInfo],
         scores: &mut [NodeScore<'_>],
     ) -> Result<(), Status> {
-        let computed;
-        let pod_requests = match state.read::<PreScoreState>() {
-            Some(s) => &s.pod_requests,
+        match self.pod_requests(state, pod) {
+            Some(requests) => self.scorer.score_nodes(nodes, &requests, scores),
             None => {
-                computed = self.scorer.pod_requests(pod);
-                if is_best_effort_pod(&computed) {
-                    scores.iter_mut().for_each(|s| s.score = 0);
-                    return Ok(());
-                }
-                &computed
+                scores.iter_mut().for_each(|s| s.score = 0);
+                Ok(())
             }
-        };
-        self.scorer.score_nodes(nodes, pod_requests, scores)
+        }
     }
 }
 

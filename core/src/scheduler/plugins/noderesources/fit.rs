@@ -29,6 +29,7 @@
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use serde::Deserialize;
@@ -586,12 +587,19 @@ impl PreScorePlugin for Fit {
     }
 }
 
+impl Fit {
+    /// The pod's non-zero requests of the scored resources (PreScore's).
+    fn pod_requests<'a>(&self, state: &'a CycleState, pod: &PodInfo) -> Cow<'a, [i64]> {
+        let prescored = state
+            .read::<PreScoreState>()
+            .map(|s| s.pod_requests.as_slice());
+        self.scorer.pod_requests_or(prescored, pod)
+    }
+}
+
 impl ScorePlugin for Fit {
     fn score(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Result<i64, Status> {
-        match state.read::<PreScoreState>() {
-            Some(s) => self.scorer.score(node, &s.pod_requests),
-            None => self.scorer.score(node, &self.scorer.pod_requests(pod)),
-        }
+        self.scorer.score(node, &self.pod_requests(state, pod))
     }
 
     fn score_nodes(
@@ -601,15 +609,8 @@ impl ScorePlugin for Fit {
         nodes: &[&NodeInfo],
         scores: &mut [NodeScore<'_>],
     ) -> Result<(), Status> {
-        let computed;
-        let pod_requests = match state.read::<PreScoreState>() {
-            Some(s) => &s.pod_requests,
-            None => {
-                computed = self.scorer.pod_requests(pod);
-                &computed
-            }
-        };
-        self.scorer.score_nodes(nodes, pod_requests, scores)
+        self.scorer
+            .score_nodes(nodes, &self.pod_requests(state, pod), scores)
     }
 }
 

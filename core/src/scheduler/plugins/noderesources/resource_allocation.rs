@@ -8,6 +8,8 @@
 //! or that the node does not have, is left out, as is a negative amount
 //! (impossible through the API; upstream would score it out of range).
 
+use std::borrow::Cow;
+
 use crate::scheduler::framework::{mul_saturating, NodeScore, Status};
 use crate::scheduler::snapshot::{is_scalar_resource_name, NodeInfo, PodInfo};
 
@@ -117,6 +119,19 @@ impl ResourceAllocationScorer {
             .iter()
             .map(|r| requests.get(&r.name))
             .collect()
+    }
+
+    /// The pod's requests as PreScore stored them, or computed when PreScore
+    /// did not run (Score called on its own).
+    pub fn pod_requests_or<'a>(
+        &self,
+        prescored: Option<&'a [i64]>,
+        pod: &PodInfo,
+    ) -> Cow<'a, [i64]> {
+        match prescored {
+            Some(r) => Cow::Borrowed(r),
+            None => Cow::Owned(self.pod_requests(pod)),
+        }
     }
 
     /// `calculateResourceAllocatableRequest`: the node's allocatable amount

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use crate::model::nodeaffinity::RequiredNodeAffinity;
 use crate::model::{NodeInclusionPolicy, UnsatisfiableConstraintAction};
-use crate::scheduler::framework::{CycleState, NodeScore, Status, MAX_NODE_SCORE};
+use crate::scheduler::framework::{fill_scores, CycleState, NodeScore, Status, MAX_NODE_SCORE};
 use crate::scheduler::index::{Domain, DomainMap, SnapshotIndexes, TopologyKey};
 use crate::scheduler::snapshot::{NodeInfo, PodInfo, Snapshot};
 
@@ -335,9 +335,7 @@ pub fn score_nodes(
     scores: &mut [NodeScore<'_>],
 ) -> Result<(), Status> {
     let s = read_state(state)?;
-    for (node, slot) in nodes.iter().zip(scores.iter_mut()) {
-        slot.score = score_node(s, pod, node);
-    }
+    fill_scores(nodes, scores, |node| score_node(s, pod, node));
     Ok(())
 }
 
