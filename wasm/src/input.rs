@@ -50,13 +50,13 @@ pub fn json(value: &JsValue, path: &str) -> Result<Value, BindingError> {
 }
 
 /// A Kubernetes object (or any model type) read from a JS value.
-pub fn object<T: DeserializeOwned>(value: &JsValue, path: &str) -> Result<T, BindingError> {
+pub fn object<T: model::FromJson>(value: &JsValue, path: &str) -> Result<T, BindingError> {
     let v = json(value, path)?;
     model::from_value_at(&v, path).map_err(|e| e.at(path))
 }
 
 /// A Kubernetes object read from a JSON value found at `path`.
-pub fn object_at<T: DeserializeOwned>(value: &Value, path: &str) -> Result<T, BindingError> {
+pub fn object_at<T: model::FromJson>(value: &Value, path: &str) -> Result<T, BindingError> {
     model::from_value_at(value, path).map_err(|e| e.at(path))
 }
 

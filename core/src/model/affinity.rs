@@ -1,154 +1,121 @@
 //! Pod scheduling constraints: affinity (node, pod, anti-pod), tolerations
 //! and topology spread constraints, as the pod spec carries them.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
-use super::de::{empty_as_none, nullable};
+use super::de::{
+    deserialize_via_json, empty_as_none_field, field, json_enum, nullable_field, object, FromJson,
+    PathError,
+};
 use super::selector::{LabelSelector, NodeSelector, NodeSelectorTerm};
 
 /// `spec.affinity`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Affinity {
     /// `nodeAffinity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_affinity: Option<NodeAffinity>,
     /// `podAffinity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pod_affinity: Option<PodAffinity>,
     /// `podAntiAffinity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pod_anti_affinity: Option<PodAffinity>,
 }
 
 /// `nodeAffinity`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NodeAffinity {
     /// Hard requirement: the node must match one of the terms.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub required_during_scheduling_ignored_during_execution: Option<NodeSelector>,
     /// Soft preferences, each with a weight 1-100.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub preferred_during_scheduling_ignored_during_execution: Vec<PreferredSchedulingTerm>,
 }
 
 /// A weighted node selector term.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PreferredSchedulingTerm {
     /// Weight 1-100.
-    #[serde(default)]
     pub weight: i32,
     /// The term.
-    #[serde(default)]
     pub preference: NodeSelectorTerm,
 }
 
 /// `podAffinity` or `podAntiAffinity` (same shape).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PodAffinity {
     /// Hard terms: all must hold.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub required_during_scheduling_ignored_during_execution: Vec<PodAffinityTerm>,
     /// Soft terms with weights.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub preferred_during_scheduling_ignored_during_execution: Vec<WeightedPodAffinityTerm>,
 }
 
 /// `PodAffinityTerm`: pods matching `labelSelector` in the selected namespaces,
 /// co-located in the same `topologyKey` domain.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PodAffinityTerm {
     /// Which pods (absent: none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label_selector: Option<LabelSelector>,
     /// Explicit namespaces; with no `namespaceSelector` and none listed, the pod's own namespace.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub namespaces: Vec<String>,
     /// The node label whose value defines the domain.
-    #[serde(default)]
     pub topology_key: String,
     /// Namespaces by label (an empty selector: all namespaces).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace_selector: Option<LabelSelector>,
     /// `matchLabelKeys`: label keys whose values (from the incoming pod) are added to the selector.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub match_label_keys: Vec<String>,
     /// `mismatchLabelKeys`: label keys whose values must differ.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub mismatch_label_keys: Vec<String>,
 }
 
 /// A weighted pod affinity term.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WeightedPodAffinityTerm {
     /// Weight 1-100.
-    #[serde(default)]
     pub weight: i32,
     /// The term.
-    #[serde(default)]
     pub pod_affinity_term: PodAffinityTerm,
 }
 
 /// `spec.tolerations[]`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Toleration {
     /// The taint key (empty with `Exists`: every key).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The operator (absent: `Equal`).
-    #[serde(
-        default,
-        deserialize_with = "empty_as_none",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<TolerationOperator>,
     /// The value to compare.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// The effect (absent or empty: every effect).
-    #[serde(
-        default,
-        deserialize_with = "empty_as_none",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub effect: Option<TaintEffect>,
     /// For `NoExecute`: how long the pod stays bound after the taint appears.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub toleration_seconds: Option<i64>,
 }
 
 /// `tolerations[].operator`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum TolerationOperator {
     /// Key and value equal.
     Equal,
@@ -163,7 +130,7 @@ pub enum TolerationOperator {
 }
 
 /// A taint's effect.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum TaintEffect {
     /// New pods are not scheduled unless they tolerate it.
     NoSchedule,
@@ -185,49 +152,34 @@ impl TaintEffect {
 }
 
 /// `spec.topologySpreadConstraints[]`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TopologySpreadConstraint {
     /// The largest allowed difference between domains.
-    #[serde(default)]
     pub max_skew: i32,
     /// The node label that defines a domain.
-    #[serde(default)]
     pub topology_key: String,
     /// `DoNotSchedule` (filter) or `ScheduleAnyway` (score).
-    #[serde(default)]
     pub when_unsatisfiable: UnsatisfiableConstraintAction,
     /// Which pods count.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label_selector: Option<LabelSelector>,
     /// Minimum number of eligible domains (DoNotSchedule only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_domains: Option<i32>,
     /// `Honor` (default) or `Ignore` the pod's node affinity/selector when counting domains.
-    #[serde(
-        default,
-        deserialize_with = "empty_as_none",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_affinity_policy: Option<NodeInclusionPolicy>,
     /// `Honor` or `Ignore` (default) node taints when counting domains.
-    #[serde(
-        default,
-        deserialize_with = "empty_as_none",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_taints_policy: Option<NodeInclusionPolicy>,
     /// Label keys whose values (from the incoming pod) narrow the selector.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub match_label_keys: Vec<String>,
 }
 
 /// `whenUnsatisfiable`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 pub enum UnsatisfiableConstraintAction {
     /// A hard constraint (the default).
     #[default]
@@ -237,10 +189,166 @@ pub enum UnsatisfiableConstraintAction {
 }
 
 /// `nodeAffinityPolicy` / `nodeTaintsPolicy`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum NodeInclusionPolicy {
     /// Take it into account.
     Honor,
     /// Ignore it.
     Ignore,
 }
+
+impl FromJson for Affinity {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct Affinity")? {
+            match k.as_str() {
+                "nodeAffinity" => out.node_affinity = field(k, v)?,
+                "podAffinity" => out.pod_affinity = field(k, v)?,
+                "podAntiAffinity" => out.pod_anti_affinity = field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for NodeAffinity {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct NodeAffinity")? {
+            match k.as_str() {
+                "requiredDuringSchedulingIgnoredDuringExecution" => {
+                    out.required_during_scheduling_ignored_during_execution = field(k, v)?
+                }
+                "preferredDuringSchedulingIgnoredDuringExecution" => {
+                    out.preferred_during_scheduling_ignored_during_execution = nullable_field(k, v)?
+                }
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for PreferredSchedulingTerm {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct PreferredSchedulingTerm")? {
+            match k.as_str() {
+                "weight" => out.weight = field(k, v)?,
+                "preference" => out.preference = field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for PodAffinity {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct PodAffinity")? {
+            match k.as_str() {
+                "requiredDuringSchedulingIgnoredDuringExecution" => {
+                    out.required_during_scheduling_ignored_during_execution = nullable_field(k, v)?
+                }
+                "preferredDuringSchedulingIgnoredDuringExecution" => {
+                    out.preferred_during_scheduling_ignored_during_execution = nullable_field(k, v)?
+                }
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for PodAffinityTerm {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct PodAffinityTerm")? {
+            match k.as_str() {
+                "labelSelector" => out.label_selector = field(k, v)?,
+                "namespaces" => out.namespaces = nullable_field(k, v)?,
+                "topologyKey" => out.topology_key = field(k, v)?,
+                "namespaceSelector" => out.namespace_selector = field(k, v)?,
+                "matchLabelKeys" => out.match_label_keys = nullable_field(k, v)?,
+                "mismatchLabelKeys" => out.mismatch_label_keys = nullable_field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for WeightedPodAffinityTerm {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct WeightedPodAffinityTerm")? {
+            match k.as_str() {
+                "weight" => out.weight = field(k, v)?,
+                "podAffinityTerm" => out.pod_affinity_term = field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for Toleration {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct Toleration")? {
+            match k.as_str() {
+                "key" => out.key = field(k, v)?,
+                "operator" => out.operator = empty_as_none_field(k, v)?,
+                "value" => out.value = field(k, v)?,
+                "effect" => out.effect = empty_as_none_field(k, v)?,
+                "tolerationSeconds" => out.toleration_seconds = field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for TopologySpreadConstraint {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct TopologySpreadConstraint")? {
+            match k.as_str() {
+                "maxSkew" => out.max_skew = field(k, v)?,
+                "topologyKey" => out.topology_key = field(k, v)?,
+                "whenUnsatisfiable" => out.when_unsatisfiable = field(k, v)?,
+                "labelSelector" => out.label_selector = field(k, v)?,
+                "minDomains" => out.min_domains = field(k, v)?,
+                "nodeAffinityPolicy" => out.node_affinity_policy = empty_as_none_field(k, v)?,
+                "nodeTaintsPolicy" => out.node_taints_policy = empty_as_none_field(k, v)?,
+                "matchLabelKeys" => out.match_label_keys = nullable_field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+json_enum! {
+    TolerationOperator { Equal, Exists, Lt, Gt }
+    TaintEffect { NoSchedule, PreferNoSchedule, NoExecute }
+    UnsatisfiableConstraintAction { DoNotSchedule, ScheduleAnyway }
+    NodeInclusionPolicy { Honor, Ignore }
+}
+
+deserialize_via_json!(
+    Affinity,
+    NodeAffinity,
+    PreferredSchedulingTerm,
+    PodAffinity,
+    PodAffinityTerm,
+    WeightedPodAffinityTerm,
+    Toleration,
+    TopologySpreadConstraint,
+    TolerationOperator,
+    TaintEffect,
+    UnsatisfiableConstraintAction,
+    NodeInclusionPolicy
+);

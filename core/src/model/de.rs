@@ -1,16 +1,19 @@
 //! Deserialization that names the field path of every error.
 //!
 //! Manifests are first read into a [`serde_json::Value`]; this module then
-//! deserializes the model types from that value with a deserializer that
-//! records where it is, so that a wrong type, a bad quantity or an unknown
-//! operator is reported as
+//! reads the model types from that value with hand-written readers
+//! ([`FromJson`]) that record where they are, so that a wrong type, a bad
+//! quantity or an unknown operator is reported as
 //! `spec.containers[0].resources.requests.memory: quantities must match ...`
-//! instead of a line and column.
+//! instead of a line and column. The readers are small and non-generic (the
+//! browser build pays for each serde visitor); configuration types that
+//! still derive `Deserialize` go through [`ValueDe`], a deserializer over the
+//! same value with the same error paths and wording.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Visitor};
-use serde::Deserialize;
 use serde_json::{Map, Number, Value};
 
 /// An error with the field path where it happened.
@@ -354,44 +357,276 @@ impl<'de, 'a> de::MapAccess<'de> for MapDe<'a> {
     }
 }
 
-/// Deserializes a field that may be absent or `null` as its default
-/// (YAML's `labels:` with nothing after it is `null`).
-pub(crate) fn nullable<'de, D, T>(d: D) -> Result<T, D::Error>
-where
-    D: de::Deserializer<'de>,
-    T: Default + de::Deserialize<'de>,
-{
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+/// An object map re-exported for callers that walk raw documents.
+pub type JsonMap = Map<String, Value>;
+
+/// A type read from a borrowed JSON value by hand, without serde's derive:
+/// one short, non-generic reader per model type over shared helpers, so the
+/// browser build carries one copy of the path bookkeeping instead of one per
+/// serde visitor.
+///
+/// Readers behave as the serde derives they replace: unknown fields are
+/// ignored, absent fields take their defaults, `null` is absent where the
+/// field is nullable, and wrong kinds are reported in serde's words
+/// (`invalid type: string "a", expected a sequence`) with the field path.
+///
+/// ```
+/// use kubelogic::model::de::FromJson;
+/// use kubelogic::model::Toleration;
+///
+/// let t = Toleration::from_json(&serde_json::json!({"operator": "Exists"}))?;
+/// assert_eq!(t.key, None);
+/// let err = Toleration::from_json(&serde_json::json!({"tolerationSeconds": "1"})).unwrap_err();
+/// assert_eq!(err.to_string(), r#"tolerationSeconds: invalid type: string "1", expected i64"#);
+/// # Ok::<(), kubelogic::model::de::PathError>(())
+/// ```
+pub trait FromJson: Sized {
+    /// Reads `Self` from `v`; an error names the field path inside `v`.
+    fn from_json(v: &Value) -> Result<Self, PathError>;
 }
 
-/// Accepts a string, or `null`/absent, where an empty string means "none".
-pub(crate) fn empty_as_none<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
-where
-    D: de::Deserializer<'de>,
-    T: de::DeserializeOwned,
-{
-    let v = Option::<Value>::deserialize(d)?;
+/// The object `v`, or serde's `invalid type` error naming `expected`
+/// (`struct PodSpec`).
+#[inline(never)]
+pub fn object<'a>(v: &'a Value, expected: &str) -> Result<&'a JsonMap, PathError> {
     match v {
-        None => Ok(None),
-        Some(Value::String(s)) if s.is_empty() => Ok(None),
-        Some(v) => T::deserialize(ValueDe(&v))
-            .map(Some)
-            .map_err(de::Error::custom),
+        Value::Object(m) => Ok(m),
+        other => Err(invalid_type(other, &expected)),
     }
 }
 
-/// An object map re-exported for callers that walk raw documents.
-pub type JsonMap = Map<String, Value>;
+/// The field `key` of an object, read as `T`; an error is prefixed with `key`.
+pub fn field<T: FromJson>(key: &str, v: &Value) -> Result<T, PathError> {
+    T::from_json(v).map_err(|e| e.at(v, &Segment::Key(key)))
+}
+
+/// A field that may be `null` (YAML's `labels:` with nothing after it):
+/// `null` reads as the default.
+pub fn nullable_field<T: FromJson + Default>(key: &str, v: &Value) -> Result<T, PathError> {
+    if v.is_null() {
+        return Ok(T::default());
+    }
+    field(key, v)
+}
+
+/// A field where `null` and the empty string mean "none" (an enum that
+/// Kubernetes defaults when empty).
+pub fn empty_as_none_field<T: FromJson>(key: &str, v: &Value) -> Result<Option<T>, PathError> {
+    match v {
+        Value::Null => Ok(None),
+        Value::String(s) if s.is_empty() => Ok(None),
+        _ => field(key, v).map(Some),
+    }
+}
+
+/// serde's `missing field` error, for the few fields without a default.
+#[inline(never)]
+pub fn missing_field(name: &'static str) -> PathError {
+    de::Error::missing_field(name)
+}
+
+/// The string of an enum value, or `expected a string, found ...`.
+#[inline(never)]
+pub fn variant_name(v: &Value) -> Result<&str, PathError> {
+    match v {
+        Value::String(s) => Ok(s),
+        other => Err(de::Error::custom(format!(
+            "expected a string, found {}",
+            kind_of(other)
+        ))),
+    }
+}
+
+/// serde's `unknown variant` error.
+#[inline(never)]
+pub fn unknown_variant(name: &str, expected: &'static [&'static str]) -> PathError {
+    de::Error::unknown_variant(name, expected)
+}
+
+/// Implements [`FromJson`] for an enum of unit variants spelled as in
+/// Kubernetes (`"NoSchedule"`).
+macro_rules! json_enum {
+    ($($t:ident { $($v:ident),+ $(,)? })+) => {$(
+        impl $crate::model::de::FromJson for $t {
+            fn from_json(v: &serde_json::Value) -> Result<Self, $crate::model::de::PathError> {
+                let name = $crate::model::de::variant_name(v)?;
+                $(if name == stringify!($v) {
+                    return Ok($t::$v);
+                })+
+                Err($crate::model::de::unknown_variant(name, &[$(stringify!($v)),+]))
+            }
+        }
+    )+};
+}
+pub(crate) use json_enum;
+
+/// Implements `serde::Deserialize` through [`FromJson`] (via a
+/// [`serde_json::Value`]), for Rust callers that deserialize model types
+/// with serde directly.
+macro_rules! deserialize_via_json {
+    ($($t:ty),+ $(,)?) => {$(
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let v = <serde_json::Value as serde::Deserialize>::deserialize(d)?;
+                <$t as $crate::model::de::FromJson>::from_json(&v)
+                    .map_err(<D::Error as serde::de::Error>::custom)
+            }
+        }
+    )+};
+}
+pub(crate) use deserialize_via_json;
+
+#[inline(never)]
+fn string(v: &Value) -> Result<&str, PathError> {
+    match v {
+        Value::String(s) => Ok(s),
+        other => Err(invalid_type(other, &"a string")),
+    }
+}
+
+impl FromJson for String {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        string(v).map(str::to_owned)
+    }
+}
+
+impl FromJson for bool {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        match v {
+            Value::Bool(b) => Ok(*b),
+            other => Err(invalid_type(other, &"a boolean")),
+        }
+    }
+}
+
+/// An integer within `min..=max`, in the words of serde's integer visitors.
+#[inline(never)]
+fn integer(v: &Value, min: i64, max: i64, expected: &str) -> Result<i64, PathError> {
+    let Value::Number(n) = v else {
+        return Err(invalid_type(v, &expected));
+    };
+    if let Some(u) = n.as_u64() {
+        match i64::try_from(u) {
+            Ok(i) if i <= max => Ok(i),
+            _ => Err(de::Error::invalid_value(
+                de::Unexpected::Unsigned(u),
+                &expected,
+            )),
+        }
+    } else if let Some(i) = n.as_i64() {
+        if (min..=max).contains(&i) {
+            Ok(i)
+        } else {
+            Err(de::Error::invalid_value(
+                de::Unexpected::Signed(i),
+                &expected,
+            ))
+        }
+    } else {
+        Err(invalid_type(v, &expected))
+    }
+}
+
+impl FromJson for i64 {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        integer(v, i64::MIN, i64::MAX, "i64")
+    }
+}
+
+impl FromJson for i32 {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let i = integer(v, i32::MIN.into(), i32::MAX.into(), "i32")?;
+        i32::try_from(i).map_err(|_| de::Error::custom("out of range for i32"))
+    }
+}
+
+impl FromJson for crate::Quantity {
+    /// As the serde impl: a string is trimmed and parsed, a number is
+    /// parsed from its text, `null` is zero.
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let text = match v {
+            Value::Null => return Ok(crate::Quantity::zero()),
+            Value::String(s) => {
+                return crate::Quantity::parse_manifest(s).map_err(de::Error::custom)
+            }
+            Value::Number(n) => {
+                if let Some(u) = n.as_u64() {
+                    u.to_string()
+                } else if let Some(i) = n.as_i64() {
+                    i.to_string()
+                } else if let Some(f) = n.as_f64() {
+                    f.to_string()
+                } else {
+                    n.to_string()
+                }
+            }
+            other => {
+                return Err(invalid_type(
+                    other,
+                    &"a quantity: a string such as \"1Gi\", a number, or null",
+                ))
+            }
+        };
+        crate::Quantity::parse_manifest(&text).map_err(de::Error::custom)
+    }
+}
+
+impl FromJson for Value {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        Ok(v.clone())
+    }
+}
+
+impl<T: FromJson> FromJson for Option<T> {
+    /// `null` is `None`.
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        if v.is_null() {
+            Ok(None)
+        } else {
+            T::from_json(v).map(Some)
+        }
+    }
+}
+
+/// The elements of a list, or serde's `invalid type` error.
+#[inline(never)]
+fn list(v: &Value) -> Result<&[Value], PathError> {
+    match v {
+        Value::Array(a) => Ok(a),
+        other => Err(invalid_type(other, &"a sequence")),
+    }
+}
+
+impl<T: FromJson> FromJson for Vec<T> {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let items = list(v)?;
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            out.push(T::from_json(item).map_err(|e| e.at(item, &Segment::Index(i)))?);
+        }
+        Ok(out)
+    }
+}
+
+impl<T: FromJson> FromJson for BTreeMap<String, T> {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = BTreeMap::new();
+        for (k, item) in object(v, "a map")? {
+            out.insert(k.clone(), field(k, item)?);
+        }
+        Ok(out)
+    }
+}
 
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
-    use super::from_value;
-    use crate::model::{Pod, Toleration};
+    use super::FromJson;
+    use crate::model::{Pod, Taint, Toleration};
 
-    fn error<T: serde::de::DeserializeOwned + std::fmt::Debug>(v: serde_json::Value) -> String {
-        from_value::<T>(&v)
+    fn error<T: FromJson + std::fmt::Debug>(v: serde_json::Value) -> String {
+        T::from_json(&v)
             .map(|t| format!("no error: {t:?}"))
             .unwrap_or_else(|e| e.to_string())
     }
@@ -449,8 +684,63 @@ mod tests {
     }
 
     #[test]
+    fn required_fields_and_nested_paths() {
+        assert_eq!(
+            error::<Taint>(json!({"effect": "NoSchedule"})),
+            "missing field `key`"
+        );
+        assert_eq!(
+            error::<Taint>(json!({"key": "k"})),
+            "missing field `effect`"
+        );
+        assert_eq!(
+            error::<Pod>(
+                json!({"spec": {"containers": [{}, {"resources": {"limits": {"cpu": true}}}]}})
+            ),
+            "spec.containers[1].resources.limits.cpu: invalid type: boolean `true`, \
+             expected a quantity: a string such as \"1Gi\", a number, or null"
+        );
+        assert_eq!(
+            error::<Pod>(json!({"spec": {"priority": -4294967296_i64}})),
+            "spec.priority: invalid value: integer `-4294967296`, expected i32"
+        );
+        // Nullable fields read null as empty; others reject it as serde did.
+        assert_eq!(
+            error::<Pod>(json!({"metadata": {"labels": null}, "spec": {"containers": null}})),
+            "no error: Pod { metadata: ObjectMeta { name: None, generate_name: None, \
+             namespace: None, uid: None, labels: {}, annotations: {}, owner_references: [], \
+             creation_timestamp: None, deletion_timestamp: None }, spec: PodSpec { \
+             containers: [], init_containers: [], ephemeral_containers: [], resources: None, \
+             overhead: {}, node_name: None, node_selector: {}, affinity: None, tolerations: [], \
+             topology_spread_constraints: [], priority: None, priority_class_name: None, \
+             preemption_policy: None, termination_grace_period_seconds: None, \
+             scheduler_name: None, restart_policy: None, host_network: None, volumes: [], \
+             resource_claims: [] }, status: PodStatus { phase: None, qos_class: None, \
+             nominated_node_name: None, start_time: None, conditions: [], \
+             container_statuses: [], init_container_statuses: [], resources: None, \
+             allocated_resources: {}, node_allocatable_resource_claim_statuses: [] } }"
+        );
+        assert_eq!(
+            error::<Pod>(json!({"metadata": null})),
+            "metadata: invalid type: unit value, expected struct ObjectMeta"
+        );
+    }
+
+    #[test]
+    fn serde_deserialize_goes_through_the_reader() {
+        let pod: Pod = serde_json::from_str(r#"{"spec": {"priority": 5}}"#).unwrap();
+        assert_eq!(pod.priority(), 5);
+        let err = serde_json::from_str::<Pod>(r#"{"spec": {"priority": "5"}}"#).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with(r#"spec.priority: invalid type: string "5", expected i32"#),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn empty_as_none_reads_enums_with_the_same_deserializer() {
-        let t: Toleration = from_value(&json!({"operator": "", "effect": "NoSchedule"})).unwrap();
+        let t = Toleration::from_json(&json!({"operator": "", "effect": "NoSchedule"})).unwrap();
         assert_eq!(t.operator, None);
         assert!(t.effect.is_some());
         assert_eq!(

@@ -2,55 +2,44 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
-use super::de::nullable;
+use super::de::{deserialize_via_json, field, nullable_field, object, FromJson, PathError};
 
 /// Labels or annotations: string keys to string values, sorted.
 pub type Labels = BTreeMap<String, String>;
 
 /// `metadata` of every object. Only the fields kubelogic reads; others are ignored.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ObjectMeta {
     /// `metadata.name`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `metadata.generateName`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generate_name: Option<String>,
     /// `metadata.namespace` (absent for cluster-scoped objects).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// `metadata.uid`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// `metadata.labels`.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: Labels,
     /// `metadata.annotations`.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub annotations: Labels,
     /// `metadata.ownerReferences`.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub owner_references: Vec<OwnerReference>,
     /// `metadata.creationTimestamp` (RFC 3339, kept as text).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creation_timestamp: Option<String>,
     /// `metadata.deletionTimestamp`: set once the object is being deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deletion_timestamp: Option<String>,
 }
 
@@ -74,25 +63,62 @@ impl ObjectMeta {
 }
 
 /// `metadata.ownerReferences[]`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OwnerReference {
     /// `apiVersion` of the owner.
-    #[serde(default)]
     pub api_version: String,
     /// `kind` of the owner (`ReplicaSet`, `StatefulSet`, `Node`, ...).
-    #[serde(default)]
     pub kind: String,
     /// Name of the owner.
-    #[serde(default)]
     pub name: String,
     /// UID of the owner.
-    #[serde(default)]
     pub uid: String,
     /// Whether this owner is the managing controller.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub controller: Option<bool>,
     /// `blockOwnerDeletion`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub block_owner_deletion: Option<bool>,
 }
+
+impl FromJson for ObjectMeta {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct ObjectMeta")? {
+            match k.as_str() {
+                "name" => out.name = field(k, v)?,
+                "generateName" => out.generate_name = field(k, v)?,
+                "namespace" => out.namespace = field(k, v)?,
+                "uid" => out.uid = field(k, v)?,
+                "labels" => out.labels = nullable_field(k, v)?,
+                "annotations" => out.annotations = nullable_field(k, v)?,
+                "ownerReferences" => out.owner_references = nullable_field(k, v)?,
+                "creationTimestamp" => out.creation_timestamp = field(k, v)?,
+                "deletionTimestamp" => out.deletion_timestamp = field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for OwnerReference {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct OwnerReference")? {
+            match k.as_str() {
+                "apiVersion" => out.api_version = field(k, v)?,
+                "kind" => out.kind = field(k, v)?,
+                "name" => out.name = field(k, v)?,
+                "uid" => out.uid = field(k, v)?,
+                "controller" => out.controller = field(k, v)?,
+                "blockOwnerDeletion" => out.block_owner_deletion = field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+deserialize_via_json!(ObjectMeta, OwnerReference);

@@ -45,6 +45,8 @@ use std::fmt;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+pub use de::FromJson;
+
 pub use affinity::{
     Affinity, NodeAffinity, NodeInclusionPolicy, PodAffinity, PodAffinityTerm,
     PreferredSchedulingTerm, TaintEffect, Toleration, TolerationOperator, TopologySpreadConstraint,
@@ -144,18 +146,24 @@ impl From<serde_json::Error> for ModelError {
 }
 
 /// Reads one object of a known type from JSON text.
-pub fn from_json_str<T: DeserializeOwned>(text: &str) -> Result<T, ModelError> {
+pub fn from_json_str<T: FromJson>(text: &str) -> Result<T, ModelError> {
     let value: Value = serde_json::from_str(text)?;
     from_value(&value)
 }
 
 /// Reads one object of a known type from a JSON value.
-pub fn from_value<T: DeserializeOwned>(value: &Value) -> Result<T, ModelError> {
-    de::from_value(value).map_err(|e| ModelError::at("", e))
+pub fn from_value<T: FromJson>(value: &Value) -> Result<T, ModelError> {
+    T::from_json(value).map_err(|e| ModelError::at("", e))
 }
 
 /// Reads a value found at `path` inside a larger document (errors carry the full path).
-pub fn from_value_at<T: DeserializeOwned>(value: &Value, path: &str) -> Result<T, ModelError> {
+pub fn from_value_at<T: FromJson>(value: &Value, path: &str) -> Result<T, ModelError> {
+    T::from_json(value).map_err(|e| ModelError::at(path, e))
+}
+
+/// [`from_value_at`] for a type read with serde (plugin args and other
+/// configuration types), through the same path-naming deserializer.
+pub fn deserialize_at<T: DeserializeOwned>(value: &Value, path: &str) -> Result<T, ModelError> {
     de::from_value(value).map_err(|e| ModelError::at(path, e))
 }
 

@@ -1,24 +1,24 @@
 //! Nodes (`v1.Node`): labels, taints, schedulability, capacity and images.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::affinity::TaintEffect;
-use super::de::nullable;
+use super::de::{
+    deserialize_via_json, field, missing_field, nullable_field, object, FromJson, PathError,
+};
 use super::meta::{Labels, ObjectMeta};
 use super::pod::ResourceList;
 
 /// A Node as `kubectl get node -o json` prints it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Node {
     /// `metadata`.
-    #[serde(default)]
     pub metadata: ObjectMeta,
     /// `spec`.
-    #[serde(default)]
     pub spec: NodeSpec,
     /// `status`.
-    #[serde(default)]
     pub status: NodeStatus,
 }
 
@@ -35,37 +35,33 @@ impl Node {
 }
 
 /// `spec` of a node.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NodeSpec {
     /// `true` after `kubectl cordon`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unschedulable: Option<bool>,
     /// Taints.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub taints: Vec<Taint>,
     /// The cloud provider's ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_id: Option<String>,
 }
 
 /// `spec.taints[]`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Taint {
     /// The key.
     pub key: String,
     /// The value (may be empty).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// The effect.
     pub effect: TaintEffect,
     /// When a `NoExecute` taint was added.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_added: Option<String>,
 }
 
@@ -89,65 +85,156 @@ impl std::fmt::Display for Taint {
 }
 
 /// `status` of a node.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NodeStatus {
     /// Total resources.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub capacity: ResourceList,
     /// Resources available to pods (capacity minus reservations).
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "std::collections::BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub allocatable: ResourceList,
     /// Images present on the node.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub images: Vec<ContainerImage>,
     /// Conditions (`Ready`, `MemoryPressure`, ...).
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<NodeCondition>,
 }
 
 /// `status.images[]`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContainerImage {
     /// The names (tags and digests) of the image.
-    #[serde(default, deserialize_with = "nullable")]
     pub names: Vec<String>,
     /// Size in bytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size_bytes: Option<i64>,
 }
 
 /// `status.conditions[]` of a node.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NodeCondition {
     /// The condition type.
-    #[serde(default, rename = "type")]
+    #[serde(rename = "type")]
     pub type_: String,
     /// `True`, `False` or `Unknown`.
-    #[serde(default)]
     pub status: String,
     /// Machine-readable reason.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Human-readable message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+
+impl FromJson for Node {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct Node")? {
+            match k.as_str() {
+                "metadata" => out.metadata = field(k, v)?,
+                "spec" => out.spec = field(k, v)?,
+                "status" => out.status = field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for NodeSpec {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct NodeSpec")? {
+            match k.as_str() {
+                "unschedulable" => out.unschedulable = field(k, v)?,
+                "taints" => out.taints = nullable_field(k, v)?,
+                "providerId" => out.provider_id = field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for Taint {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut key = None;
+        let mut value = Default::default();
+        let mut effect = None;
+        let mut time_added = Default::default();
+        for (k, v) in object(v, "struct Taint")? {
+            match k.as_str() {
+                "key" => key = Some(field(k, v)?),
+                "value" => value = field(k, v)?,
+                "effect" => effect = Some(field(k, v)?),
+                "timeAdded" => time_added = field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(Taint {
+            key: key.ok_or_else(|| missing_field("key"))?,
+            value,
+            effect: effect.ok_or_else(|| missing_field("effect"))?,
+            time_added,
+        })
+    }
+}
+
+impl FromJson for NodeStatus {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct NodeStatus")? {
+            match k.as_str() {
+                "capacity" => out.capacity = nullable_field(k, v)?,
+                "allocatable" => out.allocatable = nullable_field(k, v)?,
+                "images" => out.images = nullable_field(k, v)?,
+                "conditions" => out.conditions = nullable_field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for ContainerImage {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct ContainerImage")? {
+            match k.as_str() {
+                "names" => out.names = nullable_field(k, v)?,
+                "sizeBytes" => out.size_bytes = field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for NodeCondition {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct NodeCondition")? {
+            match k.as_str() {
+                "type" => out.type_ = field(k, v)?,
+                "status" => out.status = field(k, v)?,
+                "reason" => out.reason = field(k, v)?,
+                "message" => out.message = field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+deserialize_via_json!(
+    Node,
+    NodeSpec,
+    Taint,
+    NodeStatus,
+    ContainerImage,
+    NodeCondition
+);

@@ -4,146 +4,267 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
-use super::de::nullable;
+use super::de::{deserialize_via_json, field, nullable_field, object, FromJson, PathError};
 use super::meta::ObjectMeta;
 use super::selector::LabelSelector;
 
 /// A Namespace: only its labels matter (`namespaceSelector`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Namespace {
     /// `metadata`.
-    #[serde(default)]
     pub metadata: ObjectMeta,
 }
 
 /// A PodDisruptionBudget (`policy/v1`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PodDisruptionBudget {
     /// `metadata`.
-    #[serde(default)]
     pub metadata: ObjectMeta,
     /// `spec`.
-    #[serde(default)]
     pub spec: PodDisruptionBudgetSpec,
     /// `status`.
-    #[serde(default)]
     pub status: PodDisruptionBudgetStatus,
 }
 
 /// `spec` of a PodDisruptionBudget.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PodDisruptionBudgetSpec {
     /// Which pods (absent: none; empty: all in the namespace).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub selector: Option<LabelSelector>,
     /// `minAvailable` (a number or a percentage string).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_available: Option<serde_json::Value>,
     /// `maxUnavailable` (a number or a percentage string).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_unavailable: Option<serde_json::Value>,
 }
 
 /// `status` of a PodDisruptionBudget.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PodDisruptionBudgetStatus {
     /// How many more pods may be disrupted now.
-    #[serde(default)]
     pub disruptions_allowed: i32,
     /// Pods already being disrupted (name → time), not yet seen gone.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub disrupted_pods: BTreeMap<String, String>,
     /// Healthy pods counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_healthy: Option<i32>,
     /// Healthy pods wanted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub desired_healthy: Option<i32>,
     /// Pods counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_pods: Option<i32>,
 }
 
 /// A PriorityClass (`scheduling.k8s.io/v1`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PriorityClass {
     /// `metadata`.
-    #[serde(default)]
     pub metadata: ObjectMeta,
     /// The priority value.
-    #[serde(default)]
     pub value: i32,
     /// Whether pods without a class get this one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub global_default: Option<bool>,
     /// `PreemptLowerPriority` (the API's default when absent) or `Never`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preemption_policy: Option<super::PreemptionPolicy>,
     /// A description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
 /// A Service: its selector feeds the default topology spread.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Service {
     /// `metadata`.
-    #[serde(default)]
     pub metadata: ObjectMeta,
     /// `spec`.
-    #[serde(default)]
     pub spec: ServiceSpec,
 }
 
 /// `spec` of a Service.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceSpec {
     /// Label selector (plain map).
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub selector: BTreeMap<String, String>,
 }
 
 /// A workload controller with a label selector: ReplicaSet, ReplicationController
 /// or StatefulSet (same `spec.selector` shape; the RC's is a plain map).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReplicaSet {
     /// `kind`: `ReplicaSet` (also when absent), `ReplicationController` or `StatefulSet`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// `metadata`.
-    #[serde(default)]
     pub metadata: ObjectMeta,
     /// `spec`.
-    #[serde(default)]
     pub spec: ReplicaSetSpec,
 }
 
 /// `spec` of a ReplicaSet.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReplicaSetSpec {
     /// The selector.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub selector: Option<LabelSelector>,
     /// Desired replicas.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replicas: Option<i32>,
 }
+
+impl FromJson for Namespace {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        if let Some(v) = object(v, "struct Namespace")?.get("metadata") {
+            out.metadata = field("metadata", v)?;
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for PodDisruptionBudget {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct PodDisruptionBudget")? {
+            match k.as_str() {
+                "metadata" => out.metadata = field(k, v)?,
+                "spec" => out.spec = field(k, v)?,
+                "status" => out.status = field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for PodDisruptionBudgetSpec {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct PodDisruptionBudgetSpec")? {
+            match k.as_str() {
+                "selector" => out.selector = field(k, v)?,
+                "minAvailable" => out.min_available = field(k, v)?,
+                "maxUnavailable" => out.max_unavailable = field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for PodDisruptionBudgetStatus {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct PodDisruptionBudgetStatus")? {
+            match k.as_str() {
+                "disruptionsAllowed" => out.disruptions_allowed = field(k, v)?,
+                "disruptedPods" => out.disrupted_pods = nullable_field(k, v)?,
+                "currentHealthy" => out.current_healthy = field(k, v)?,
+                "desiredHealthy" => out.desired_healthy = field(k, v)?,
+                "expectedPods" => out.expected_pods = field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for PriorityClass {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct PriorityClass")? {
+            match k.as_str() {
+                "metadata" => out.metadata = field(k, v)?,
+                "value" => out.value = field(k, v)?,
+                "globalDefault" => out.global_default = field(k, v)?,
+                "preemptionPolicy" => out.preemption_policy = field(k, v)?,
+                "description" => out.description = field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for Service {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct Service")? {
+            match k.as_str() {
+                "metadata" => out.metadata = field(k, v)?,
+                "spec" => out.spec = field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for ServiceSpec {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        if let Some(v) = object(v, "struct ServiceSpec")?.get("selector") {
+            out.selector = nullable_field("selector", v)?;
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for ReplicaSet {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct ReplicaSet")? {
+            match k.as_str() {
+                "kind" => out.kind = field(k, v)?,
+                "metadata" => out.metadata = field(k, v)?,
+                "spec" => out.spec = field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for ReplicaSetSpec {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct ReplicaSetSpec")? {
+            match k.as_str() {
+                "selector" => out.selector = field(k, v)?,
+                "replicas" => out.replicas = field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+deserialize_via_json!(
+    Namespace,
+    PodDisruptionBudget,
+    PodDisruptionBudgetSpec,
+    PodDisruptionBudgetStatus,
+    PriorityClass,
+    Service,
+    ServiceSpec,
+    ReplicaSet,
+    ReplicaSetSpec
+);

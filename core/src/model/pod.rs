@@ -2,10 +2,14 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::affinity::{Affinity, Toleration, TopologySpreadConstraint};
-use super::de::{empty_as_none, nullable};
+use super::de::{
+    deserialize_via_json, empty_as_none_field, field, json_enum, nullable_field, object, FromJson,
+    PathError,
+};
 use super::meta::{Labels, ObjectMeta};
 use crate::Quantity;
 
@@ -27,17 +31,14 @@ pub type ResourceList = BTreeMap<String, Quantity>;
 /// assert_eq!(pod.key(), "default/web");
 /// # Ok::<(), kubelogic::model::ModelError>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Pod {
     /// `metadata`.
-    #[serde(default)]
     pub metadata: ObjectMeta,
     /// `spec`.
-    #[serde(default)]
     pub spec: PodSpec,
     /// `status`.
-    #[serde(default)]
     pub status: PodStatus,
 }
 
@@ -72,107 +73,70 @@ impl Pod {
 }
 
 /// `spec` of a pod.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PodSpec {
     /// Regular containers.
-    #[serde(default, deserialize_with = "nullable")]
     pub containers: Vec<Container>,
     /// Init containers, run in order before the regular ones;
     /// `restartPolicy: Always` makes one a sidecar.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub init_containers: Vec<Container>,
     /// Ephemeral (debug) containers: no resources, not counted anywhere.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ephemeral_containers: Vec<Container>,
     /// Pod-level resources (`PodLevelResources` feature).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resources: Option<ResourceRequirements>,
     /// Resources of the pod sandbox (RuntimeClass overhead).
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub overhead: ResourceList,
     /// The node the pod is bound to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
     /// Node labels the node must have.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub node_selector: BTreeMap<String, String>,
     /// Node and pod (anti-)affinity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub affinity: Option<Affinity>,
     /// Tolerations of node taints.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tolerations: Vec<Toleration>,
     /// Topology spread constraints.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub topology_spread_constraints: Vec<TopologySpreadConstraint>,
     /// Resolved priority (set by admission from the priority class).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
     /// The PriorityClass name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority_class_name: Option<String>,
     /// `PreemptLowerPriority` (default) or `Never`.
-    #[serde(
-        default,
-        deserialize_with = "empty_as_none",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preemption_policy: Option<PreemptionPolicy>,
     /// Seconds the pod gets to stop gracefully (default 30).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub termination_grace_period_seconds: Option<i64>,
     /// The scheduler that places this pod.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduler_name: Option<String>,
     /// `Always`, `OnFailure` or `Never`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub restart_policy: Option<String>,
     /// Whether the pod uses the node's network namespace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_network: Option<bool>,
     /// Volumes (only `emptyDir.sizeLimit` matters here).
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub volumes: Vec<Volume>,
     /// Dynamic resource claims of the pod.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub resource_claims: Vec<PodResourceClaim>,
 }
 
 /// `preemptionPolicy`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum PreemptionPolicy {
     /// May preempt lower-priority pods (the default).
     PreemptLowerPriority,
@@ -181,27 +145,21 @@ pub enum PreemptionPolicy {
 }
 
 /// A container (regular, init or ephemeral).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Container {
     /// The container name.
-    #[serde(default)]
     pub name: String,
     /// The image.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Requests and limits.
-    #[serde(default)]
     pub resources: ResourceRequirements,
     /// Ports (host ports matter to the scheduler).
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<ContainerPort>,
     /// On an init container, `Always` makes it a restartable (sidecar) container.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub restart_policy: Option<String>,
 }
 
@@ -213,166 +171,126 @@ impl Container {
 }
 
 /// `resources` of a container or of the pod.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResourceRequirements {
     /// `requests`.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub requests: ResourceList,
     /// `limits`.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub limits: ResourceList,
     /// `claims`: names of the pod's resource claims this container uses.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub claims: Vec<ResourceClaim>,
 }
 
 /// `resources.claims[]`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResourceClaim {
     /// The name of an entry in `spec.resourceClaims`.
-    #[serde(default)]
     pub name: String,
     /// A request within the claim.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request: Option<String>,
 }
 
 /// `spec.resourceClaims[]`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PodResourceClaim {
     /// The name containers refer to.
-    #[serde(default)]
     pub name: String,
     /// The ResourceClaim object's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_claim_name: Option<String>,
     /// The ResourceClaimTemplate's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_claim_template_name: Option<String>,
 }
 
 /// `ports[]` of a container.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContainerPort {
     /// The port in the container.
-    #[serde(default)]
     pub container_port: i32,
     /// The port on the host (0 or absent: none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_port: Option<i32>,
     /// The host IP to bind (absent or empty: all, `0.0.0.0`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
     /// `TCP` (default), `UDP` or `SCTP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// The port's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
 /// `spec.volumes[]`: only what resource accounting reads.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Volume {
     /// The volume name.
-    #[serde(default)]
     pub name: String,
     /// An `emptyDir` volume.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub empty_dir: Option<EmptyDirVolumeSource>,
 }
 
 /// `emptyDir`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EmptyDirVolumeSource {
     /// `Memory` for tmpfs, or the node's default medium.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub medium: Option<String>,
     /// The size limit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size_limit: Option<Quantity>,
 }
 
 /// `status` of a pod.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PodStatus {
     /// `Pending`, `Running`, `Succeeded`, `Failed` or `Unknown`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phase: Option<String>,
     /// The QoS class the API server recorded.
-    #[serde(
-        default,
-        deserialize_with = "empty_as_none",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub qos_class: Option<QosClass>,
     /// The node the scheduler nominated while preempting.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nominated_node_name: Option<String>,
     /// RFC 3339 start time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// Pod conditions (`PodScheduled`, `PodResizePending`, ...).
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<PodCondition>,
     /// Statuses of regular containers.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub container_statuses: Vec<ContainerStatus>,
     /// Statuses of init containers.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub init_container_statuses: Vec<ContainerStatus>,
     /// Pod-level actuated resources (in-place pod-level resize).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resources: Option<ResourceRequirements>,
     /// Pod-level allocated resources (in-place pod-level resize).
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub allocated_resources: ResourceList,
     /// DRA node-allocatable claim statuses (alpha `DRANodeAllocatableResources`).
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub node_allocatable_resource_claim_statuses: Vec<NodeAllocatableResourceClaimStatus>,
 }
 
 /// The QoS classes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum QosClass {
     /// Every container has equal cpu and memory requests and limits.
     Guaranteed,
@@ -394,98 +312,358 @@ impl QosClass {
 }
 
 /// `status.conditions[]`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PodCondition {
     /// The condition type.
-    #[serde(default, rename = "type")]
+    #[serde(rename = "type")]
     pub type_: String,
     /// `True`, `False` or `Unknown`.
-    #[serde(default)]
     pub status: String,
     /// Machine-readable reason (e.g. `Infeasible` for `PodResizePending`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Human-readable message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
 /// `status.containerStatuses[]` / `initContainerStatuses[]`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContainerStatus {
     /// The container's name.
-    #[serde(default)]
     pub name: String,
     /// Resources allocated by the kubelet (in-place resize).
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub allocated_resources: ResourceList,
     /// Resources actuated by the runtime (in-place resize).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resources: Option<ResourceRequirements>,
     /// Restart count.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub restart_count: Option<i32>,
 }
 
 /// `status.nodeAllocatableResourceClaimStatuses[]` (alpha).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NodeAllocatableResourceClaimStatus {
     /// The ResourceClaim object's name.
-    #[serde(default)]
     pub resource_claim_name: String,
     /// The containers the claim's resources are charged to.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub containers: Vec<String>,
     /// The node-allocatable resources the claim maps to.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub mapping: Vec<ResourceMapping>,
     /// Overheads, one entry per resource.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub overhead: Vec<ClaimOverhead>,
 }
 
 /// `mapping[]` of a node-allocatable claim status.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResourceMapping {
     /// The resource name.
-    #[serde(default)]
     pub name: String,
     /// The amount.
-    #[serde(default)]
     pub quantity: Quantity,
 }
 
 /// An overhead entry of a node-allocatable claim status.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ClaimOverhead {
     /// The resource name.
-    #[serde(default)]
     pub name: String,
     /// Charged once per pod.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_pod: Option<Quantity>,
     /// Charged once per container.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_container: Option<Quantity>,
 }
+
+impl FromJson for Pod {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct Pod")? {
+            match k.as_str() {
+                "metadata" => out.metadata = field(k, v)?,
+                "spec" => out.spec = field(k, v)?,
+                "status" => out.status = field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for PodSpec {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct PodSpec")? {
+            match k.as_str() {
+                "containers" => out.containers = nullable_field(k, v)?,
+                "initContainers" => out.init_containers = nullable_field(k, v)?,
+                "ephemeralContainers" => out.ephemeral_containers = nullable_field(k, v)?,
+                "resources" => out.resources = field(k, v)?,
+                "overhead" => out.overhead = nullable_field(k, v)?,
+                "nodeName" => out.node_name = field(k, v)?,
+                "nodeSelector" => out.node_selector = nullable_field(k, v)?,
+                "affinity" => out.affinity = field(k, v)?,
+                "tolerations" => out.tolerations = nullable_field(k, v)?,
+                "topologySpreadConstraints" => {
+                    out.topology_spread_constraints = nullable_field(k, v)?
+                }
+                "priority" => out.priority = field(k, v)?,
+                "priorityClassName" => out.priority_class_name = field(k, v)?,
+                "preemptionPolicy" => out.preemption_policy = empty_as_none_field(k, v)?,
+                "terminationGracePeriodSeconds" => {
+                    out.termination_grace_period_seconds = field(k, v)?
+                }
+                "schedulerName" => out.scheduler_name = field(k, v)?,
+                "restartPolicy" => out.restart_policy = field(k, v)?,
+                "hostNetwork" => out.host_network = field(k, v)?,
+                "volumes" => out.volumes = nullable_field(k, v)?,
+                "resourceClaims" => out.resource_claims = nullable_field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for Container {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct Container")? {
+            match k.as_str() {
+                "name" => out.name = field(k, v)?,
+                "image" => out.image = field(k, v)?,
+                "resources" => out.resources = field(k, v)?,
+                "ports" => out.ports = nullable_field(k, v)?,
+                "restartPolicy" => out.restart_policy = field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for ResourceRequirements {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct ResourceRequirements")? {
+            match k.as_str() {
+                "requests" => out.requests = nullable_field(k, v)?,
+                "limits" => out.limits = nullable_field(k, v)?,
+                "claims" => out.claims = nullable_field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for ResourceClaim {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct ResourceClaim")? {
+            match k.as_str() {
+                "name" => out.name = field(k, v)?,
+                "request" => out.request = field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for PodResourceClaim {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct PodResourceClaim")? {
+            match k.as_str() {
+                "name" => out.name = field(k, v)?,
+                "resourceClaimName" => out.resource_claim_name = field(k, v)?,
+                "resourceClaimTemplateName" => out.resource_claim_template_name = field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for ContainerPort {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct ContainerPort")? {
+            match k.as_str() {
+                "containerPort" => out.container_port = field(k, v)?,
+                "hostPort" => out.host_port = field(k, v)?,
+                "hostIp" => out.host_ip = field(k, v)?,
+                "protocol" => out.protocol = field(k, v)?,
+                "name" => out.name = field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for Volume {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct Volume")? {
+            match k.as_str() {
+                "name" => out.name = field(k, v)?,
+                "emptyDir" => out.empty_dir = field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for EmptyDirVolumeSource {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct EmptyDirVolumeSource")? {
+            match k.as_str() {
+                "medium" => out.medium = field(k, v)?,
+                "sizeLimit" => out.size_limit = field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for PodStatus {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct PodStatus")? {
+            match k.as_str() {
+                "phase" => out.phase = field(k, v)?,
+                "qosClass" => out.qos_class = empty_as_none_field(k, v)?,
+                "nominatedNodeName" => out.nominated_node_name = field(k, v)?,
+                "startTime" => out.start_time = field(k, v)?,
+                "conditions" => out.conditions = nullable_field(k, v)?,
+                "containerStatuses" => out.container_statuses = nullable_field(k, v)?,
+                "initContainerStatuses" => out.init_container_statuses = nullable_field(k, v)?,
+                "resources" => out.resources = field(k, v)?,
+                "allocatedResources" => out.allocated_resources = nullable_field(k, v)?,
+                "nodeAllocatableResourceClaimStatuses" => {
+                    out.node_allocatable_resource_claim_statuses = nullable_field(k, v)?
+                }
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for PodCondition {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct PodCondition")? {
+            match k.as_str() {
+                "type" => out.type_ = field(k, v)?,
+                "status" => out.status = field(k, v)?,
+                "reason" => out.reason = field(k, v)?,
+                "message" => out.message = field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for ContainerStatus {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct ContainerStatus")? {
+            match k.as_str() {
+                "name" => out.name = field(k, v)?,
+                "allocatedResources" => out.allocated_resources = nullable_field(k, v)?,
+                "resources" => out.resources = field(k, v)?,
+                "restartCount" => out.restart_count = field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for NodeAllocatableResourceClaimStatus {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct NodeAllocatableResourceClaimStatus")? {
+            match k.as_str() {
+                "resourceClaimName" => out.resource_claim_name = field(k, v)?,
+                "containers" => out.containers = nullable_field(k, v)?,
+                "mapping" => out.mapping = nullable_field(k, v)?,
+                "overhead" => out.overhead = nullable_field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for ResourceMapping {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct ResourceMapping")? {
+            match k.as_str() {
+                "name" => out.name = field(k, v)?,
+                "quantity" => out.quantity = field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for ClaimOverhead {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct ClaimOverhead")? {
+            match k.as_str() {
+                "name" => out.name = field(k, v)?,
+                "perPod" => out.per_pod = field(k, v)?,
+                "perContainer" => out.per_container = field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+json_enum! {
+    PreemptionPolicy { PreemptLowerPriority, Never }
+    QosClass { Guaranteed, Burstable, BestEffort }
+}
+
+deserialize_via_json!(
+    Pod,
+    PodSpec,
+    Container,
+    ResourceRequirements,
+    ResourceClaim,
+    PodResourceClaim,
+    ContainerPort,
+    Volume,
+    EmptyDirVolumeSource,
+    PodStatus,
+    PodCondition,
+    ContainerStatus,
+    NodeAllocatableResourceClaimStatus,
+    ResourceMapping,
+    ClaimOverhead,
+    PreemptionPolicy,
+    QosClass
+);

@@ -24,34 +24,30 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
-use super::de::nullable;
+use super::de::{
+    deserialize_via_json, field, json_enum, missing_field, nullable_field, object, FromJson,
+    PathError,
+};
 use super::meta::Labels;
 
 /// `metav1.LabelSelector`. An empty selector matches everything; an absent
 /// one (an `Option` that is `None` where it is used) matches nothing.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LabelSelector {
     /// `matchLabels`: each key must have exactly this value.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "BTreeMap::is_empty"
-    )]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub match_labels: BTreeMap<String, String>,
     /// `matchExpressions`: each requirement must hold.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub match_expressions: Vec<LabelSelectorRequirement>,
 }
 
 /// `matchExpressions[]` of a label selector.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LabelSelectorRequirement {
     /// The label key.
@@ -59,16 +55,12 @@ pub struct LabelSelectorRequirement {
     /// The operator.
     pub operator: LabelSelectorOperator,
     /// The values (`In`/`NotIn`: non-empty; `Exists`/`DoesNotExist`: empty).
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
 }
 
 /// The operators of a label selector requirement.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum LabelSelectorOperator {
     /// The label's value is one of `values`.
     In,
@@ -173,37 +165,28 @@ impl LabelSelector {
 }
 
 /// `v1.NodeSelector`: the terms are ORed.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NodeSelector {
     /// `nodeSelectorTerms`.
-    #[serde(default, deserialize_with = "nullable")]
     pub node_selector_terms: Vec<NodeSelectorTerm>,
 }
 
 /// `v1.NodeSelectorTerm`: its expressions and fields are ANDed. A term with
 /// neither matches no node.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NodeSelectorTerm {
     /// Requirements on node labels.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub match_expressions: Vec<NodeSelectorRequirement>,
     /// Requirements on node fields (only `metadata.name` is supported).
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub match_fields: Vec<NodeSelectorRequirement>,
 }
 
 /// `v1.NodeSelectorRequirement`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NodeSelectorRequirement {
     /// The label key (or field name for `matchFields`).
@@ -211,16 +194,12 @@ pub struct NodeSelectorRequirement {
     /// The operator.
     pub operator: NodeSelectorOperator,
     /// The values.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
 }
 
 /// The operators of a node selector requirement.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum NodeSelectorOperator {
     /// The value is one of `values`.
     In,
@@ -367,3 +346,98 @@ impl NodeSelector {
         Ok(())
     }
 }
+
+impl FromJson for LabelSelector {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct LabelSelector")? {
+            match k.as_str() {
+                "matchLabels" => out.match_labels = nullable_field(k, v)?,
+                "matchExpressions" => out.match_expressions = nullable_field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for LabelSelectorRequirement {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut key = None;
+        let mut operator = None;
+        let mut values = Default::default();
+        for (k, v) in object(v, "struct LabelSelectorRequirement")? {
+            match k.as_str() {
+                "key" => key = Some(field(k, v)?),
+                "operator" => operator = Some(field(k, v)?),
+                "values" => values = nullable_field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(LabelSelectorRequirement {
+            key: key.ok_or_else(|| missing_field("key"))?,
+            operator: operator.ok_or_else(|| missing_field("operator"))?,
+            values,
+        })
+    }
+}
+
+impl FromJson for NodeSelector {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        if let Some(v) = object(v, "struct NodeSelector")?.get("nodeSelectorTerms") {
+            out.node_selector_terms = nullable_field("nodeSelectorTerms", v)?;
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for NodeSelectorTerm {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = Self::default();
+        for (k, v) in object(v, "struct NodeSelectorTerm")? {
+            match k.as_str() {
+                "matchExpressions" => out.match_expressions = nullable_field(k, v)?,
+                "matchFields" => out.match_fields = nullable_field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FromJson for NodeSelectorRequirement {
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut key = None;
+        let mut operator = None;
+        let mut values = Default::default();
+        for (k, v) in object(v, "struct NodeSelectorRequirement")? {
+            match k.as_str() {
+                "key" => key = Some(field(k, v)?),
+                "operator" => operator = Some(field(k, v)?),
+                "values" => values = nullable_field(k, v)?,
+                _ => {}
+            }
+        }
+        Ok(NodeSelectorRequirement {
+            key: key.ok_or_else(|| missing_field("key"))?,
+            operator: operator.ok_or_else(|| missing_field("operator"))?,
+            values,
+        })
+    }
+}
+
+json_enum! {
+    LabelSelectorOperator { In, NotIn, Exists, DoesNotExist }
+    NodeSelectorOperator { In, NotIn, Exists, DoesNotExist, Gt, Lt }
+}
+
+deserialize_via_json!(
+    LabelSelector,
+    LabelSelectorRequirement,
+    NodeSelector,
+    NodeSelectorTerm,
+    NodeSelectorRequirement,
+    LabelSelectorOperator,
+    NodeSelectorOperator
+);

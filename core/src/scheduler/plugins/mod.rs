@@ -78,7 +78,7 @@ pub fn decode_args<T: DeserializeOwned + Default>(
 ) -> Result<T, ConfigError> {
     match args {
         None | Some(Value::Null) => Ok(T::default()),
-        Some(v) => crate::model::from_value(v)
+        Some(v) => crate::model::deserialize_at(v, "")
             .map_err(|e| ConfigError::new(plugin, e.path(), "FieldValueInvalid", e.to_string())),
     }
 }
