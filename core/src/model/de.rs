@@ -425,6 +425,14 @@ pub fn missing_field(name: &'static str) -> PathError {
     de::Error::missing_field(name)
 }
 
+/// serde's `unknown field` error of a struct that denies unknown fields,
+/// at the offending key.
+#[inline(never)]
+pub fn unknown_field(key: &str, expected: &'static [&'static str]) -> PathError {
+    let e: PathError = de::Error::unknown_field(key, expected);
+    e.prefixed(&Segment::Key(key))
+}
+
 /// The string of an enum value, or `expected a string, found ...`.
 #[inline(never)]
 pub fn variant_name(v: &Value) -> Result<&str, PathError> {

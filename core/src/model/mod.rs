@@ -42,7 +42,6 @@ pub mod validation;
 
 use std::fmt;
 
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 pub use de::FromJson;
@@ -159,12 +158,6 @@ pub fn from_value<T: FromJson>(value: &Value) -> Result<T, ModelError> {
 /// Reads a value found at `path` inside a larger document (errors carry the full path).
 pub fn from_value_at<T: FromJson>(value: &Value, path: &str) -> Result<T, ModelError> {
     T::from_json(value).map_err(|e| ModelError::at(path, e))
-}
-
-/// [`from_value_at`] for a type read with serde (plugin args and other
-/// configuration types), through the same path-naming deserializer.
-pub fn deserialize_at<T: DeserializeOwned>(value: &Value, path: &str) -> Result<T, ModelError> {
-    de::from_value(value).map_err(|e| ModelError::at(path, e))
 }
 
 /// The objects of a document, by kind.

@@ -2,6 +2,7 @@
 //! (`pkg/scheduler/framework/plugins/<name>`), and the registry that builds
 //! them from KubeSchedulerConfiguration args.
 
+mod args;
 pub mod defaultpreemption;
 pub mod imagelocality;
 pub mod interpodaffinity;
@@ -16,7 +17,6 @@ pub mod tainttoleration;
 
 use std::fmt;
 
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::framework::Plugin;
@@ -72,13 +72,13 @@ impl ConfigError {
 /// Decodes a plugin's args (KubeSchedulerConfiguration JSON; `None` or
 /// `null`: the defaults). A field of the wrong shape is `FieldValueInvalid`
 /// at its path.
-pub fn decode_args<T: DeserializeOwned + Default>(
+pub fn decode_args<T: crate::model::FromJson + Default>(
     plugin: &str,
     args: Option<&Value>,
 ) -> Result<T, ConfigError> {
     match args {
         None | Some(Value::Null) => Ok(T::default()),
-        Some(v) => crate::model::deserialize_at(v, "")
+        Some(v) => crate::model::from_value(v)
             .map_err(|e| ConfigError::new(plugin, e.path(), "FieldValueInvalid", e.to_string())),
     }
 }
