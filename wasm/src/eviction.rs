@@ -4,18 +4,19 @@
 use std::collections::BTreeMap;
 
 use kubelogic::eviction::{
-    ConfigField, Duration, EvictionConfig, EvictionConfigError, EvictionManager, EvictionPod,
-    FeatureGates, FilesystemLayout, KubeletEvictionSettings, ManagerOptions, Observation,
-    Observations, PodStats, Signal, StepInput,
+    ConfigField, ContainerStats, Duration, EvictionConfig, EvictionConfigError, EvictionManager,
+    EvictionPod, FeatureGates, FilesystemLayout, FsUsage, KubeletEvictionSettings, ManagerOptions,
+    Observation, Observations, PodStats, Signal, StepInput, VolumeStats,
 };
 use kubelogic::model::Pod;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use crate::convert::to_js;
 use crate::error::BindingError;
 use crate::input::{self, join, Amount};
+use crate::read::{self, FromJs, NumberOrText, ReadError};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_EVICTION: &'static str = r#"
@@ -191,19 +192,47 @@ export interface EvictionRunInput extends EvictionConfigInput {
 }
 "#;
 
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum Flags {
+#[derive(Debug)]
+pub(crate) enum Flags {
     Args(Vec<String>),
     Map(BTreeMap<String, String>),
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ConfigInput {
+impl FromJs for Flags {
+    /// As an untagged enum: an array of strings or an object of strings.
+    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
+        read::content(v)?;
+        if js_sys::Array::is_array(v) {
+            if let Ok(args) = Vec::<String>::from_js(v) {
+                return Ok(Flags::Args(args));
+            }
+        } else if v.is_object() {
+            if let Ok(map) = BTreeMap::<String, String>::from_js(v) {
+                return Ok(Flags::Map(map));
+            }
+        }
+        Err(read::custom(
+            "data did not match any variant of untagged enum Flags",
+        ))
+    }
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct ConfigInput {
     flags: Option<Flags>,
     config: Option<KubeletEvictionSettings>,
     defaults: Option<bool>,
+}
+
+impl FromJs for ConfigInput {
+    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
+        let o = read::object(v, "struct ConfigInput")?;
+        let mut out = ConfigInput::default();
+        read::set(o, "flags", &mut out.flags)?;
+        read::set(o, "config", &mut out.config)?;
+        read::set(o, "defaults", &mut out.defaults)?;
+        Ok(out)
+    }
 }
 
 fn config_error(e: &EvictionConfigError, from_flags: bool) -> BindingError {
@@ -249,16 +278,28 @@ pub fn parse_eviction_config(
     to_js(&read_config(&input)?)
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct SimulatorOptions {
-    #[serde(default)]
+#[derive(Debug, Default)]
+pub(crate) struct SimulatorOptions {
     dedicated_image_fs: bool,
-    #[serde(default)]
     separate_container_fs: bool,
     pod_termination_completes: Option<bool>,
-    #[serde(default)]
     feature_gates: BTreeMap<String, bool>,
+}
+
+impl FromJs for SimulatorOptions {
+    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
+        let o = read::object(v, "struct SimulatorOptions")?;
+        let mut out = SimulatorOptions::default();
+        read::set(o, "dedicatedImageFs", &mut out.dedicated_image_fs)?;
+        read::set(o, "separateContainerFs", &mut out.separate_container_fs)?;
+        read::set(
+            o,
+            "podTerminationCompletes",
+            &mut out.pod_termination_completes,
+        )?;
+        read::set(o, "featureGates", &mut out.feature_gates)?;
+        Ok(out)
+    }
 }
 
 fn manager_options(o: &SimulatorOptions, path: &str) -> Result<ManagerOptions, BindingError> {
@@ -284,29 +325,184 @@ fn manager_options(o: &SimulatorOptions, path: &str) -> Result<ManagerOptions, B
     })
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ObservationInput {
+#[derive(Debug)]
+pub(crate) struct ObservationInput {
     available: Amount,
     capacity: Option<Amount>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum At {
+impl FromJs for ObservationInput {
+    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
+        let o = read::object(v, "struct ObservationInput")?;
+        let available = read::required(o, "available")?;
+        let mut capacity = None;
+        read::set(o, "capacity", &mut capacity)?;
+        Ok(ObservationInput {
+            available: available.ok_or_else(|| read::missing_field("available"))?,
+            capacity,
+        })
+    }
+}
+
+#[derive(Debug)]
+pub(crate) enum At {
     Seconds(f64),
     Text(String),
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct StepDto {
+impl FromJs for At {
+    /// As an untagged enum: a number or a string.
+    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
+        Ok(match NumberOrText::read(v, "At")? {
+            NumberOrText::Number(n) => At::Seconds(n),
+            NumberOrText::Text(s) => At::Text(s),
+        })
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct StepDto {
     at: At,
-    #[serde(default)]
     observations: BTreeMap<String, ObservationInput>,
     observations_after_reclaim: Option<BTreeMap<String, ObservationInput>>,
     pods: Option<Vec<Value>>,
     pod_stats: Option<BTreeMap<String, PodStats>>,
+}
+
+impl FromJs for StepDto {
+    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
+        let o = read::object(v, "struct StepDto")?;
+        let at = read::required(o, "at")?;
+        let mut observations = BTreeMap::new();
+        read::set(o, "observations", &mut observations)?;
+        let mut observations_after_reclaim = None;
+        read::set(
+            o,
+            "observationsAfterReclaim",
+            &mut observations_after_reclaim,
+        )?;
+        let mut pods = None;
+        read::set(o, "pods", &mut pods)?;
+        let mut pod_stats = None;
+        read::set(o, "podStats", &mut pod_stats)?;
+        Ok(StepDto {
+            at: at.ok_or_else(|| read::missing_field("at"))?,
+            observations,
+            observations_after_reclaim,
+            pods,
+            pod_stats,
+        })
+    }
+}
+
+impl FromJs for KubeletEvictionSettings {
+    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
+        let o = read::object(v, "struct KubeletEvictionSettings")?;
+        let mut out = KubeletEvictionSettings::default();
+        read::set(o, "evictionHard", &mut out.eviction_hard)?;
+        read::set(o, "evictionSoft", &mut out.eviction_soft)?;
+        read::set(
+            o,
+            "evictionSoftGracePeriod",
+            &mut out.eviction_soft_grace_period,
+        )?;
+        read::set(
+            o,
+            "evictionMinimumReclaim",
+            &mut out.eviction_minimum_reclaim,
+        )?;
+        read::set(
+            o,
+            "evictionMaxPodGracePeriod",
+            &mut out.eviction_max_pod_grace_period,
+        )?;
+        read::set(
+            o,
+            "evictionPressureTransitionPeriod",
+            &mut out.eviction_pressure_transition_period,
+        )?;
+        read::set(
+            o,
+            "enforceNodeAllocatable",
+            &mut out.enforce_node_allocatable,
+        )?;
+        read::set(
+            o,
+            "mergeDefaultEvictionSettings",
+            &mut out.merge_default_eviction_settings,
+        )?;
+        read::set(
+            o,
+            "localStorageCapacityIsolation",
+            &mut out.local_storage_capacity_isolation,
+        )?;
+        Ok(out)
+    }
+}
+
+impl FromJs for PodStats {
+    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
+        let o = read::object(v, "struct PodStats")?;
+        let mut out = PodStats::default();
+        read::set(o, "memoryWorkingSet", &mut out.memory_working_set)?;
+        read::set(o, "ephemeralStorageUsed", &mut out.ephemeral_storage_used)?;
+        read::set(o, "processCount", &mut out.process_count)?;
+        read::set(o, "containers", &mut out.containers)?;
+        read::set(o, "volumes", &mut out.volumes)?;
+        Ok(out)
+    }
+}
+
+impl FromJs for ContainerStats {
+    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
+        let o = read::object(v, "struct ContainerStats")?;
+        let name = read::required(o, "name")?;
+        let mut out = ContainerStats::default();
+        read::set(o, "memoryWorkingSet", &mut out.memory_working_set)?;
+        read::set(o, "rootfs", &mut out.rootfs)?;
+        read::set(o, "logs", &mut out.logs)?;
+        out.name = name.ok_or_else(|| read::missing_field("name"))?;
+        Ok(out)
+    }
+}
+
+impl FromJs for FsUsage {
+    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
+        let o = read::object(v, "struct FsUsage")?;
+        let mut out = FsUsage::default();
+        read::set(o, "usedBytes", &mut out.used_bytes)?;
+        read::set(o, "inodesUsed", &mut out.inodes_used)?;
+        Ok(out)
+    }
+}
+
+impl FromJs for VolumeStats {
+    /// `usage` is flattened: serde reads the struct as a map, keeps the
+    /// other entries as content and reads the usage from those.
+    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
+        let mut name = None;
+        let (mut used, mut inodes) = (JsValue::UNDEFINED, JsValue::UNDEFINED);
+        read::for_each_entry(
+            v,
+            "struct VolumeStats",
+            "field identifier",
+            &mut |k, item| {
+                match k.as_str() {
+                    "name" => name = Some(String::from_js(item)?),
+                    "usedBytes" => used = item.clone(),
+                    "inodesUsed" => inodes = item.clone(),
+                    _ => {}
+                }
+                Ok(())
+            },
+        )?;
+        let name = name.ok_or_else(|| read::missing_field("name"))?;
+        let usage = FsUsage {
+            used_bytes: read::content_u64(&used)?,
+            inodes_used: read::content_u64(&inodes)?,
+        };
+        Ok(VolumeStats { name, usage })
+    }
 }
 
 fn observations(
@@ -468,19 +664,41 @@ impl EvictionSimulator {
     }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct RunDto {
+#[derive(Debug)]
+pub(crate) struct RunDto {
     flags: Option<Flags>,
     config: Option<KubeletEvictionSettings>,
     defaults: Option<bool>,
-    #[serde(default)]
     options: SimulatorOptions,
-    #[serde(default)]
     pods: Vec<Value>,
-    #[serde(default)]
     pod_stats: BTreeMap<String, PodStats>,
     steps: Vec<StepDto>,
+}
+
+impl FromJs for RunDto {
+    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
+        let o = read::object(v, "struct RunDto")?;
+        let mut config = ConfigInput::default();
+        read::set(o, "flags", &mut config.flags)?;
+        read::set(o, "config", &mut config.config)?;
+        read::set(o, "defaults", &mut config.defaults)?;
+        let mut options = SimulatorOptions::default();
+        read::set(o, "options", &mut options)?;
+        let mut pods = Vec::new();
+        read::set(o, "pods", &mut pods)?;
+        let mut pod_stats = BTreeMap::new();
+        read::set(o, "podStats", &mut pod_stats)?;
+        let steps = read::required(o, "steps")?;
+        Ok(RunDto {
+            flags: config.flags,
+            config: config.config,
+            defaults: config.defaults,
+            options,
+            pods,
+            pod_stats,
+            steps: steps.ok_or_else(|| read::missing_field("steps"))?,
+        })
+    }
 }
 
 /// Runs the eviction manager over a timeline: one result per step.

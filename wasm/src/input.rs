@@ -9,12 +9,11 @@ use std::collections::BTreeMap;
 
 use kubelogic::model::{self, ModelError};
 use kubelogic::{FeatureGates, Quantity};
-use serde::de::DeserializeOwned;
-use serde::Deserialize;
 use serde_json::Value;
 use wasm_bindgen::JsValue;
 
 use crate::error::{BindingError, IntoBindingError};
+use crate::read::{FromJs, NumberOrText, ReadError};
 
 impl IntoBindingError for ModelError {
     fn at(&self, path: &str) -> BindingError {
@@ -61,15 +60,11 @@ pub fn object_at<T: model::FromJson>(value: &Value, path: &str) -> Result<T, Bin
 }
 
 /// An options object (a DTO of this crate); `undefined` or `null` gives the default.
-pub fn options<T: DeserializeOwned + Default>(
-    value: &JsValue,
-    path: &str,
-) -> Result<T, BindingError> {
+pub fn options<T: FromJs + Default>(value: &JsValue, path: &str) -> Result<T, BindingError> {
     if value.is_undefined() || value.is_null() {
         return Ok(T::default());
     }
-    serde_wasm_bindgen::from_value(value.clone())
-        .map_err(|e| BindingError::new(e.to_string(), path))
+    T::from_js(value).map_err(|e| BindingError::new(e, path))
 }
 
 /// Feature gate overrides (`{"PodLevelResources": false}`) on the v1.35 defaults.
@@ -83,13 +78,22 @@ pub fn feature_gates(
 }
 
 /// An amount given as a number (bytes, count) or a quantity string (`"1Gi"`).
-#[derive(Clone, Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug)]
 pub enum Amount {
     /// A plain number.
     Number(f64),
     /// A quantity string.
     Text(String),
+}
+
+impl FromJs for Amount {
+    /// As an untagged enum: a number or a string.
+    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
+        Ok(match NumberOrText::read(v, "Amount")? {
+            NumberOrText::Number(n) => Amount::Number(n),
+            NumberOrText::Text(s) => Amount::Text(s),
+        })
+    }
 }
 
 impl Amount {
@@ -118,7 +122,7 @@ impl Amount {
 
 /// An amount read from a JS value.
 pub fn amount(value: &JsValue, path: &str) -> Result<i64, BindingError> {
-    let a: Amount = serde_wasm_bindgen::from_value(value.clone()).map_err(|_| {
+    let a = Amount::from_js(value).map_err(|_| {
         BindingError::new(
             "expected a number or a quantity string such as \"8Gi\"",
             path,
@@ -128,10 +132,6 @@ pub fn amount(value: &JsValue, path: &str) -> Result<i64, BindingError> {
 }
 
 /// An input object (a DTO of this crate) that must be given.
-pub fn options_required<T: DeserializeOwned>(
-    value: &JsValue,
-    path: &str,
-) -> Result<T, BindingError> {
-    serde_wasm_bindgen::from_value(value.clone())
-        .map_err(|e| BindingError::new(e.to_string(), path))
+pub fn options_required<T: FromJs>(value: &JsValue, path: &str) -> Result<T, BindingError> {
+    T::from_js(value).map_err(|e| BindingError::new(e, path))
 }

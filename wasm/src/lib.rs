@@ -35,6 +35,7 @@ pub mod outcome;
 pub mod panic_hook;
 pub mod qos;
 pub mod quantity;
+pub mod read;
 pub mod scheduler;
 
 use wasm_bindgen::prelude::*;

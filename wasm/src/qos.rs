@@ -4,12 +4,13 @@ use std::collections::BTreeMap;
 
 use kubelogic::model::Pod;
 use kubelogic::qos::{self, OomOptions, QosError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::convert::to_js;
 use crate::error::{BindingError, IntoBindingError};
 use crate::input::{self, Amount};
+use crate::read::{self, FromJs, ReadError};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_QOS: &'static str = r#"
@@ -59,12 +60,20 @@ impl IntoBindingError for QosError {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct QosOptions {
+#[derive(Debug, Default)]
+pub(crate) struct QosOptions {
     memory_capacity: Option<Amount>,
-    #[serde(default)]
     feature_gates: BTreeMap<String, bool>,
+}
+
+impl FromJs for QosOptions {
+    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
+        let o = read::object(v, "struct QosOptions")?;
+        let mut out = QosOptions::default();
+        read::set(o, "memoryCapacity", &mut out.memory_capacity)?;
+        read::set(o, "featureGates", &mut out.feature_gates)?;
+        Ok(out)
+    }
 }
 
 fn oom_options(gates: &BTreeMap<String, bool>) -> Result<OomOptions, BindingError> {

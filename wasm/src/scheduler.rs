@@ -13,7 +13,7 @@ use kubelogic::scheduler::cycle::ScheduleResult;
 use kubelogic::scheduler::place::{self, Placement};
 use kubelogic::scheduler::{ConfigError, Profile, Snapshot};
 use kubelogic::FeatureGates;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
@@ -21,6 +21,7 @@ use crate::convert::to_js;
 use crate::error::BindingError;
 use crate::input::{self, join};
 use crate::outcome::ScheduleOutcome;
+use crate::read::{self, FromJs, ReadError};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_SCHEDULER: &'static str = r#"
@@ -194,49 +195,96 @@ export type PlaceAllInput = PlacePods & {
 "#;
 
 /// `ProfileInput`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Default)]
 pub struct ProfileInput {
     plugins: Option<Vec<String>>,
-    #[serde(default)]
     plugin_config: BTreeMap<String, Value>,
     percentage_of_nodes_to_score: Option<u32>,
 }
 
+impl FromJs for ProfileInput {
+    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
+        let o = read::object(v, "struct ProfileInput")?;
+        let mut out = ProfileInput::default();
+        read::set(o, "plugins", &mut out.plugins)?;
+        read::set(o, "pluginConfig", &mut out.plugin_config)?;
+        read::set(
+            o,
+            "percentageOfNodesToScore",
+            &mut out.percentage_of_nodes_to_score,
+        )?;
+        Ok(out)
+    }
+}
+
 /// `ScheduleOutcomeOptions`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct OutcomeOptions {
+#[derive(Debug, Default)]
+pub(crate) struct OutcomeOptions {
     profile: Option<ProfileInput>,
+}
+
+impl FromJs for OutcomeOptions {
+    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
+        let o = read::object(v, "struct OutcomeOptions")?;
+        let mut out = OutcomeOptions::default();
+        read::set(o, "profile", &mut out.profile)?;
+        Ok(out)
+    }
 }
 
 /// `ScheduleOptions`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ScheduleOptions {
+#[derive(Debug, Default)]
+pub(crate) struct ScheduleOptions {
     profile: Option<ProfileInput>,
-    #[serde(default)]
     detail: Detail,
 }
 
-#[derive(Debug, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
-enum Detail {
+impl FromJs for ScheduleOptions {
+    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
+        let o = read::object(v, "struct ScheduleOptions")?;
+        let mut out = ScheduleOptions::default();
+        read::set(o, "profile", &mut out.profile)?;
+        read::set(o, "detail", &mut out.detail)?;
+        Ok(out)
+    }
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) enum Detail {
     #[default]
     Full,
     Summary,
 }
 
+impl FromJs for Detail {
+    /// `"full"` or `"summary"`.
+    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
+        match read::unit_variant(v, "enum Detail", &["full", "summary"])? {
+            0 => Ok(Detail::Full),
+            _ => Ok(Detail::Summary),
+        }
+    }
+}
+
 /// `ScheduleInput` without the objects (read separately, for their paths).
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct CallOptions {
+#[derive(Debug, Default)]
+pub(crate) struct CallOptions {
     profile: Option<ProfileInput>,
-    #[serde(default)]
     detail: Detail,
-    #[serde(default)]
     feature_gates: BTreeMap<String, bool>,
     replicas: Option<f64>,
+}
+
+impl FromJs for CallOptions {
+    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
+        let o = read::object(v, "struct CallOptions")?;
+        let mut out = CallOptions::default();
+        read::set(o, "profile", &mut out.profile)?;
+        read::set(o, "detail", &mut out.detail)?;
+        read::set(o, "featureGates", &mut out.feature_gates)?;
+        read::set(o, "replicas", &mut out.replicas)?;
+        Ok(out)
+    }
 }
 
 fn config_error(e: &ConfigError, path: &str) -> BindingError {
