@@ -596,22 +596,43 @@ impl<T: FromJson> FromJson for Option<T> {
     }
 }
 
-/// The elements of a list, or serde's `invalid type` error.
+/// Calls `f` on each element of a list, prefixing its errors with the
+/// element's index; anything else is serde's `invalid type` error. The one
+/// loop behind every `Vec<T>` reader.
 #[inline(never)]
-fn list(v: &Value) -> Result<&[Value], PathError> {
-    match v {
-        Value::Array(a) => Ok(a),
-        other => Err(invalid_type(other, &"a sequence")),
+fn for_each_item(
+    v: &Value,
+    f: &mut dyn FnMut(&Value) -> Result<(), PathError>,
+) -> Result<(), PathError> {
+    let Value::Array(items) = v else {
+        return Err(invalid_type(v, &"a sequence"));
+    };
+    for (i, item) in items.iter().enumerate() {
+        f(item).map_err(|e| e.at(item, &Segment::Index(i)))?;
     }
+    Ok(())
+}
+
+/// Calls `f` on each entry of an object, prefixing its errors with the
+/// key; anything else is serde's `invalid type` error naming a map.
+#[inline(never)]
+fn for_each_entry(
+    v: &Value,
+    f: &mut dyn FnMut(&String, &Value) -> Result<(), PathError>,
+) -> Result<(), PathError> {
+    for (k, item) in object(v, "a map")? {
+        f(k, item).map_err(|e| e.at(item, &Segment::Key(k)))?;
+    }
+    Ok(())
 }
 
 impl<T: FromJson> FromJson for Vec<T> {
     fn from_json(v: &Value) -> Result<Self, PathError> {
-        let items = list(v)?;
-        let mut out = Vec::with_capacity(items.len());
-        for (i, item) in items.iter().enumerate() {
-            out.push(T::from_json(item).map_err(|e| e.at(item, &Segment::Index(i)))?);
-        }
+        let mut out = Vec::new();
+        for_each_item(v, &mut |item| {
+            out.push(T::from_json(item)?);
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -619,9 +640,10 @@ impl<T: FromJson> FromJson for Vec<T> {
 impl<T: FromJson> FromJson for BTreeMap<String, T> {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = BTreeMap::new();
-        for (k, item) in object(v, "a map")? {
-            out.insert(k.clone(), field(k, item)?);
-        }
+        for_each_entry(v, &mut |k, item| {
+            out.insert(k.clone(), T::from_json(item)?);
+            Ok(())
+        })?;
         Ok(out)
     }
 }
