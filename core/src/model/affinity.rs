@@ -5,8 +5,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::de::{
-    deserialize_via_json, empty_as_none_field, field, json_enum, nullable_field, object, FromJson,
-    PathError,
+    deserialize_via_json, empty_as_none_field, field, for_each_field, json_enum, nullable_field,
+    FromJson, PathError,
 };
 use super::selector::{LabelSelector, NodeSelector, NodeSelectorTerm};
 
@@ -200,14 +200,15 @@ pub enum NodeInclusionPolicy {
 impl FromJson for Affinity {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct Affinity")? {
-            match k.as_str() {
+        for_each_field(v, "struct Affinity", &mut |k, v| {
+            match k {
                 "nodeAffinity" => out.node_affinity = field(k, v)?,
                 "podAffinity" => out.pod_affinity = field(k, v)?,
                 "podAntiAffinity" => out.pod_anti_affinity = field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -215,8 +216,8 @@ impl FromJson for Affinity {
 impl FromJson for NodeAffinity {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct NodeAffinity")? {
-            match k.as_str() {
+        for_each_field(v, "struct NodeAffinity", &mut |k, v| {
+            match k {
                 "requiredDuringSchedulingIgnoredDuringExecution" => {
                     out.required_during_scheduling_ignored_during_execution = field(k, v)?
                 }
@@ -225,7 +226,8 @@ impl FromJson for NodeAffinity {
                 }
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -233,13 +235,14 @@ impl FromJson for NodeAffinity {
 impl FromJson for PreferredSchedulingTerm {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct PreferredSchedulingTerm")? {
-            match k.as_str() {
+        for_each_field(v, "struct PreferredSchedulingTerm", &mut |k, v| {
+            match k {
                 "weight" => out.weight = field(k, v)?,
                 "preference" => out.preference = field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -247,8 +250,8 @@ impl FromJson for PreferredSchedulingTerm {
 impl FromJson for PodAffinity {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct PodAffinity")? {
-            match k.as_str() {
+        for_each_field(v, "struct PodAffinity", &mut |k, v| {
+            match k {
                 "requiredDuringSchedulingIgnoredDuringExecution" => {
                     out.required_during_scheduling_ignored_during_execution = nullable_field(k, v)?
                 }
@@ -257,7 +260,8 @@ impl FromJson for PodAffinity {
                 }
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -265,8 +269,8 @@ impl FromJson for PodAffinity {
 impl FromJson for PodAffinityTerm {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct PodAffinityTerm")? {
-            match k.as_str() {
+        for_each_field(v, "struct PodAffinityTerm", &mut |k, v| {
+            match k {
                 "labelSelector" => out.label_selector = field(k, v)?,
                 "namespaces" => out.namespaces = nullable_field(k, v)?,
                 "topologyKey" => out.topology_key = field(k, v)?,
@@ -275,7 +279,8 @@ impl FromJson for PodAffinityTerm {
                 "mismatchLabelKeys" => out.mismatch_label_keys = nullable_field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -283,13 +288,14 @@ impl FromJson for PodAffinityTerm {
 impl FromJson for WeightedPodAffinityTerm {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct WeightedPodAffinityTerm")? {
-            match k.as_str() {
+        for_each_field(v, "struct WeightedPodAffinityTerm", &mut |k, v| {
+            match k {
                 "weight" => out.weight = field(k, v)?,
                 "podAffinityTerm" => out.pod_affinity_term = field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -297,8 +303,8 @@ impl FromJson for WeightedPodAffinityTerm {
 impl FromJson for Toleration {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct Toleration")? {
-            match k.as_str() {
+        for_each_field(v, "struct Toleration", &mut |k, v| {
+            match k {
                 "key" => out.key = field(k, v)?,
                 "operator" => out.operator = empty_as_none_field(k, v)?,
                 "value" => out.value = field(k, v)?,
@@ -306,7 +312,8 @@ impl FromJson for Toleration {
                 "tolerationSeconds" => out.toleration_seconds = field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -314,8 +321,8 @@ impl FromJson for Toleration {
 impl FromJson for TopologySpreadConstraint {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct TopologySpreadConstraint")? {
-            match k.as_str() {
+        for_each_field(v, "struct TopologySpreadConstraint", &mut |k, v| {
+            match k {
                 "maxSkew" => out.max_skew = field(k, v)?,
                 "topologyKey" => out.topology_key = field(k, v)?,
                 "whenUnsatisfiable" => out.when_unsatisfiable = field(k, v)?,
@@ -326,7 +333,8 @@ impl FromJson for TopologySpreadConstraint {
                 "matchLabelKeys" => out.match_label_keys = nullable_field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }

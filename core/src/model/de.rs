@@ -395,6 +395,21 @@ pub fn object<'a>(v: &'a Value, expected: &str) -> Result<&'a JsonMap, PathError
     }
 }
 
+/// Calls `f` on each field of the object `v` (serde's `invalid type` error
+/// naming `expected` when `v` is not an object): the one loop behind every
+/// struct reader, which matches the field names it knows.
+#[inline(never)]
+pub fn for_each_field(
+    v: &Value,
+    expected: &str,
+    f: &mut dyn FnMut(&str, &Value) -> Result<(), PathError>,
+) -> Result<(), PathError> {
+    for (k, item) in object(v, expected)? {
+        f(k, item)?;
+    }
+    Ok(())
+}
+
 /// The field `key` of an object, read as `T`; an error is prefixed with `key`.
 pub fn field<T: FromJson>(key: &str, v: &Value) -> Result<T, PathError> {
     T::from_json(v).map_err(|e| e.at(v, &Segment::Key(key)))

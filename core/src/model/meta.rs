@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::de::{deserialize_via_json, field, nullable_field, object, FromJson, PathError};
+use super::de::{deserialize_via_json, field, for_each_field, nullable_field, FromJson, PathError};
 
 /// Labels or annotations: string keys to string values, sorted.
 pub type Labels = BTreeMap<String, String>;
@@ -85,8 +85,8 @@ pub struct OwnerReference {
 impl FromJson for ObjectMeta {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct ObjectMeta")? {
-            match k.as_str() {
+        for_each_field(v, "struct ObjectMeta", &mut |k, v| {
+            match k {
                 "name" => out.name = field(k, v)?,
                 "generateName" => out.generate_name = field(k, v)?,
                 "namespace" => out.namespace = field(k, v)?,
@@ -98,7 +98,8 @@ impl FromJson for ObjectMeta {
                 "deletionTimestamp" => out.deletion_timestamp = field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -106,8 +107,8 @@ impl FromJson for ObjectMeta {
 impl FromJson for OwnerReference {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct OwnerReference")? {
-            match k.as_str() {
+        for_each_field(v, "struct OwnerReference", &mut |k, v| {
+            match k {
                 "apiVersion" => out.api_version = field(k, v)?,
                 "kind" => out.kind = field(k, v)?,
                 "name" => out.name = field(k, v)?,
@@ -116,7 +117,8 @@ impl FromJson for OwnerReference {
                 "blockOwnerDeletion" => out.block_owner_deletion = field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }

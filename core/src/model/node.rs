@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::affinity::TaintEffect;
 use super::de::{
-    deserialize_via_json, field, missing_field, nullable_field, object, FromJson, PathError,
+    deserialize_via_json, field, for_each_field, missing_field, nullable_field, FromJson, PathError,
 };
 use super::meta::{Labels, ObjectMeta};
 use super::pod::ResourceList;
@@ -133,14 +133,15 @@ pub struct NodeCondition {
 impl FromJson for Node {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct Node")? {
-            match k.as_str() {
+        for_each_field(v, "struct Node", &mut |k, v| {
+            match k {
                 "metadata" => out.metadata = field(k, v)?,
                 "spec" => out.spec = field(k, v)?,
                 "status" => out.status = field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -148,14 +149,15 @@ impl FromJson for Node {
 impl FromJson for NodeSpec {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct NodeSpec")? {
-            match k.as_str() {
+        for_each_field(v, "struct NodeSpec", &mut |k, v| {
+            match k {
                 "unschedulable" => out.unschedulable = field(k, v)?,
                 "taints" => out.taints = nullable_field(k, v)?,
                 "providerId" => out.provider_id = field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -166,15 +168,16 @@ impl FromJson for Taint {
         let mut value = Default::default();
         let mut effect = None;
         let mut time_added = Default::default();
-        for (k, v) in object(v, "struct Taint")? {
-            match k.as_str() {
+        for_each_field(v, "struct Taint", &mut |k, v| {
+            match k {
                 "key" => key = Some(field(k, v)?),
                 "value" => value = field(k, v)?,
                 "effect" => effect = Some(field(k, v)?),
                 "timeAdded" => time_added = field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(Taint {
             key: key.ok_or_else(|| missing_field("key"))?,
             value,
@@ -187,15 +190,16 @@ impl FromJson for Taint {
 impl FromJson for NodeStatus {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct NodeStatus")? {
-            match k.as_str() {
+        for_each_field(v, "struct NodeStatus", &mut |k, v| {
+            match k {
                 "capacity" => out.capacity = nullable_field(k, v)?,
                 "allocatable" => out.allocatable = nullable_field(k, v)?,
                 "images" => out.images = nullable_field(k, v)?,
                 "conditions" => out.conditions = nullable_field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -203,13 +207,14 @@ impl FromJson for NodeStatus {
 impl FromJson for ContainerImage {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct ContainerImage")? {
-            match k.as_str() {
+        for_each_field(v, "struct ContainerImage", &mut |k, v| {
+            match k {
                 "names" => out.names = nullable_field(k, v)?,
                 "sizeBytes" => out.size_bytes = field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -217,15 +222,16 @@ impl FromJson for ContainerImage {
 impl FromJson for NodeCondition {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct NodeCondition")? {
-            match k.as_str() {
+        for_each_field(v, "struct NodeCondition", &mut |k, v| {
+            match k {
                 "type" => out.type_ = field(k, v)?,
                 "status" => out.status = field(k, v)?,
                 "reason" => out.reason = field(k, v)?,
                 "message" => out.message = field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::de::{deserialize_via_json, field, nullable_field, object, FromJson, PathError};
+use super::de::{
+    deserialize_via_json, field, for_each_field, nullable_field, object, FromJson, PathError,
+};
 use super::meta::ObjectMeta;
 use super::selector::LabelSelector;
 
@@ -143,14 +145,15 @@ impl FromJson for Namespace {
 impl FromJson for PodDisruptionBudget {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct PodDisruptionBudget")? {
-            match k.as_str() {
+        for_each_field(v, "struct PodDisruptionBudget", &mut |k, v| {
+            match k {
                 "metadata" => out.metadata = field(k, v)?,
                 "spec" => out.spec = field(k, v)?,
                 "status" => out.status = field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -158,14 +161,15 @@ impl FromJson for PodDisruptionBudget {
 impl FromJson for PodDisruptionBudgetSpec {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct PodDisruptionBudgetSpec")? {
-            match k.as_str() {
+        for_each_field(v, "struct PodDisruptionBudgetSpec", &mut |k, v| {
+            match k {
                 "selector" => out.selector = field(k, v)?,
                 "minAvailable" => out.min_available = field(k, v)?,
                 "maxUnavailable" => out.max_unavailable = field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -173,8 +177,8 @@ impl FromJson for PodDisruptionBudgetSpec {
 impl FromJson for PodDisruptionBudgetStatus {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct PodDisruptionBudgetStatus")? {
-            match k.as_str() {
+        for_each_field(v, "struct PodDisruptionBudgetStatus", &mut |k, v| {
+            match k {
                 "disruptionsAllowed" => out.disruptions_allowed = field(k, v)?,
                 "disruptedPods" => out.disrupted_pods = nullable_field(k, v)?,
                 "currentHealthy" => out.current_healthy = field(k, v)?,
@@ -182,7 +186,8 @@ impl FromJson for PodDisruptionBudgetStatus {
                 "expectedPods" => out.expected_pods = field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -190,8 +195,8 @@ impl FromJson for PodDisruptionBudgetStatus {
 impl FromJson for PriorityClass {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct PriorityClass")? {
-            match k.as_str() {
+        for_each_field(v, "struct PriorityClass", &mut |k, v| {
+            match k {
                 "metadata" => out.metadata = field(k, v)?,
                 "value" => out.value = field(k, v)?,
                 "globalDefault" => out.global_default = field(k, v)?,
@@ -199,7 +204,8 @@ impl FromJson for PriorityClass {
                 "description" => out.description = field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -207,13 +213,14 @@ impl FromJson for PriorityClass {
 impl FromJson for Service {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct Service")? {
-            match k.as_str() {
+        for_each_field(v, "struct Service", &mut |k, v| {
+            match k {
                 "metadata" => out.metadata = field(k, v)?,
                 "spec" => out.spec = field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -231,14 +238,15 @@ impl FromJson for ServiceSpec {
 impl FromJson for ReplicaSet {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct ReplicaSet")? {
-            match k.as_str() {
+        for_each_field(v, "struct ReplicaSet", &mut |k, v| {
+            match k {
                 "kind" => out.kind = field(k, v)?,
                 "metadata" => out.metadata = field(k, v)?,
                 "spec" => out.spec = field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -246,13 +254,14 @@ impl FromJson for ReplicaSet {
 impl FromJson for ReplicaSetSpec {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct ReplicaSetSpec")? {
-            match k.as_str() {
+        for_each_field(v, "struct ReplicaSetSpec", &mut |k, v| {
+            match k {
                 "selector" => out.selector = field(k, v)?,
                 "replicas" => out.replicas = field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }

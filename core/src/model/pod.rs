@@ -7,8 +7,8 @@ use serde_json::Value;
 
 use super::affinity::{Affinity, Toleration, TopologySpreadConstraint};
 use super::de::{
-    deserialize_via_json, empty_as_none_field, field, json_enum, nullable_field, object, FromJson,
-    PathError,
+    deserialize_via_json, empty_as_none_field, field, for_each_field, json_enum, nullable_field,
+    FromJson, PathError,
 };
 use super::meta::{Labels, ObjectMeta};
 use crate::Quantity;
@@ -389,14 +389,15 @@ pub struct ClaimOverhead {
 impl FromJson for Pod {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct Pod")? {
-            match k.as_str() {
+        for_each_field(v, "struct Pod", &mut |k, v| {
+            match k {
                 "metadata" => out.metadata = field(k, v)?,
                 "spec" => out.spec = field(k, v)?,
                 "status" => out.status = field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -404,8 +405,8 @@ impl FromJson for Pod {
 impl FromJson for PodSpec {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct PodSpec")? {
-            match k.as_str() {
+        for_each_field(v, "struct PodSpec", &mut |k, v| {
+            match k {
                 "containers" => out.containers = nullable_field(k, v)?,
                 "initContainers" => out.init_containers = nullable_field(k, v)?,
                 "ephemeralContainers" => out.ephemeral_containers = nullable_field(k, v)?,
@@ -431,7 +432,8 @@ impl FromJson for PodSpec {
                 "resourceClaims" => out.resource_claims = nullable_field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -439,8 +441,8 @@ impl FromJson for PodSpec {
 impl FromJson for Container {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct Container")? {
-            match k.as_str() {
+        for_each_field(v, "struct Container", &mut |k, v| {
+            match k {
                 "name" => out.name = field(k, v)?,
                 "image" => out.image = field(k, v)?,
                 "resources" => out.resources = field(k, v)?,
@@ -448,7 +450,8 @@ impl FromJson for Container {
                 "restartPolicy" => out.restart_policy = field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -456,14 +459,15 @@ impl FromJson for Container {
 impl FromJson for ResourceRequirements {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct ResourceRequirements")? {
-            match k.as_str() {
+        for_each_field(v, "struct ResourceRequirements", &mut |k, v| {
+            match k {
                 "requests" => out.requests = nullable_field(k, v)?,
                 "limits" => out.limits = nullable_field(k, v)?,
                 "claims" => out.claims = nullable_field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -471,13 +475,14 @@ impl FromJson for ResourceRequirements {
 impl FromJson for ResourceClaim {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct ResourceClaim")? {
-            match k.as_str() {
+        for_each_field(v, "struct ResourceClaim", &mut |k, v| {
+            match k {
                 "name" => out.name = field(k, v)?,
                 "request" => out.request = field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -485,14 +490,15 @@ impl FromJson for ResourceClaim {
 impl FromJson for PodResourceClaim {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct PodResourceClaim")? {
-            match k.as_str() {
+        for_each_field(v, "struct PodResourceClaim", &mut |k, v| {
+            match k {
                 "name" => out.name = field(k, v)?,
                 "resourceClaimName" => out.resource_claim_name = field(k, v)?,
                 "resourceClaimTemplateName" => out.resource_claim_template_name = field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -500,8 +506,8 @@ impl FromJson for PodResourceClaim {
 impl FromJson for ContainerPort {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct ContainerPort")? {
-            match k.as_str() {
+        for_each_field(v, "struct ContainerPort", &mut |k, v| {
+            match k {
                 "containerPort" => out.container_port = field(k, v)?,
                 "hostPort" => out.host_port = field(k, v)?,
                 "hostIp" => out.host_ip = field(k, v)?,
@@ -509,7 +515,8 @@ impl FromJson for ContainerPort {
                 "name" => out.name = field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -517,13 +524,14 @@ impl FromJson for ContainerPort {
 impl FromJson for Volume {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct Volume")? {
-            match k.as_str() {
+        for_each_field(v, "struct Volume", &mut |k, v| {
+            match k {
                 "name" => out.name = field(k, v)?,
                 "emptyDir" => out.empty_dir = field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -531,13 +539,14 @@ impl FromJson for Volume {
 impl FromJson for EmptyDirVolumeSource {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct EmptyDirVolumeSource")? {
-            match k.as_str() {
+        for_each_field(v, "struct EmptyDirVolumeSource", &mut |k, v| {
+            match k {
                 "medium" => out.medium = field(k, v)?,
                 "sizeLimit" => out.size_limit = field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -545,8 +554,8 @@ impl FromJson for EmptyDirVolumeSource {
 impl FromJson for PodStatus {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct PodStatus")? {
-            match k.as_str() {
+        for_each_field(v, "struct PodStatus", &mut |k, v| {
+            match k {
                 "phase" => out.phase = field(k, v)?,
                 "qosClass" => out.qos_class = empty_as_none_field(k, v)?,
                 "nominatedNodeName" => out.nominated_node_name = field(k, v)?,
@@ -561,7 +570,8 @@ impl FromJson for PodStatus {
                 }
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -569,15 +579,16 @@ impl FromJson for PodStatus {
 impl FromJson for PodCondition {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct PodCondition")? {
-            match k.as_str() {
+        for_each_field(v, "struct PodCondition", &mut |k, v| {
+            match k {
                 "type" => out.type_ = field(k, v)?,
                 "status" => out.status = field(k, v)?,
                 "reason" => out.reason = field(k, v)?,
                 "message" => out.message = field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -585,15 +596,16 @@ impl FromJson for PodCondition {
 impl FromJson for ContainerStatus {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct ContainerStatus")? {
-            match k.as_str() {
+        for_each_field(v, "struct ContainerStatus", &mut |k, v| {
+            match k {
                 "name" => out.name = field(k, v)?,
                 "allocatedResources" => out.allocated_resources = nullable_field(k, v)?,
                 "resources" => out.resources = field(k, v)?,
                 "restartCount" => out.restart_count = field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -601,15 +613,20 @@ impl FromJson for ContainerStatus {
 impl FromJson for NodeAllocatableResourceClaimStatus {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct NodeAllocatableResourceClaimStatus")? {
-            match k.as_str() {
-                "resourceClaimName" => out.resource_claim_name = field(k, v)?,
-                "containers" => out.containers = nullable_field(k, v)?,
-                "mapping" => out.mapping = nullable_field(k, v)?,
-                "overhead" => out.overhead = nullable_field(k, v)?,
-                _ => {}
-            }
-        }
+        for_each_field(
+            v,
+            "struct NodeAllocatableResourceClaimStatus",
+            &mut |k, v| {
+                match k {
+                    "resourceClaimName" => out.resource_claim_name = field(k, v)?,
+                    "containers" => out.containers = nullable_field(k, v)?,
+                    "mapping" => out.mapping = nullable_field(k, v)?,
+                    "overhead" => out.overhead = nullable_field(k, v)?,
+                    _ => {}
+                }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
@@ -617,13 +634,14 @@ impl FromJson for NodeAllocatableResourceClaimStatus {
 impl FromJson for ResourceMapping {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct ResourceMapping")? {
-            match k.as_str() {
+        for_each_field(v, "struct ResourceMapping", &mut |k, v| {
+            match k {
                 "name" => out.name = field(k, v)?,
                 "quantity" => out.quantity = field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -631,14 +649,15 @@ impl FromJson for ResourceMapping {
 impl FromJson for ClaimOverhead {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct ClaimOverhead")? {
-            match k.as_str() {
+        for_each_field(v, "struct ClaimOverhead", &mut |k, v| {
+            match k {
                 "name" => out.name = field(k, v)?,
                 "perPod" => out.per_pod = field(k, v)?,
                 "perContainer" => out.per_container = field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }

@@ -28,8 +28,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::de::{
-    deserialize_via_json, field, json_enum, missing_field, nullable_field, object, FromJson,
-    PathError,
+    deserialize_via_json, field, for_each_field, json_enum, missing_field, nullable_field, object,
+    FromJson, PathError,
 };
 use super::meta::Labels;
 
@@ -350,13 +350,14 @@ impl NodeSelector {
 impl FromJson for LabelSelector {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct LabelSelector")? {
-            match k.as_str() {
+        for_each_field(v, "struct LabelSelector", &mut |k, v| {
+            match k {
                 "matchLabels" => out.match_labels = nullable_field(k, v)?,
                 "matchExpressions" => out.match_expressions = nullable_field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -366,14 +367,15 @@ impl FromJson for LabelSelectorRequirement {
         let mut key = None;
         let mut operator = None;
         let mut values = Default::default();
-        for (k, v) in object(v, "struct LabelSelectorRequirement")? {
-            match k.as_str() {
+        for_each_field(v, "struct LabelSelectorRequirement", &mut |k, v| {
+            match k {
                 "key" => key = Some(field(k, v)?),
                 "operator" => operator = Some(field(k, v)?),
                 "values" => values = nullable_field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(LabelSelectorRequirement {
             key: key.ok_or_else(|| missing_field("key"))?,
             operator: operator.ok_or_else(|| missing_field("operator"))?,
@@ -395,13 +397,14 @@ impl FromJson for NodeSelector {
 impl FromJson for NodeSelectorTerm {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        for (k, v) in object(v, "struct NodeSelectorTerm")? {
-            match k.as_str() {
+        for_each_field(v, "struct NodeSelectorTerm", &mut |k, v| {
+            match k {
                 "matchExpressions" => out.match_expressions = nullable_field(k, v)?,
                 "matchFields" => out.match_fields = nullable_field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -411,14 +414,15 @@ impl FromJson for NodeSelectorRequirement {
         let mut key = None;
         let mut operator = None;
         let mut values = Default::default();
-        for (k, v) in object(v, "struct NodeSelectorRequirement")? {
-            match k.as_str() {
+        for_each_field(v, "struct NodeSelectorRequirement", &mut |k, v| {
+            match k {
                 "key" => key = Some(field(k, v)?),
                 "operator" => operator = Some(field(k, v)?),
                 "values" => values = nullable_field(k, v)?,
                 _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(NodeSelectorRequirement {
             key: key.ok_or_else(|| missing_field("key"))?,
             operator: operator.ok_or_else(|| missing_field("operator"))?,

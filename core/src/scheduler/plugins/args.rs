@@ -10,17 +10,18 @@ use super::noderesources::requested_to_capacity_ratio::UtilizationShapePoint;
 use super::noderesources::{
     NodeResourcesBalancedAllocationArgs, NodeResourcesFitArgs, ResourceSpec, ScoringStrategy,
 };
-use crate::model::de::{field, missing_field, object, unknown_field, FromJson, PathError};
+use crate::model::de::{field, for_each_field, missing_field, unknown_field, FromJson, PathError};
 
 impl FromJson for NodeAffinityArgs {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = NodeAffinityArgs::default();
-        for (k, v) in object(v, "struct NodeAffinityArgs")? {
-            match k.as_str() {
+        for_each_field(v, "struct NodeAffinityArgs", &mut |k, v| {
+            match k {
                 "addedAffinity" => out.added_affinity = field(k, v)?,
                 _ => return Err(unknown_field(k, &["addedAffinity"])),
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -28,12 +29,17 @@ impl FromJson for NodeAffinityArgs {
 impl FromJson for NodeResourcesBalancedAllocationArgs {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = NodeResourcesBalancedAllocationArgs::default();
-        for (k, v) in object(v, "struct NodeResourcesBalancedAllocationArgs")? {
-            match k.as_str() {
-                "resources" => out.resources = field(k, v)?,
-                _ => return Err(unknown_field(k, &["resources"])),
-            }
-        }
+        for_each_field(
+            v,
+            "struct NodeResourcesBalancedAllocationArgs",
+            &mut |k, v| {
+                match k {
+                    "resources" => out.resources = field(k, v)?,
+                    _ => return Err(unknown_field(k, &["resources"])),
+                }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
@@ -46,14 +52,15 @@ impl FromJson for NodeResourcesFitArgs {
             "scoringStrategy",
         ];
         let mut out = NodeResourcesFitArgs::default();
-        for (k, v) in object(v, "struct NodeResourcesFitArgs")? {
-            match k.as_str() {
+        for_each_field(v, "struct NodeResourcesFitArgs", &mut |k, v| {
+            match k {
                 "ignoredResources" => out.ignored_resources = field(k, v)?,
                 "ignoredResourceGroups" => out.ignored_resource_groups = field(k, v)?,
                 "scoringStrategy" => out.scoring_strategy = field(k, v)?,
                 _ => return Err(unknown_field(k, FIELDS)),
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -62,14 +69,15 @@ impl FromJson for ScoringStrategy {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         const FIELDS: &[&str] = &["type", "resources", "requestedToCapacityRatio"];
         let mut out = ScoringStrategy::default();
-        for (k, v) in object(v, "struct ScoringStrategy")? {
-            match k.as_str() {
+        for_each_field(v, "struct ScoringStrategy", &mut |k, v| {
+            match k {
                 "type" => out.type_ = field(k, v)?,
                 "resources" => out.resources = field(k, v)?,
                 "requestedToCapacityRatio" => out.requested_to_capacity_ratio = field(k, v)?,
                 _ => return Err(unknown_field(k, FIELDS)),
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -77,12 +85,13 @@ impl FromJson for ScoringStrategy {
 impl FromJson for RequestedToCapacityRatioParam {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = RequestedToCapacityRatioParam::default();
-        for (k, v) in object(v, "struct RequestedToCapacityRatioParam")? {
-            match k.as_str() {
+        for_each_field(v, "struct RequestedToCapacityRatioParam", &mut |k, v| {
+            match k {
                 "shape" => out.shape = field(k, v)?,
                 _ => return Err(unknown_field(k, &["shape"])),
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -93,13 +102,14 @@ impl FromJson for UtilizationShapePoint {
             utilization: 0,
             score: 0,
         };
-        for (k, v) in object(v, "struct UtilizationShapePoint")? {
-            match k.as_str() {
+        for_each_field(v, "struct UtilizationShapePoint", &mut |k, v| {
+            match k {
                 "utilization" => out.utilization = field(k, v)?,
                 "score" => out.score = field(k, v)?,
                 _ => return Err(unknown_field(k, &["utilization", "score"])),
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -107,13 +117,14 @@ impl FromJson for UtilizationShapePoint {
 impl FromJson for ResourceSpec {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let (mut name, mut weight) = (None, 0);
-        for (k, v) in object(v, "struct ResourceSpec")? {
-            match k.as_str() {
+        for_each_field(v, "struct ResourceSpec", &mut |k, v| {
+            match k {
                 "name" => name = Some(field(k, v)?),
                 "weight" => weight = field(k, v)?,
                 _ => return Err(unknown_field(k, &["name", "weight"])),
             }
-        }
+            Ok(())
+        })?;
         Ok(ResourceSpec {
             name: name.ok_or_else(|| missing_field("name"))?,
             weight,
