@@ -16,7 +16,7 @@ use wasm_bindgen::prelude::*;
 use crate::convert::to_js;
 use crate::error::BindingError;
 use crate::input::{self, join, Amount};
-use crate::read::{self, FromJs, NumberOrText, ReadError};
+use crate::read::{self, FromJs, NumberOrText, ReadError, SortedMap};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_EVICTION: &'static str = r#"
@@ -283,7 +283,7 @@ pub(crate) struct SimulatorOptions {
     dedicated_image_fs: bool,
     separate_container_fs: bool,
     pod_termination_completes: Option<bool>,
-    feature_gates: BTreeMap<String, bool>,
+    feature_gates: SortedMap<bool>,
 }
 
 impl FromJs for SimulatorOptions {
@@ -304,8 +304,8 @@ impl FromJs for SimulatorOptions {
 
 fn manager_options(o: &SimulatorOptions, path: &str) -> Result<ManagerOptions, BindingError> {
     let mut gates = FeatureGates::default();
-    for (name, on) in &o.feature_gates {
-        match name.as_str() {
+    for (name, on) in o.feature_gates.iter() {
+        match name {
             "KubeletSeparateDiskGC" => gates.kubelet_separate_disk_gc = *on,
             other => {
                 return Err(BindingError::new(
@@ -363,8 +363,8 @@ impl FromJs for At {
 #[derive(Debug)]
 pub(crate) struct StepDto {
     at: At,
-    observations: BTreeMap<String, ObservationInput>,
-    observations_after_reclaim: Option<BTreeMap<String, ObservationInput>>,
+    observations: SortedMap<ObservationInput>,
+    observations_after_reclaim: Option<SortedMap<ObservationInput>>,
     pods: Option<Vec<Value>>,
     pod_stats: Option<BTreeMap<String, PodStats>>,
 }
@@ -373,7 +373,7 @@ impl FromJs for StepDto {
     fn from_js(v: &JsValue) -> Result<Self, ReadError> {
         let o = read::object(v, "struct StepDto")?;
         let at = read::required(o, "at")?;
-        let mut observations = BTreeMap::new();
+        let mut observations = SortedMap::default();
         read::set(o, "observations", &mut observations)?;
         let mut observations_after_reclaim = None;
         read::set(
@@ -506,11 +506,11 @@ impl FromJs for VolumeStats {
 }
 
 fn observations(
-    map: &BTreeMap<String, ObservationInput>,
+    map: &SortedMap<ObservationInput>,
     path: &str,
 ) -> Result<Observations, BindingError> {
     let mut out = Observations::default();
-    for (name, o) in map {
+    for (name, o) in map.iter() {
         let at = join(path, name);
         let signal: Signal = name
             .parse()

@@ -5,15 +5,13 @@
 //! Both go through [`kubelogic::model`]'s readers, so a bad field is reported
 //! with its full path (`cluster.items[3].status.allocatable.memory`).
 
-use std::collections::BTreeMap;
-
 use kubelogic::model::{self, ModelError};
 use kubelogic::{FeatureGates, Quantity};
 use serde_json::Value;
 use wasm_bindgen::JsValue;
 
 use crate::error::{BindingError, IntoBindingError};
-use crate::read::{FromJs, NumberOrText, ReadError};
+use crate::read::{FromJs, NumberOrText, ReadError, SortedMap};
 
 impl IntoBindingError for ModelError {
     fn at(&self, path: &str) -> BindingError {
@@ -69,12 +67,16 @@ pub fn options<T: FromJs + Default>(value: &JsValue, path: &str) -> Result<T, Bi
 
 /// Feature gate overrides (`{"PodLevelResources": false}`) on the v1.35 defaults.
 pub fn feature_gates(
-    overrides: &BTreeMap<String, bool>,
+    overrides: &SortedMap<bool>,
     path: &str,
 ) -> Result<FeatureGates, BindingError> {
-    FeatureGates::default()
-        .with(overrides)
-        .map_err(|e| BindingError::new(e.to_string(), path))
+    let mut gates = FeatureGates::default();
+    for (name, on) in overrides.iter() {
+        gates
+            .set(name, *on)
+            .map_err(|e| BindingError::new(e.to_string(), path))?;
+    }
+    Ok(gates)
 }
 
 /// An amount given as a number (bytes, count) or a quantity string (`"1Gi"`).

@@ -1,7 +1,5 @@
 //! QoS class and OOM score: `qosClass`, `explainQos`, `oomScoreAdj`.
 
-use std::collections::BTreeMap;
-
 use kubelogic::model::Pod;
 use kubelogic::qos::{self, OomOptions, QosError};
 use serde::Serialize;
@@ -10,7 +8,7 @@ use wasm_bindgen::prelude::*;
 use crate::convert::to_js;
 use crate::error::{BindingError, IntoBindingError};
 use crate::input::{self, Amount};
-use crate::read::{self, FromJs, ReadError};
+use crate::read::{self, FromJs, ReadError, SortedMap};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_QOS: &'static str = r#"
@@ -63,7 +61,7 @@ impl IntoBindingError for QosError {
 #[derive(Debug, Default)]
 pub(crate) struct QosOptions {
     memory_capacity: Option<Amount>,
-    feature_gates: BTreeMap<String, bool>,
+    feature_gates: SortedMap<bool>,
 }
 
 impl FromJs for QosOptions {
@@ -76,9 +74,9 @@ impl FromJs for QosOptions {
     }
 }
 
-fn oom_options(gates: &BTreeMap<String, bool>) -> Result<OomOptions, BindingError> {
+fn oom_options(gates: &SortedMap<bool>) -> Result<OomOptions, BindingError> {
     let mut opts = OomOptions::default();
-    for (name, on) in gates {
+    for (name, on) in gates.iter() {
         opts.set_gate(name, *on)
             .map_err(|e| e.at("options.featureGates"))?;
     }
@@ -193,9 +191,9 @@ pub fn oom_score_adj(
 ) -> Result<i32, JsValue> {
     let pod: Pod = input::object(&pod, "pod")?;
     let capacity = input::amount(&memory_capacity, "memoryCapacity")?;
-    let gates: BTreeMap<String, bool> = match feature_gates {
+    let gates: SortedMap<bool> = match feature_gates {
         Some(o) => input::options(&o.into(), "featureGates")?,
-        None => BTreeMap::new(),
+        None => SortedMap::default(),
     };
     let opts = oom_options(&gates).map_err(|e| BindingError::new(e.message(), "featureGates"))?;
     Ok(qos::oom_score_adj(&pod, container, capacity, &opts).map_err(|e| e.at(""))?)

@@ -18,6 +18,7 @@
 //! one copy of them instead of one serde visitor per type and deserializer.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use js_sys::{Array, ArrayBuffer, Number, Object, Reflect, Uint8Array};
 use serde::de::{self, Expected, Unexpected};
@@ -389,6 +390,59 @@ pub fn content_u64(v: &JsValue) -> Result<Option<u64>, ReadError> {
         return Err(invalid_type(v, &"any value"));
     };
     Err(serde_error(&de::Error::invalid_type(unexpected, &"u64")))
+}
+
+/// A small string-keyed map read from a JS object (feature gates,
+/// observations): the entries sorted by key with the last value of a key
+/// kept, as a `BTreeMap<String, T>` holds them, in a sorted `Vec` (one
+/// binary-search insertion per entry) instead of a B-tree instantiated for
+/// each `T`. `Debug` prints it as a map.
+#[derive(Clone, PartialEq)]
+pub struct SortedMap<T>(Vec<(String, T)>);
+
+impl<T> Default for SortedMap<T> {
+    fn default() -> Self {
+        SortedMap(Vec::new())
+    }
+}
+
+impl<T> SortedMap<T> {
+    /// Inserts or replaces the value of `key`.
+    pub fn insert(&mut self, key: String, value: T) {
+        match self.0.binary_search_by(|(k, _)| k.as_str().cmp(&key)) {
+            Ok(i) => {
+                if let Some(slot) = self.0.get_mut(i) {
+                    slot.1 = value;
+                }
+            }
+            Err(i) => self.0.insert(i, (key, value)),
+        }
+    }
+
+    /// The entries, sorted by key.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &T)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v))
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for SortedMap<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.0.iter().map(|(k, v)| (k, v)))
+            .finish()
+    }
+}
+
+impl<T: FromJs> FromJs for SortedMap<T> {
+    /// As serde reads a `BTreeMap<String, T>`.
+    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
+        let mut out = SortedMap::default();
+        for_each_entry(v, "a map", "a string", &mut |k, item| {
+            out.insert(k, T::from_js(item)?);
+            Ok(())
+        })?;
+        Ok(out)
+    }
 }
 
 /// The variant name of a unit-only enum, as serde-wasm-bindgen reads an

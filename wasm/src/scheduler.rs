@@ -21,7 +21,7 @@ use crate::convert::to_js;
 use crate::error::BindingError;
 use crate::input::{self, join};
 use crate::outcome::ScheduleOutcome;
-use crate::read::{self, FromJs, ReadError};
+use crate::read::{self, FromJs, ReadError, SortedMap};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_SCHEDULER: &'static str = r#"
@@ -271,7 +271,7 @@ impl FromJs for Detail {
 pub(crate) struct CallOptions {
     profile: Option<ProfileInput>,
     detail: Detail,
-    feature_gates: BTreeMap<String, bool>,
+    feature_gates: SortedMap<bool>,
     replicas: Option<f64>,
 }
 
@@ -481,9 +481,9 @@ impl Cluster {
         #[wasm_bindgen(js_name = featureGates, unchecked_optional_param_type = "FeatureGateOverrides")]
         feature_gates: Option<js_sys::Object>,
     ) -> Result<Cluster, JsValue> {
-        let overrides: BTreeMap<String, bool> = match feature_gates {
+        let overrides: SortedMap<bool> = match feature_gates {
             Some(o) => input::options(&o.into(), "featureGates")?,
-            None => BTreeMap::new(),
+            None => SortedMap::default(),
         };
         let gates = input::feature_gates(&overrides, "featureGates")?;
         Ok(Cluster::read(&cluster, gates, "cluster")?)
