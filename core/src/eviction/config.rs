@@ -438,11 +438,14 @@ impl KubeletEvictionSettings {
     /// module documentation for how `evictionHard` merges.
     pub fn with_linux_defaults(&self) -> KubeletEvictionSettings {
         let mut out = self.clone();
+        // Inserted one by one: `collect` would sort through a stable sort
+        // instantiated for this pair type alone (wasm size).
         let defaults = || {
-            DEFAULT_EVICTION_HARD
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect::<BTreeMap<_, _>>()
+            let mut map = BTreeMap::new();
+            for (k, v) in DEFAULT_EVICTION_HARD {
+                map.insert((*k).to_owned(), (*v).to_owned());
+            }
+            map
         };
         match &mut out.eviction_hard {
             None => out.eviction_hard = Some(defaults()),
