@@ -5,8 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::de::{
-    deserialize_via_json, empty_as_none_field, field, for_each_field, json_enum, nullable_field,
-    FromJson, PathError,
+    deserialize_via_json, empty_as_none, for_each_field, json_enum, nullable, FromJson, PathError,
 };
 use super::selector::{LabelSelector, NodeSelector, NodeSelectorTerm};
 
@@ -202,9 +201,9 @@ impl FromJson for Affinity {
         let mut out = Self::default();
         for_each_field(v, "struct Affinity", &mut |k, v| {
             match k {
-                "nodeAffinity" => out.node_affinity = field(k, v)?,
-                "podAffinity" => out.pod_affinity = field(k, v)?,
-                "podAntiAffinity" => out.pod_anti_affinity = field(k, v)?,
+                "nodeAffinity" => out.node_affinity = FromJson::from_json(v)?,
+                "podAffinity" => out.pod_affinity = FromJson::from_json(v)?,
+                "podAntiAffinity" => out.pod_anti_affinity = FromJson::from_json(v)?,
                 _ => {}
             }
             Ok(())
@@ -219,10 +218,11 @@ impl FromJson for NodeAffinity {
         for_each_field(v, "struct NodeAffinity", &mut |k, v| {
             match k {
                 "requiredDuringSchedulingIgnoredDuringExecution" => {
-                    out.required_during_scheduling_ignored_during_execution = field(k, v)?
+                    out.required_during_scheduling_ignored_during_execution =
+                        FromJson::from_json(v)?
                 }
                 "preferredDuringSchedulingIgnoredDuringExecution" => {
-                    out.preferred_during_scheduling_ignored_during_execution = nullable_field(k, v)?
+                    out.preferred_during_scheduling_ignored_during_execution = nullable(v)?
                 }
                 _ => {}
             }
@@ -237,8 +237,8 @@ impl FromJson for PreferredSchedulingTerm {
         let mut out = Self::default();
         for_each_field(v, "struct PreferredSchedulingTerm", &mut |k, v| {
             match k {
-                "weight" => out.weight = field(k, v)?,
-                "preference" => out.preference = field(k, v)?,
+                "weight" => out.weight = FromJson::from_json(v)?,
+                "preference" => out.preference = FromJson::from_json(v)?,
                 _ => {}
             }
             Ok(())
@@ -253,10 +253,10 @@ impl FromJson for PodAffinity {
         for_each_field(v, "struct PodAffinity", &mut |k, v| {
             match k {
                 "requiredDuringSchedulingIgnoredDuringExecution" => {
-                    out.required_during_scheduling_ignored_during_execution = nullable_field(k, v)?
+                    out.required_during_scheduling_ignored_during_execution = nullable(v)?
                 }
                 "preferredDuringSchedulingIgnoredDuringExecution" => {
-                    out.preferred_during_scheduling_ignored_during_execution = nullable_field(k, v)?
+                    out.preferred_during_scheduling_ignored_during_execution = nullable(v)?
                 }
                 _ => {}
             }
@@ -271,12 +271,12 @@ impl FromJson for PodAffinityTerm {
         let mut out = Self::default();
         for_each_field(v, "struct PodAffinityTerm", &mut |k, v| {
             match k {
-                "labelSelector" => out.label_selector = field(k, v)?,
-                "namespaces" => out.namespaces = nullable_field(k, v)?,
-                "topologyKey" => out.topology_key = field(k, v)?,
-                "namespaceSelector" => out.namespace_selector = field(k, v)?,
-                "matchLabelKeys" => out.match_label_keys = nullable_field(k, v)?,
-                "mismatchLabelKeys" => out.mismatch_label_keys = nullable_field(k, v)?,
+                "labelSelector" => out.label_selector = FromJson::from_json(v)?,
+                "namespaces" => out.namespaces = nullable(v)?,
+                "topologyKey" => out.topology_key = FromJson::from_json(v)?,
+                "namespaceSelector" => out.namespace_selector = FromJson::from_json(v)?,
+                "matchLabelKeys" => out.match_label_keys = nullable(v)?,
+                "mismatchLabelKeys" => out.mismatch_label_keys = nullable(v)?,
                 _ => {}
             }
             Ok(())
@@ -290,8 +290,8 @@ impl FromJson for WeightedPodAffinityTerm {
         let mut out = Self::default();
         for_each_field(v, "struct WeightedPodAffinityTerm", &mut |k, v| {
             match k {
-                "weight" => out.weight = field(k, v)?,
-                "podAffinityTerm" => out.pod_affinity_term = field(k, v)?,
+                "weight" => out.weight = FromJson::from_json(v)?,
+                "podAffinityTerm" => out.pod_affinity_term = FromJson::from_json(v)?,
                 _ => {}
             }
             Ok(())
@@ -305,11 +305,11 @@ impl FromJson for Toleration {
         let mut out = Self::default();
         for_each_field(v, "struct Toleration", &mut |k, v| {
             match k {
-                "key" => out.key = field(k, v)?,
-                "operator" => out.operator = empty_as_none_field(k, v)?,
-                "value" => out.value = field(k, v)?,
-                "effect" => out.effect = empty_as_none_field(k, v)?,
-                "tolerationSeconds" => out.toleration_seconds = field(k, v)?,
+                "key" => out.key = FromJson::from_json(v)?,
+                "operator" => out.operator = empty_as_none(v)?,
+                "value" => out.value = FromJson::from_json(v)?,
+                "effect" => out.effect = empty_as_none(v)?,
+                "tolerationSeconds" => out.toleration_seconds = FromJson::from_json(v)?,
                 _ => {}
             }
             Ok(())
@@ -323,14 +323,14 @@ impl FromJson for TopologySpreadConstraint {
         let mut out = Self::default();
         for_each_field(v, "struct TopologySpreadConstraint", &mut |k, v| {
             match k {
-                "maxSkew" => out.max_skew = field(k, v)?,
-                "topologyKey" => out.topology_key = field(k, v)?,
-                "whenUnsatisfiable" => out.when_unsatisfiable = field(k, v)?,
-                "labelSelector" => out.label_selector = field(k, v)?,
-                "minDomains" => out.min_domains = field(k, v)?,
-                "nodeAffinityPolicy" => out.node_affinity_policy = empty_as_none_field(k, v)?,
-                "nodeTaintsPolicy" => out.node_taints_policy = empty_as_none_field(k, v)?,
-                "matchLabelKeys" => out.match_label_keys = nullable_field(k, v)?,
+                "maxSkew" => out.max_skew = FromJson::from_json(v)?,
+                "topologyKey" => out.topology_key = FromJson::from_json(v)?,
+                "whenUnsatisfiable" => out.when_unsatisfiable = FromJson::from_json(v)?,
+                "labelSelector" => out.label_selector = FromJson::from_json(v)?,
+                "minDomains" => out.min_domains = FromJson::from_json(v)?,
+                "nodeAffinityPolicy" => out.node_affinity_policy = empty_as_none(v)?,
+                "nodeTaintsPolicy" => out.node_taints_policy = empty_as_none(v)?,
+                "matchLabelKeys" => out.match_label_keys = nullable(v)?,
                 _ => {}
             }
             Ok(())

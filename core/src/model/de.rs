@@ -396,8 +396,9 @@ pub fn object<'a>(v: &'a Value, expected: &str) -> Result<&'a JsonMap, PathError
 }
 
 /// Calls `f` on each field of the object `v` (serde's `invalid type` error
-/// naming `expected` when `v` is not an object): the one loop behind every
-/// struct reader, which matches the field names it knows.
+/// naming `expected` when `v` is not an object), prefixing its errors with
+/// the field's name: the one loop behind every struct reader, which matches
+/// the field names it knows and ignores the others.
 #[inline(never)]
 pub fn for_each_field(
     v: &Value,
@@ -405,32 +406,46 @@ pub fn for_each_field(
     f: &mut dyn FnMut(&str, &Value) -> Result<(), PathError>,
 ) -> Result<(), PathError> {
     for (k, item) in object(v, expected)? {
-        f(k, item)?;
+        f(k, item).map_err(|e| e.at(item, &Segment::Key(k)))?;
     }
     Ok(())
 }
 
-/// The field `key` of an object, read as `T`; an error is prefixed with `key`.
-pub fn field<T: FromJson>(key: &str, v: &Value) -> Result<T, PathError> {
-    T::from_json(v).map_err(|e| e.at(v, &Segment::Key(key)))
+/// [`for_each_field`] for a struct that denies unknown fields: a field not
+/// in `fields` is serde's `unknown field` error at that field.
+#[inline(never)]
+pub fn for_each_known_field(
+    v: &Value,
+    expected: &str,
+    fields: &'static [&'static str],
+    f: &mut dyn FnMut(&str, &Value) -> Result<(), PathError>,
+) -> Result<(), PathError> {
+    for (k, item) in object(v, expected)? {
+        if !fields.contains(&k.as_str()) {
+            let e: PathError = de::Error::unknown_field(k, fields);
+            return Err(e.prefixed(&Segment::Key(k)));
+        }
+        f(k, item).map_err(|e| e.at(item, &Segment::Key(k)))?;
+    }
+    Ok(())
 }
 
 /// A field that may be `null` (YAML's `labels:` with nothing after it):
 /// `null` reads as the default.
-pub fn nullable_field<T: FromJson + Default>(key: &str, v: &Value) -> Result<T, PathError> {
+pub fn nullable<T: FromJson + Default>(v: &Value) -> Result<T, PathError> {
     if v.is_null() {
         return Ok(T::default());
     }
-    field(key, v)
+    T::from_json(v)
 }
 
 /// A field where `null` and the empty string mean "none" (an enum that
 /// Kubernetes defaults when empty).
-pub fn empty_as_none_field<T: FromJson>(key: &str, v: &Value) -> Result<Option<T>, PathError> {
+pub fn empty_as_none<T: FromJson>(v: &Value) -> Result<Option<T>, PathError> {
     match v {
         Value::Null => Ok(None),
         Value::String(s) if s.is_empty() => Ok(None),
-        _ => field(key, v).map(Some),
+        _ => T::from_json(v).map(Some),
     }
 }
 
@@ -438,14 +453,6 @@ pub fn empty_as_none_field<T: FromJson>(key: &str, v: &Value) -> Result<Option<T
 #[inline(never)]
 pub fn missing_field(name: &'static str) -> PathError {
     de::Error::missing_field(name)
-}
-
-/// serde's `unknown field` error of a struct that denies unknown fields,
-/// at the offending key.
-#[inline(never)]
-pub fn unknown_field(key: &str, expected: &'static [&'static str]) -> PathError {
-    let e: PathError = de::Error::unknown_field(key, expected);
-    e.prefixed(&Segment::Key(key))
 }
 
 /// The string of an enum value, or `expected a string, found ...`.

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::de::{deserialize_via_json, field, for_each_field, nullable_field, FromJson, PathError};
+use super::de::{deserialize_via_json, for_each_field, nullable, FromJson, PathError};
 
 /// Labels or annotations: string keys to string values, sorted.
 pub type Labels = BTreeMap<String, String>;
@@ -87,15 +87,15 @@ impl FromJson for ObjectMeta {
         let mut out = Self::default();
         for_each_field(v, "struct ObjectMeta", &mut |k, v| {
             match k {
-                "name" => out.name = field(k, v)?,
-                "generateName" => out.generate_name = field(k, v)?,
-                "namespace" => out.namespace = field(k, v)?,
-                "uid" => out.uid = field(k, v)?,
-                "labels" => out.labels = nullable_field(k, v)?,
-                "annotations" => out.annotations = nullable_field(k, v)?,
-                "ownerReferences" => out.owner_references = nullable_field(k, v)?,
-                "creationTimestamp" => out.creation_timestamp = field(k, v)?,
-                "deletionTimestamp" => out.deletion_timestamp = field(k, v)?,
+                "name" => out.name = FromJson::from_json(v)?,
+                "generateName" => out.generate_name = FromJson::from_json(v)?,
+                "namespace" => out.namespace = FromJson::from_json(v)?,
+                "uid" => out.uid = FromJson::from_json(v)?,
+                "labels" => out.labels = nullable(v)?,
+                "annotations" => out.annotations = nullable(v)?,
+                "ownerReferences" => out.owner_references = nullable(v)?,
+                "creationTimestamp" => out.creation_timestamp = FromJson::from_json(v)?,
+                "deletionTimestamp" => out.deletion_timestamp = FromJson::from_json(v)?,
                 _ => {}
             }
             Ok(())
@@ -109,12 +109,12 @@ impl FromJson for OwnerReference {
         let mut out = Self::default();
         for_each_field(v, "struct OwnerReference", &mut |k, v| {
             match k {
-                "apiVersion" => out.api_version = field(k, v)?,
-                "kind" => out.kind = field(k, v)?,
-                "name" => out.name = field(k, v)?,
-                "uid" => out.uid = field(k, v)?,
-                "controller" => out.controller = field(k, v)?,
-                "blockOwnerDeletion" => out.block_owner_deletion = field(k, v)?,
+                "apiVersion" => out.api_version = FromJson::from_json(v)?,
+                "kind" => out.kind = FromJson::from_json(v)?,
+                "name" => out.name = FromJson::from_json(v)?,
+                "uid" => out.uid = FromJson::from_json(v)?,
+                "controller" => out.controller = FromJson::from_json(v)?,
+                "blockOwnerDeletion" => out.block_owner_deletion = FromJson::from_json(v)?,
                 _ => {}
             }
             Ok(())

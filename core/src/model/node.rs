@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::affinity::TaintEffect;
 use super::de::{
-    deserialize_via_json, field, for_each_field, missing_field, nullable_field, FromJson, PathError,
+    deserialize_via_json, for_each_field, missing_field, nullable, FromJson, PathError,
 };
 use super::meta::{Labels, ObjectMeta};
 use super::pod::ResourceList;
@@ -135,9 +135,9 @@ impl FromJson for Node {
         let mut out = Self::default();
         for_each_field(v, "struct Node", &mut |k, v| {
             match k {
-                "metadata" => out.metadata = field(k, v)?,
-                "spec" => out.spec = field(k, v)?,
-                "status" => out.status = field(k, v)?,
+                "metadata" => out.metadata = FromJson::from_json(v)?,
+                "spec" => out.spec = FromJson::from_json(v)?,
+                "status" => out.status = FromJson::from_json(v)?,
                 _ => {}
             }
             Ok(())
@@ -151,9 +151,9 @@ impl FromJson for NodeSpec {
         let mut out = Self::default();
         for_each_field(v, "struct NodeSpec", &mut |k, v| {
             match k {
-                "unschedulable" => out.unschedulable = field(k, v)?,
-                "taints" => out.taints = nullable_field(k, v)?,
-                "providerId" => out.provider_id = field(k, v)?,
+                "unschedulable" => out.unschedulable = FromJson::from_json(v)?,
+                "taints" => out.taints = nullable(v)?,
+                "providerId" => out.provider_id = FromJson::from_json(v)?,
                 _ => {}
             }
             Ok(())
@@ -170,10 +170,10 @@ impl FromJson for Taint {
         let mut time_added = Default::default();
         for_each_field(v, "struct Taint", &mut |k, v| {
             match k {
-                "key" => key = Some(field(k, v)?),
-                "value" => value = field(k, v)?,
-                "effect" => effect = Some(field(k, v)?),
-                "timeAdded" => time_added = field(k, v)?,
+                "key" => key = Some(FromJson::from_json(v)?),
+                "value" => value = FromJson::from_json(v)?,
+                "effect" => effect = Some(FromJson::from_json(v)?),
+                "timeAdded" => time_added = FromJson::from_json(v)?,
                 _ => {}
             }
             Ok(())
@@ -192,10 +192,10 @@ impl FromJson for NodeStatus {
         let mut out = Self::default();
         for_each_field(v, "struct NodeStatus", &mut |k, v| {
             match k {
-                "capacity" => out.capacity = nullable_field(k, v)?,
-                "allocatable" => out.allocatable = nullable_field(k, v)?,
-                "images" => out.images = nullable_field(k, v)?,
-                "conditions" => out.conditions = nullable_field(k, v)?,
+                "capacity" => out.capacity = nullable(v)?,
+                "allocatable" => out.allocatable = nullable(v)?,
+                "images" => out.images = nullable(v)?,
+                "conditions" => out.conditions = nullable(v)?,
                 _ => {}
             }
             Ok(())
@@ -209,8 +209,8 @@ impl FromJson for ContainerImage {
         let mut out = Self::default();
         for_each_field(v, "struct ContainerImage", &mut |k, v| {
             match k {
-                "names" => out.names = nullable_field(k, v)?,
-                "sizeBytes" => out.size_bytes = field(k, v)?,
+                "names" => out.names = nullable(v)?,
+                "sizeBytes" => out.size_bytes = FromJson::from_json(v)?,
                 _ => {}
             }
             Ok(())
@@ -224,10 +224,10 @@ impl FromJson for NodeCondition {
         let mut out = Self::default();
         for_each_field(v, "struct NodeCondition", &mut |k, v| {
             match k {
-                "type" => out.type_ = field(k, v)?,
-                "status" => out.status = field(k, v)?,
-                "reason" => out.reason = field(k, v)?,
-                "message" => out.message = field(k, v)?,
+                "type" => out.type_ = FromJson::from_json(v)?,
+                "status" => out.status = FromJson::from_json(v)?,
+                "reason" => out.reason = FromJson::from_json(v)?,
+                "message" => out.message = FromJson::from_json(v)?,
                 _ => {}
             }
             Ok(())

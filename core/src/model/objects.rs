@@ -7,9 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::de::{
-    deserialize_via_json, field, for_each_field, nullable_field, object, FromJson, PathError,
-};
+use super::de::{deserialize_via_json, for_each_field, nullable, FromJson, PathError};
 use super::meta::ObjectMeta;
 use super::selector::LabelSelector;
 
@@ -135,9 +133,12 @@ pub struct ReplicaSetSpec {
 impl FromJson for Namespace {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        if let Some(v) = object(v, "struct Namespace")?.get("metadata") {
-            out.metadata = field("metadata", v)?;
-        }
+        for_each_field(v, "struct Namespace", &mut |k, v| {
+            if k == "metadata" {
+                out.metadata = FromJson::from_json(v)?;
+            }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -147,9 +148,9 @@ impl FromJson for PodDisruptionBudget {
         let mut out = Self::default();
         for_each_field(v, "struct PodDisruptionBudget", &mut |k, v| {
             match k {
-                "metadata" => out.metadata = field(k, v)?,
-                "spec" => out.spec = field(k, v)?,
-                "status" => out.status = field(k, v)?,
+                "metadata" => out.metadata = FromJson::from_json(v)?,
+                "spec" => out.spec = FromJson::from_json(v)?,
+                "status" => out.status = FromJson::from_json(v)?,
                 _ => {}
             }
             Ok(())
@@ -163,9 +164,9 @@ impl FromJson for PodDisruptionBudgetSpec {
         let mut out = Self::default();
         for_each_field(v, "struct PodDisruptionBudgetSpec", &mut |k, v| {
             match k {
-                "selector" => out.selector = field(k, v)?,
-                "minAvailable" => out.min_available = field(k, v)?,
-                "maxUnavailable" => out.max_unavailable = field(k, v)?,
+                "selector" => out.selector = FromJson::from_json(v)?,
+                "minAvailable" => out.min_available = FromJson::from_json(v)?,
+                "maxUnavailable" => out.max_unavailable = FromJson::from_json(v)?,
                 _ => {}
             }
             Ok(())
@@ -179,11 +180,11 @@ impl FromJson for PodDisruptionBudgetStatus {
         let mut out = Self::default();
         for_each_field(v, "struct PodDisruptionBudgetStatus", &mut |k, v| {
             match k {
-                "disruptionsAllowed" => out.disruptions_allowed = field(k, v)?,
-                "disruptedPods" => out.disrupted_pods = nullable_field(k, v)?,
-                "currentHealthy" => out.current_healthy = field(k, v)?,
-                "desiredHealthy" => out.desired_healthy = field(k, v)?,
-                "expectedPods" => out.expected_pods = field(k, v)?,
+                "disruptionsAllowed" => out.disruptions_allowed = FromJson::from_json(v)?,
+                "disruptedPods" => out.disrupted_pods = nullable(v)?,
+                "currentHealthy" => out.current_healthy = FromJson::from_json(v)?,
+                "desiredHealthy" => out.desired_healthy = FromJson::from_json(v)?,
+                "expectedPods" => out.expected_pods = FromJson::from_json(v)?,
                 _ => {}
             }
             Ok(())
@@ -197,11 +198,11 @@ impl FromJson for PriorityClass {
         let mut out = Self::default();
         for_each_field(v, "struct PriorityClass", &mut |k, v| {
             match k {
-                "metadata" => out.metadata = field(k, v)?,
-                "value" => out.value = field(k, v)?,
-                "globalDefault" => out.global_default = field(k, v)?,
-                "preemptionPolicy" => out.preemption_policy = field(k, v)?,
-                "description" => out.description = field(k, v)?,
+                "metadata" => out.metadata = FromJson::from_json(v)?,
+                "value" => out.value = FromJson::from_json(v)?,
+                "globalDefault" => out.global_default = FromJson::from_json(v)?,
+                "preemptionPolicy" => out.preemption_policy = FromJson::from_json(v)?,
+                "description" => out.description = FromJson::from_json(v)?,
                 _ => {}
             }
             Ok(())
@@ -215,8 +216,8 @@ impl FromJson for Service {
         let mut out = Self::default();
         for_each_field(v, "struct Service", &mut |k, v| {
             match k {
-                "metadata" => out.metadata = field(k, v)?,
-                "spec" => out.spec = field(k, v)?,
+                "metadata" => out.metadata = FromJson::from_json(v)?,
+                "spec" => out.spec = FromJson::from_json(v)?,
                 _ => {}
             }
             Ok(())
@@ -228,9 +229,12 @@ impl FromJson for Service {
 impl FromJson for ServiceSpec {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        if let Some(v) = object(v, "struct ServiceSpec")?.get("selector") {
-            out.selector = nullable_field("selector", v)?;
-        }
+        for_each_field(v, "struct ServiceSpec", &mut |k, v| {
+            if k == "selector" {
+                out.selector = nullable(v)?;
+            }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -240,9 +244,9 @@ impl FromJson for ReplicaSet {
         let mut out = Self::default();
         for_each_field(v, "struct ReplicaSet", &mut |k, v| {
             match k {
-                "kind" => out.kind = field(k, v)?,
-                "metadata" => out.metadata = field(k, v)?,
-                "spec" => out.spec = field(k, v)?,
+                "kind" => out.kind = FromJson::from_json(v)?,
+                "metadata" => out.metadata = FromJson::from_json(v)?,
+                "spec" => out.spec = FromJson::from_json(v)?,
                 _ => {}
             }
             Ok(())
@@ -256,8 +260,8 @@ impl FromJson for ReplicaSetSpec {
         let mut out = Self::default();
         for_each_field(v, "struct ReplicaSetSpec", &mut |k, v| {
             match k {
-                "selector" => out.selector = field(k, v)?,
-                "replicas" => out.replicas = field(k, v)?,
+                "selector" => out.selector = FromJson::from_json(v)?,
+                "replicas" => out.replicas = FromJson::from_json(v)?,
                 _ => {}
             }
             Ok(())

@@ -7,8 +7,7 @@ use serde_json::Value;
 
 use super::affinity::{Affinity, Toleration, TopologySpreadConstraint};
 use super::de::{
-    deserialize_via_json, empty_as_none_field, field, for_each_field, json_enum, nullable_field,
-    FromJson, PathError,
+    deserialize_via_json, empty_as_none, for_each_field, json_enum, nullable, FromJson, PathError,
 };
 use super::meta::{Labels, ObjectMeta};
 use crate::Quantity;
@@ -391,9 +390,9 @@ impl FromJson for Pod {
         let mut out = Self::default();
         for_each_field(v, "struct Pod", &mut |k, v| {
             match k {
-                "metadata" => out.metadata = field(k, v)?,
-                "spec" => out.spec = field(k, v)?,
-                "status" => out.status = field(k, v)?,
+                "metadata" => out.metadata = FromJson::from_json(v)?,
+                "spec" => out.spec = FromJson::from_json(v)?,
+                "status" => out.status = FromJson::from_json(v)?,
                 _ => {}
             }
             Ok(())
@@ -407,29 +406,27 @@ impl FromJson for PodSpec {
         let mut out = Self::default();
         for_each_field(v, "struct PodSpec", &mut |k, v| {
             match k {
-                "containers" => out.containers = nullable_field(k, v)?,
-                "initContainers" => out.init_containers = nullable_field(k, v)?,
-                "ephemeralContainers" => out.ephemeral_containers = nullable_field(k, v)?,
-                "resources" => out.resources = field(k, v)?,
-                "overhead" => out.overhead = nullable_field(k, v)?,
-                "nodeName" => out.node_name = field(k, v)?,
-                "nodeSelector" => out.node_selector = nullable_field(k, v)?,
-                "affinity" => out.affinity = field(k, v)?,
-                "tolerations" => out.tolerations = nullable_field(k, v)?,
-                "topologySpreadConstraints" => {
-                    out.topology_spread_constraints = nullable_field(k, v)?
-                }
-                "priority" => out.priority = field(k, v)?,
-                "priorityClassName" => out.priority_class_name = field(k, v)?,
-                "preemptionPolicy" => out.preemption_policy = empty_as_none_field(k, v)?,
+                "containers" => out.containers = nullable(v)?,
+                "initContainers" => out.init_containers = nullable(v)?,
+                "ephemeralContainers" => out.ephemeral_containers = nullable(v)?,
+                "resources" => out.resources = FromJson::from_json(v)?,
+                "overhead" => out.overhead = nullable(v)?,
+                "nodeName" => out.node_name = FromJson::from_json(v)?,
+                "nodeSelector" => out.node_selector = nullable(v)?,
+                "affinity" => out.affinity = FromJson::from_json(v)?,
+                "tolerations" => out.tolerations = nullable(v)?,
+                "topologySpreadConstraints" => out.topology_spread_constraints = nullable(v)?,
+                "priority" => out.priority = FromJson::from_json(v)?,
+                "priorityClassName" => out.priority_class_name = FromJson::from_json(v)?,
+                "preemptionPolicy" => out.preemption_policy = empty_as_none(v)?,
                 "terminationGracePeriodSeconds" => {
-                    out.termination_grace_period_seconds = field(k, v)?
+                    out.termination_grace_period_seconds = FromJson::from_json(v)?
                 }
-                "schedulerName" => out.scheduler_name = field(k, v)?,
-                "restartPolicy" => out.restart_policy = field(k, v)?,
-                "hostNetwork" => out.host_network = field(k, v)?,
-                "volumes" => out.volumes = nullable_field(k, v)?,
-                "resourceClaims" => out.resource_claims = nullable_field(k, v)?,
+                "schedulerName" => out.scheduler_name = FromJson::from_json(v)?,
+                "restartPolicy" => out.restart_policy = FromJson::from_json(v)?,
+                "hostNetwork" => out.host_network = FromJson::from_json(v)?,
+                "volumes" => out.volumes = nullable(v)?,
+                "resourceClaims" => out.resource_claims = nullable(v)?,
                 _ => {}
             }
             Ok(())
@@ -443,11 +440,11 @@ impl FromJson for Container {
         let mut out = Self::default();
         for_each_field(v, "struct Container", &mut |k, v| {
             match k {
-                "name" => out.name = field(k, v)?,
-                "image" => out.image = field(k, v)?,
-                "resources" => out.resources = field(k, v)?,
-                "ports" => out.ports = nullable_field(k, v)?,
-                "restartPolicy" => out.restart_policy = field(k, v)?,
+                "name" => out.name = FromJson::from_json(v)?,
+                "image" => out.image = FromJson::from_json(v)?,
+                "resources" => out.resources = FromJson::from_json(v)?,
+                "ports" => out.ports = nullable(v)?,
+                "restartPolicy" => out.restart_policy = FromJson::from_json(v)?,
                 _ => {}
             }
             Ok(())
@@ -461,9 +458,9 @@ impl FromJson for ResourceRequirements {
         let mut out = Self::default();
         for_each_field(v, "struct ResourceRequirements", &mut |k, v| {
             match k {
-                "requests" => out.requests = nullable_field(k, v)?,
-                "limits" => out.limits = nullable_field(k, v)?,
-                "claims" => out.claims = nullable_field(k, v)?,
+                "requests" => out.requests = nullable(v)?,
+                "limits" => out.limits = nullable(v)?,
+                "claims" => out.claims = nullable(v)?,
                 _ => {}
             }
             Ok(())
@@ -477,8 +474,8 @@ impl FromJson for ResourceClaim {
         let mut out = Self::default();
         for_each_field(v, "struct ResourceClaim", &mut |k, v| {
             match k {
-                "name" => out.name = field(k, v)?,
-                "request" => out.request = field(k, v)?,
+                "name" => out.name = FromJson::from_json(v)?,
+                "request" => out.request = FromJson::from_json(v)?,
                 _ => {}
             }
             Ok(())
@@ -492,9 +489,11 @@ impl FromJson for PodResourceClaim {
         let mut out = Self::default();
         for_each_field(v, "struct PodResourceClaim", &mut |k, v| {
             match k {
-                "name" => out.name = field(k, v)?,
-                "resourceClaimName" => out.resource_claim_name = field(k, v)?,
-                "resourceClaimTemplateName" => out.resource_claim_template_name = field(k, v)?,
+                "name" => out.name = FromJson::from_json(v)?,
+                "resourceClaimName" => out.resource_claim_name = FromJson::from_json(v)?,
+                "resourceClaimTemplateName" => {
+                    out.resource_claim_template_name = FromJson::from_json(v)?
+                }
                 _ => {}
             }
             Ok(())
@@ -508,11 +507,11 @@ impl FromJson for ContainerPort {
         let mut out = Self::default();
         for_each_field(v, "struct ContainerPort", &mut |k, v| {
             match k {
-                "containerPort" => out.container_port = field(k, v)?,
-                "hostPort" => out.host_port = field(k, v)?,
-                "hostIp" => out.host_ip = field(k, v)?,
-                "protocol" => out.protocol = field(k, v)?,
-                "name" => out.name = field(k, v)?,
+                "containerPort" => out.container_port = FromJson::from_json(v)?,
+                "hostPort" => out.host_port = FromJson::from_json(v)?,
+                "hostIp" => out.host_ip = FromJson::from_json(v)?,
+                "protocol" => out.protocol = FromJson::from_json(v)?,
+                "name" => out.name = FromJson::from_json(v)?,
                 _ => {}
             }
             Ok(())
@@ -526,8 +525,8 @@ impl FromJson for Volume {
         let mut out = Self::default();
         for_each_field(v, "struct Volume", &mut |k, v| {
             match k {
-                "name" => out.name = field(k, v)?,
-                "emptyDir" => out.empty_dir = field(k, v)?,
+                "name" => out.name = FromJson::from_json(v)?,
+                "emptyDir" => out.empty_dir = FromJson::from_json(v)?,
                 _ => {}
             }
             Ok(())
@@ -541,8 +540,8 @@ impl FromJson for EmptyDirVolumeSource {
         let mut out = Self::default();
         for_each_field(v, "struct EmptyDirVolumeSource", &mut |k, v| {
             match k {
-                "medium" => out.medium = field(k, v)?,
-                "sizeLimit" => out.size_limit = field(k, v)?,
+                "medium" => out.medium = FromJson::from_json(v)?,
+                "sizeLimit" => out.size_limit = FromJson::from_json(v)?,
                 _ => {}
             }
             Ok(())
@@ -556,17 +555,17 @@ impl FromJson for PodStatus {
         let mut out = Self::default();
         for_each_field(v, "struct PodStatus", &mut |k, v| {
             match k {
-                "phase" => out.phase = field(k, v)?,
-                "qosClass" => out.qos_class = empty_as_none_field(k, v)?,
-                "nominatedNodeName" => out.nominated_node_name = field(k, v)?,
-                "startTime" => out.start_time = field(k, v)?,
-                "conditions" => out.conditions = nullable_field(k, v)?,
-                "containerStatuses" => out.container_statuses = nullable_field(k, v)?,
-                "initContainerStatuses" => out.init_container_statuses = nullable_field(k, v)?,
-                "resources" => out.resources = field(k, v)?,
-                "allocatedResources" => out.allocated_resources = nullable_field(k, v)?,
+                "phase" => out.phase = FromJson::from_json(v)?,
+                "qosClass" => out.qos_class = empty_as_none(v)?,
+                "nominatedNodeName" => out.nominated_node_name = FromJson::from_json(v)?,
+                "startTime" => out.start_time = FromJson::from_json(v)?,
+                "conditions" => out.conditions = nullable(v)?,
+                "containerStatuses" => out.container_statuses = nullable(v)?,
+                "initContainerStatuses" => out.init_container_statuses = nullable(v)?,
+                "resources" => out.resources = FromJson::from_json(v)?,
+                "allocatedResources" => out.allocated_resources = nullable(v)?,
                 "nodeAllocatableResourceClaimStatuses" => {
-                    out.node_allocatable_resource_claim_statuses = nullable_field(k, v)?
+                    out.node_allocatable_resource_claim_statuses = nullable(v)?
                 }
                 _ => {}
             }
@@ -581,10 +580,10 @@ impl FromJson for PodCondition {
         let mut out = Self::default();
         for_each_field(v, "struct PodCondition", &mut |k, v| {
             match k {
-                "type" => out.type_ = field(k, v)?,
-                "status" => out.status = field(k, v)?,
-                "reason" => out.reason = field(k, v)?,
-                "message" => out.message = field(k, v)?,
+                "type" => out.type_ = FromJson::from_json(v)?,
+                "status" => out.status = FromJson::from_json(v)?,
+                "reason" => out.reason = FromJson::from_json(v)?,
+                "message" => out.message = FromJson::from_json(v)?,
                 _ => {}
             }
             Ok(())
@@ -598,10 +597,10 @@ impl FromJson for ContainerStatus {
         let mut out = Self::default();
         for_each_field(v, "struct ContainerStatus", &mut |k, v| {
             match k {
-                "name" => out.name = field(k, v)?,
-                "allocatedResources" => out.allocated_resources = nullable_field(k, v)?,
-                "resources" => out.resources = field(k, v)?,
-                "restartCount" => out.restart_count = field(k, v)?,
+                "name" => out.name = FromJson::from_json(v)?,
+                "allocatedResources" => out.allocated_resources = nullable(v)?,
+                "resources" => out.resources = FromJson::from_json(v)?,
+                "restartCount" => out.restart_count = FromJson::from_json(v)?,
                 _ => {}
             }
             Ok(())
@@ -618,10 +617,10 @@ impl FromJson for NodeAllocatableResourceClaimStatus {
             "struct NodeAllocatableResourceClaimStatus",
             &mut |k, v| {
                 match k {
-                    "resourceClaimName" => out.resource_claim_name = field(k, v)?,
-                    "containers" => out.containers = nullable_field(k, v)?,
-                    "mapping" => out.mapping = nullable_field(k, v)?,
-                    "overhead" => out.overhead = nullable_field(k, v)?,
+                    "resourceClaimName" => out.resource_claim_name = FromJson::from_json(v)?,
+                    "containers" => out.containers = nullable(v)?,
+                    "mapping" => out.mapping = nullable(v)?,
+                    "overhead" => out.overhead = nullable(v)?,
                     _ => {}
                 }
                 Ok(())
@@ -636,8 +635,8 @@ impl FromJson for ResourceMapping {
         let mut out = Self::default();
         for_each_field(v, "struct ResourceMapping", &mut |k, v| {
             match k {
-                "name" => out.name = field(k, v)?,
-                "quantity" => out.quantity = field(k, v)?,
+                "name" => out.name = FromJson::from_json(v)?,
+                "quantity" => out.quantity = FromJson::from_json(v)?,
                 _ => {}
             }
             Ok(())
@@ -651,9 +650,9 @@ impl FromJson for ClaimOverhead {
         let mut out = Self::default();
         for_each_field(v, "struct ClaimOverhead", &mut |k, v| {
             match k {
-                "name" => out.name = field(k, v)?,
-                "perPod" => out.per_pod = field(k, v)?,
-                "perContainer" => out.per_container = field(k, v)?,
+                "name" => out.name = FromJson::from_json(v)?,
+                "perPod" => out.per_pod = FromJson::from_json(v)?,
+                "perContainer" => out.per_container = FromJson::from_json(v)?,
                 _ => {}
             }
             Ok(())

@@ -28,8 +28,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::de::{
-    deserialize_via_json, field, for_each_field, json_enum, missing_field, nullable_field, object,
-    FromJson, PathError,
+    deserialize_via_json, for_each_field, json_enum, missing_field, nullable, FromJson, PathError,
 };
 use super::meta::Labels;
 
@@ -352,8 +351,8 @@ impl FromJson for LabelSelector {
         let mut out = Self::default();
         for_each_field(v, "struct LabelSelector", &mut |k, v| {
             match k {
-                "matchLabels" => out.match_labels = nullable_field(k, v)?,
-                "matchExpressions" => out.match_expressions = nullable_field(k, v)?,
+                "matchLabels" => out.match_labels = nullable(v)?,
+                "matchExpressions" => out.match_expressions = nullable(v)?,
                 _ => {}
             }
             Ok(())
@@ -369,9 +368,9 @@ impl FromJson for LabelSelectorRequirement {
         let mut values = Default::default();
         for_each_field(v, "struct LabelSelectorRequirement", &mut |k, v| {
             match k {
-                "key" => key = Some(field(k, v)?),
-                "operator" => operator = Some(field(k, v)?),
-                "values" => values = nullable_field(k, v)?,
+                "key" => key = Some(FromJson::from_json(v)?),
+                "operator" => operator = Some(FromJson::from_json(v)?),
+                "values" => values = nullable(v)?,
                 _ => {}
             }
             Ok(())
@@ -387,9 +386,12 @@ impl FromJson for LabelSelectorRequirement {
 impl FromJson for NodeSelector {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = Self::default();
-        if let Some(v) = object(v, "struct NodeSelector")?.get("nodeSelectorTerms") {
-            out.node_selector_terms = nullable_field("nodeSelectorTerms", v)?;
-        }
+        for_each_field(v, "struct NodeSelector", &mut |k, v| {
+            if k == "nodeSelectorTerms" {
+                out.node_selector_terms = nullable(v)?;
+            }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -399,8 +401,8 @@ impl FromJson for NodeSelectorTerm {
         let mut out = Self::default();
         for_each_field(v, "struct NodeSelectorTerm", &mut |k, v| {
             match k {
-                "matchExpressions" => out.match_expressions = nullable_field(k, v)?,
-                "matchFields" => out.match_fields = nullable_field(k, v)?,
+                "matchExpressions" => out.match_expressions = nullable(v)?,
+                "matchFields" => out.match_fields = nullable(v)?,
                 _ => {}
             }
             Ok(())
@@ -416,9 +418,9 @@ impl FromJson for NodeSelectorRequirement {
         let mut values = Default::default();
         for_each_field(v, "struct NodeSelectorRequirement", &mut |k, v| {
             match k {
-                "key" => key = Some(field(k, v)?),
-                "operator" => operator = Some(field(k, v)?),
-                "values" => values = nullable_field(k, v)?,
+                "key" => key = Some(FromJson::from_json(v)?),
+                "operator" => operator = Some(FromJson::from_json(v)?),
+                "values" => values = nullable(v)?,
                 _ => {}
             }
             Ok(())

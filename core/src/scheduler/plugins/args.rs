@@ -10,16 +10,14 @@ use super::noderesources::requested_to_capacity_ratio::UtilizationShapePoint;
 use super::noderesources::{
     NodeResourcesBalancedAllocationArgs, NodeResourcesFitArgs, ResourceSpec, ScoringStrategy,
 };
-use crate::model::de::{field, for_each_field, missing_field, unknown_field, FromJson, PathError};
+use crate::model::de::{for_each_known_field, missing_field, FromJson, PathError};
 
 impl FromJson for NodeAffinityArgs {
     fn from_json(v: &Value) -> Result<Self, PathError> {
+        const FIELDS: &[&str] = &["addedAffinity"];
         let mut out = NodeAffinityArgs::default();
-        for_each_field(v, "struct NodeAffinityArgs", &mut |k, v| {
-            match k {
-                "addedAffinity" => out.added_affinity = field(k, v)?,
-                _ => return Err(unknown_field(k, &["addedAffinity"])),
-            }
+        for_each_known_field(v, "struct NodeAffinityArgs", FIELDS, &mut |_, v| {
+            out.added_affinity = FromJson::from_json(v)?;
             Ok(())
         })?;
         Ok(out)
@@ -28,18 +26,13 @@ impl FromJson for NodeAffinityArgs {
 
 impl FromJson for NodeResourcesBalancedAllocationArgs {
     fn from_json(v: &Value) -> Result<Self, PathError> {
+        const FIELDS: &[&str] = &["resources"];
         let mut out = NodeResourcesBalancedAllocationArgs::default();
-        for_each_field(
-            v,
-            "struct NodeResourcesBalancedAllocationArgs",
-            &mut |k, v| {
-                match k {
-                    "resources" => out.resources = field(k, v)?,
-                    _ => return Err(unknown_field(k, &["resources"])),
-                }
-                Ok(())
-            },
-        )?;
+        let expected = "struct NodeResourcesBalancedAllocationArgs";
+        for_each_known_field(v, expected, FIELDS, &mut |_, v| {
+            out.resources = FromJson::from_json(v)?;
+            Ok(())
+        })?;
         Ok(out)
     }
 }
@@ -52,12 +45,11 @@ impl FromJson for NodeResourcesFitArgs {
             "scoringStrategy",
         ];
         let mut out = NodeResourcesFitArgs::default();
-        for_each_field(v, "struct NodeResourcesFitArgs", &mut |k, v| {
+        for_each_known_field(v, "struct NodeResourcesFitArgs", FIELDS, &mut |k, v| {
             match k {
-                "ignoredResources" => out.ignored_resources = field(k, v)?,
-                "ignoredResourceGroups" => out.ignored_resource_groups = field(k, v)?,
-                "scoringStrategy" => out.scoring_strategy = field(k, v)?,
-                _ => return Err(unknown_field(k, FIELDS)),
+                "ignoredResources" => out.ignored_resources = FromJson::from_json(v)?,
+                "ignoredResourceGroups" => out.ignored_resource_groups = FromJson::from_json(v)?,
+                _ => out.scoring_strategy = FromJson::from_json(v)?,
             }
             Ok(())
         })?;
@@ -69,12 +61,11 @@ impl FromJson for ScoringStrategy {
     fn from_json(v: &Value) -> Result<Self, PathError> {
         const FIELDS: &[&str] = &["type", "resources", "requestedToCapacityRatio"];
         let mut out = ScoringStrategy::default();
-        for_each_field(v, "struct ScoringStrategy", &mut |k, v| {
+        for_each_known_field(v, "struct ScoringStrategy", FIELDS, &mut |k, v| {
             match k {
-                "type" => out.type_ = field(k, v)?,
-                "resources" => out.resources = field(k, v)?,
-                "requestedToCapacityRatio" => out.requested_to_capacity_ratio = field(k, v)?,
-                _ => return Err(unknown_field(k, FIELDS)),
+                "type" => out.type_ = FromJson::from_json(v)?,
+                "resources" => out.resources = FromJson::from_json(v)?,
+                _ => out.requested_to_capacity_ratio = FromJson::from_json(v)?,
             }
             Ok(())
         })?;
@@ -84,12 +75,11 @@ impl FromJson for ScoringStrategy {
 
 impl FromJson for RequestedToCapacityRatioParam {
     fn from_json(v: &Value) -> Result<Self, PathError> {
+        const FIELDS: &[&str] = &["shape"];
         let mut out = RequestedToCapacityRatioParam::default();
-        for_each_field(v, "struct RequestedToCapacityRatioParam", &mut |k, v| {
-            match k {
-                "shape" => out.shape = field(k, v)?,
-                _ => return Err(unknown_field(k, &["shape"])),
-            }
+        let expected = "struct RequestedToCapacityRatioParam";
+        for_each_known_field(v, expected, FIELDS, &mut |_, v| {
+            out.shape = FromJson::from_json(v)?;
             Ok(())
         })?;
         Ok(out)
@@ -98,15 +88,15 @@ impl FromJson for RequestedToCapacityRatioParam {
 
 impl FromJson for UtilizationShapePoint {
     fn from_json(v: &Value) -> Result<Self, PathError> {
+        const FIELDS: &[&str] = &["utilization", "score"];
         let mut out = UtilizationShapePoint {
             utilization: 0,
             score: 0,
         };
-        for_each_field(v, "struct UtilizationShapePoint", &mut |k, v| {
+        for_each_known_field(v, "struct UtilizationShapePoint", FIELDS, &mut |k, v| {
             match k {
-                "utilization" => out.utilization = field(k, v)?,
-                "score" => out.score = field(k, v)?,
-                _ => return Err(unknown_field(k, &["utilization", "score"])),
+                "utilization" => out.utilization = FromJson::from_json(v)?,
+                _ => out.score = FromJson::from_json(v)?,
             }
             Ok(())
         })?;
@@ -116,12 +106,12 @@ impl FromJson for UtilizationShapePoint {
 
 impl FromJson for ResourceSpec {
     fn from_json(v: &Value) -> Result<Self, PathError> {
+        const FIELDS: &[&str] = &["name", "weight"];
         let (mut name, mut weight) = (None, 0);
-        for_each_field(v, "struct ResourceSpec", &mut |k, v| {
+        for_each_known_field(v, "struct ResourceSpec", FIELDS, &mut |k, v| {
             match k {
-                "name" => name = Some(field(k, v)?),
-                "weight" => weight = field(k, v)?,
-                _ => return Err(unknown_field(k, &["name", "weight"])),
+                "name" => name = Some(FromJson::from_json(v)?),
+                _ => weight = FromJson::from_json(v)?,
             }
             Ok(())
         })?;
