@@ -199,15 +199,35 @@ pub(crate) enum Flags {
 }
 
 impl FromJs for Flags {
-    /// As an untagged enum: an array of strings or an object of strings.
+    /// As an untagged enum: a list of strings or an object of strings
+    /// (anything else does not match either variant).
     fn from_js(v: &JsValue) -> Result<Self, ReadError> {
         read::content(v)?;
+        let mut all_strings = true;
         if js_sys::Array::is_array(v) {
-            if let Ok(args) = Vec::<String>::from_js(v) {
+            let mut args = Vec::new();
+            read::for_each_element(v, &mut |e| {
+                match read::content_string(e) {
+                    Some(s) => args.push(s),
+                    None => all_strings = false,
+                }
+                Ok(())
+            })?;
+            if all_strings {
                 return Ok(Flags::Args(args));
             }
-        } else if v.is_object() {
-            if let Ok(map) = BTreeMap::<String, String>::from_js(v) {
+        } else if v.is_object() && read::content_string(v).is_none() {
+            let mut map = BTreeMap::new();
+            read::for_each_pair(v, "a map", &mut |k, e| {
+                match (read::content_string(&k), read::content_string(&e)) {
+                    (Some(k), Some(e)) => {
+                        map.insert(k, e);
+                    }
+                    _ => all_strings = false,
+                }
+                Ok(())
+            })?;
+            if all_strings {
                 return Ok(Flags::Map(map));
             }
         }
@@ -489,9 +509,16 @@ impl FromJs for VolumeStats {
             &mut |k, item| {
                 match k.as_str() {
                     "name" => name = Some(String::from_js(item)?),
-                    "usedBytes" => used = item.clone(),
-                    "inodesUsed" => inodes = item.clone(),
-                    _ => {}
+                    // The other entries are buffered as content first.
+                    "usedBytes" => {
+                        read::content(item)?;
+                        used = item.clone();
+                    }
+                    "inodesUsed" => {
+                        read::content(item)?;
+                        inodes = item.clone();
+                    }
+                    _ => read::content(item)?,
                 }
                 Ok(())
             },

@@ -42,8 +42,7 @@ pub fn json(value: &JsValue, path: &str) -> Result<Value, BindingError> {
     if value.is_undefined() || value.is_null() {
         return Err(BindingError::new("a value is required", path));
     }
-    serde_wasm_bindgen::from_value(value.clone())
-        .map_err(|e| BindingError::new(e.to_string(), path))
+    Value::from_js(value).map_err(|e| BindingError::new(e, path))
 }
 
 /// A Kubernetes object (or any model type) read from a JS value.

@@ -22,6 +22,7 @@ use std::fmt;
 
 use js_sys::{Array, ArrayBuffer, Number, Object, Reflect, Uint8Array};
 use serde::de::{self, Expected, Unexpected};
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -217,10 +218,66 @@ impl FromJs for i32 {
     }
 }
 
-impl FromJs for serde_json::Value {
-    /// Any JSON-compatible value, as serde-wasm-bindgen converts it.
+impl FromJs for Value {
+    /// Any JSON-compatible value, as serde-wasm-bindgen converts it into a
+    /// `serde_json::Value`: `null` and `undefined` are null, safe integers
+    /// are integers and other numbers floats (NaN and infinities null),
+    /// arrays and iterables are lists, plain objects and `Map`s are objects
+    /// (string keys only); binary arrays, functions and symbols are errors.
     fn from_js(v: &JsValue) -> Result<Self, ReadError> {
-        serde_wasm_bindgen::from_value(v.clone()).map_err(|e| e.to_string())
+        if is_nullish(v) {
+            return Ok(Value::Null);
+        }
+        if let Some(b) = v.as_bool() {
+            return Ok(Value::Bool(b));
+        }
+        if v.is_bigint() {
+            if let Ok(i) = i64::try_from(v.clone()) {
+                return Ok(Value::from(i));
+            }
+            return u64::try_from(v.clone()).map(Value::from).map_err(|_| {
+                custom(
+                    "Couldn't deserialize i64 or u64 from a BigInt outside i64::MIN..u64::MAX bounds",
+                )
+            });
+        }
+        if let Some(f) = v.as_f64() {
+            return Ok(match safe_integer(v) {
+                Some(i) => Value::from(i),
+                None => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+            });
+        }
+        if let Some(s) = v.as_string() {
+            return Ok(Value::String(s));
+        }
+        if Array::is_array(v) {
+            let mut items = Vec::new();
+            for_each_element(v, &mut |e| {
+                items.push(Value::from_js(e)?);
+                Ok(())
+            })?;
+            return Ok(Value::Array(items));
+        }
+        if let Some(bytes) = as_bytes(v) {
+            return Err(serde_error(&de::Error::invalid_type(
+                Unexpected::Bytes(&bytes),
+                &"any valid JSON value",
+            )));
+        }
+        if v.is_object() && (!js_sys::Symbol::iterator().js_in(v) || v.has_type::<js_sys::Map>()) {
+            let mut map = serde_json::Map::new();
+            // serde_json reads the first key as "a string key", the others
+            // as "a string".
+            let mut expected = "a string key";
+            for_each_pair(v, "a map", &mut |key, value| {
+                let key = string(&key, expected)?;
+                expected = "a string";
+                map.insert(key, Value::from_js(&value)?);
+                Ok(())
+            })?;
+            return Ok(Value::Object(map));
+        }
+        Err(invalid_type(v, &"any valid JSON value"))
     }
 }
 
@@ -269,19 +326,18 @@ impl<T: FromJs> FromJs for Vec<T> {
     }
 }
 
-/// Calls `f` on each entry of a JS `Map` (or other iterable of pairs) or of
-/// a plain object, with the key read as a string named `key_expected`.
+/// Calls `f` on each `[key, value]` pair of a JS `Map` (or other iterable
+/// of pairs) or each entry of a plain object, as serde-wasm-bindgen's
+/// `deserialize_map` visits them.
 #[inline(never)]
-pub fn for_each_entry(
+pub fn for_each_pair(
     v: &JsValue,
     expected: &str,
-    key_expected: &str,
-    f: &mut dyn FnMut(String, &JsValue) -> Result<(), ReadError>,
+    f: &mut dyn FnMut(JsValue, JsValue) -> Result<(), ReadError>,
 ) -> Result<(), ReadError> {
     let mut pair = |pair: JsValue| -> Result<(), ReadError> {
         let pair = pair.unchecked_into::<Array>();
-        let key = string(&pair.get(0), key_expected)?;
-        f(key, &pair.get(1))
+        f(pair.get(0), pair.get(1))
     };
     match js_sys::try_iter(v).map_err(|e| thrown(&e))? {
         Some(iter) => {
@@ -297,6 +353,19 @@ pub fn for_each_entry(
         None => return Err(invalid_type(v, &expected)),
     }
     Ok(())
+}
+
+/// Calls `f` on each entry of a JS `Map` or a plain object, with the key
+/// read as a string named `key_expected`.
+pub fn for_each_entry(
+    v: &JsValue,
+    expected: &str,
+    key_expected: &str,
+    f: &mut dyn FnMut(String, &JsValue) -> Result<(), ReadError>,
+) -> Result<(), ReadError> {
+    for_each_pair(v, expected, &mut |key, value| {
+        f(string(&key, key_expected)?, &value)
+    })
 }
 
 impl<T: FromJs> FromJs for BTreeMap<String, T> {
@@ -338,9 +407,19 @@ pub fn content(v: &JsValue) -> Result<(), ReadError> {
         return Ok(());
     }
     if v.is_object() && (!js_sys::Symbol::iterator().js_in(v) || v.has_type::<js_sys::Map>()) {
-        return for_each_entry(v, "any value", "a string", &mut |_, e| content(e));
+        return for_each_pair(v, "any value", &mut |k, e| {
+            content(&k)?;
+            content(&e)
+        });
     }
     Err(invalid_type(v, &"any value"))
+}
+
+/// A string read from buffered content: a JS string, or a binary array of
+/// UTF-8 (serde buffers it as bytes, which a `String` takes).
+pub fn content_string(v: &JsValue) -> Option<String> {
+    v.as_string()
+        .or_else(|| as_bytes(v).and_then(|b| String::from_utf8(b).ok()))
 }
 
 /// An `Option<u64>` read from a value that serde first buffered as content
@@ -500,8 +579,8 @@ impl NumberOrText {
         if let Some(f) = v.as_f64() {
             return Ok(NumberOrText::Number(f));
         }
-        if let Some(s) = v.as_string() {
-            return Ok(NumberOrText::Text(s));
+        if let Some(text) = content_string(v) {
+            return Ok(NumberOrText::Text(text));
         }
         if v.is_bigint() {
             #[allow(clippy::cast_precision_loss)]

@@ -195,6 +195,15 @@ fn leaves() -> Vec<JsValue> {
     map.set(&JsValue::from_str("k"), &JsValue::from_str("v"));
     out.push(map.into());
     out.push(js_sys::BigInt::from(5_u64).into());
+    let numeric_keys = js_sys::Map::new();
+    numeric_keys.set(&JsValue::from_f64(1.0), &JsValue::from_str("v"));
+    out.push(numeric_keys.into());
+    out.push(js_sys::Uint8Array::new_with_length(2).into());
+    out.push(js_sys::Function::new_no_args("return 1").into());
+    out.push(js_sys::Symbol::for_("s").into());
+    let set = js_sys::Set::new(&JsValue::UNDEFINED);
+    set.add(&JsValue::from_str("a"));
+    out.push(set.into());
     out
 }
 
@@ -260,18 +269,19 @@ fn check<New: FromJs + Debug, Old: DeserializeOwned + Debug>(base: Value, keys: 
     let mut ps = Vec::new();
     paths(&base, &mut Vec::new(), &mut ps);
     let mut n = 0;
-    let mut compare = |v: &JsValue| {
+    let mut compare = |v: &JsValue, what: &dyn Fn() -> String| {
         let new = show(New::from_js(v));
         let old = show(serde_wasm_bindgen::from_value::<Old>(v.clone()));
-        assert_eq!(new, old, "input {:?}", js_sys::JSON::stringify(v).ok());
+        assert_eq!(new, old, "{}", what());
         n += 1;
     };
-    compare(&to_js(&base));
+    compare(&to_js(&base), &|| base.to_string());
     for p in &ps {
         for leaf in &leaves {
-            compare(&mutated(&base, p, None, leaf));
+            let what = |k: Option<&str>| format!("{base} at {p:?} (new key {k:?}) set to {leaf:?}");
+            compare(&mutated(&base, p, None, leaf), &|| what(None));
             for k in keys {
-                compare(&mutated(&base, p, Some(k), leaf));
+                compare(&mutated(&base, p, Some(k), leaf), &|| what(Some(k)));
             }
         }
     }
@@ -347,6 +357,11 @@ fn readers_read_as_the_serde_derives_did() {
     );
     n += check::<super::SortedMap<bool>, BTreeMap<String, bool>>(
         json!({"A": true, "B": false}),
+        &keys,
+    );
+    n += check::<Value, Value>(
+        json!({"kind": "List", "items": [{"metadata": {"name": "n", "labels": {"a": "b"}},
+               "status": {"allocatable": {"cpu": 4, "memory": "8Gi"}}}, 1.5, -3, null, true]}),
         &keys,
     );
     let amount = |v: &JsValue| {
