@@ -651,6 +651,7 @@ pub fn schedule_pod_info(snapshot: &Snapshot, pod: &PodInfo, profile: &Profile) 
                 continue;
             }
             let mut keep = vec![true; remaining.len()];
+            b.statuses.reserve(out.len());
             for (k, status) in out.drain(..) {
                 let (Some(&i), Some(kept)) = (remaining.get(k), keep.get_mut(k)) else {
                     continue;
