@@ -223,6 +223,24 @@ const SCORE_CONFIGS: &[(&str, &str)] = &[
         "NodeResourcesFit",
         r#"{"scoringStrategy": {"type": "MostAllocated"}}"#,
     ),
+    // One and three native resources (Score's per-node path against the
+    // batch's fixed-size one), in a non-default order.
+    (
+        "NodeResourcesFit",
+        r#"{"scoringStrategy": {"type": "LeastAllocated",
+            "resources": [{"name": "memory", "weight": 3}]}}"#,
+    ),
+    (
+        "NodeResourcesFit",
+        r#"{"scoringStrategy": {"type": "MostAllocated",
+            "resources": [{"name": "ephemeral-storage", "weight": 2},
+                          {"name": "memory", "weight": 1}, {"name": "cpu", "weight": 5}]}}"#,
+    ),
+    (
+        "NodeResourcesBalancedAllocation",
+        r#"{"resources": [{"name": "memory", "weight": 1}, {"name": "cpu", "weight": 1},
+                          {"name": "ephemeral-storage", "weight": 1}]}"#,
+    ),
     (
         "NodeResourcesFit",
         r#"{"scoringStrategy": {"type": "RequestedToCapacityRatio",

@@ -181,7 +181,14 @@ impl ScorePlugin for ImageLocality {
         let s = state
             .read::<PreScoreState>()
             .ok_or_else(|| missing_state("PreScoreImageLocality"))?;
-        fill_scores(nodes, scores, |node| score(s, node));
+        if s.on_some_node {
+            fill_scores(nodes, scores, |node| score(s, node));
+        } else {
+            // No node holds any of the images: one score for every node.
+            scores
+                .iter_mut()
+                .for_each(|slot| slot.score = s.score_without_images);
+        }
         Ok(())
     }
 }

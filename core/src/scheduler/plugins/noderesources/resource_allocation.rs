@@ -31,6 +31,15 @@ pub enum ResourceKind {
 }
 
 impl ResourceKind {
+    /// `cpu`, `memory` or `ephemeral-storage`: a field of every
+    /// [`crate::scheduler::Resource`].
+    pub fn is_native(self) -> bool {
+        matches!(
+            self,
+            ResourceKind::Cpu | ResourceKind::Memory | ResourceKind::EphemeralStorage
+        )
+    }
+
     /// The kind of a resource name.
     pub fn of(name: &str) -> Self {
         match name {
@@ -143,23 +152,12 @@ impl ResourceAllocationScorer {
         resource: &ScoredResource,
         pod_request: i64,
     ) -> (i64, i64) {
-        let requested = if self.use_requested {
-            &node.requested
-        } else {
-            &node.non_zero_requested
-        };
-        let alloc = &node.allocatable;
         match resource.kind {
-            ResourceKind::Cpu => (
-                alloc.milli_cpu,
-                requested.milli_cpu.saturating_add(pod_request),
-            ),
-            ResourceKind::Memory => (alloc.memory, requested.memory.saturating_add(pod_request)),
-            ResourceKind::EphemeralStorage => (
-                alloc.ephemeral_storage,
-                node.requested.ephemeral_storage.saturating_add(pod_request),
-            ),
+            kind @ (ResourceKind::Cpu | ResourceKind::Memory | ResourceKind::EphemeralStorage) => {
+                self.native_allocatable_request(node, kind, pod_request)
+            }
             ResourceKind::Scalar if pod_request != 0 => {
+                let alloc = &node.allocatable;
                 match alloc.scalar_resources.get(&resource.name) {
                     Some(&a) => (
                         a,
@@ -173,6 +171,35 @@ impl ResourceAllocationScorer {
                     None => (0, 0),
                 }
             }
+            ResourceKind::Scalar | ResourceKind::Other => (0, 0),
+        }
+    }
+
+    /// [`ResourceAllocationScorer::allocatable_request`] of `cpu`, `memory`
+    /// or `ephemeral-storage` (`(0, 0)` for any other kind).
+    #[inline(always)]
+    fn native_allocatable_request(
+        &self,
+        node: &NodeInfo,
+        kind: ResourceKind,
+        pod_request: i64,
+    ) -> (i64, i64) {
+        let requested = if self.use_requested {
+            &node.requested
+        } else {
+            &node.non_zero_requested
+        };
+        let alloc = &node.allocatable;
+        match kind {
+            ResourceKind::Cpu => (
+                alloc.milli_cpu,
+                requested.milli_cpu.saturating_add(pod_request),
+            ),
+            ResourceKind::Memory => (alloc.memory, requested.memory.saturating_add(pod_request)),
+            ResourceKind::EphemeralStorage => (
+                alloc.ephemeral_storage,
+                node.requested.ephemeral_storage.saturating_add(pod_request),
+            ),
             ResourceKind::Scalar | ResourceKind::Other => (0, 0),
         }
     }
@@ -248,6 +275,19 @@ impl ResourceAllocationScorer {
     {
         let n = self.resources.len();
         let weights: Vec<i64> = self.weights().collect();
+        // Up to three of cpu, memory and ephemeral-storage (the default is
+        // cpu and memory): fixed-size arrays, loops the compiler unrolls.
+        if self.resources.iter().all(|r| r.kind.is_native()) {
+            let kinds: Vec<ResourceKind> = self.resources.iter().map(|r| r.kind).collect();
+            let batch = (weights.as_slice(), nodes, pod_requests);
+            if let Ok(kinds) = <[ResourceKind; 2]>::try_from(kinds.as_slice()) {
+                return self.score_native(kinds, batch, scores, &strategy);
+            } else if let Ok(kinds) = <[ResourceKind; 1]>::try_from(kinds.as_slice()) {
+                return self.score_native(kinds, batch, scores, &strategy);
+            } else if let Ok(kinds) = <[ResourceKind; 3]>::try_from(kinds.as_slice()) {
+                return self.score_native(kinds, batch, scores, &strategy);
+            }
+        }
         let mut requested = vec![0i64; n.saturating_sub(INLINE_RESOURCES)];
         let mut allocatable = vec![0i64; n.saturating_sub(INLINE_RESOURCES)];
         let mut req_inline = [0i64; INLINE_RESOURCES];
@@ -265,6 +305,32 @@ impl ResourceAllocationScorer {
         for (node, slot) in nodes.iter().zip(scores.iter_mut()) {
             self.fill(node, pod_requests, req, alloc);
             slot.score = strategy(&weights, req, alloc);
+        }
+    }
+
+    /// `score_each` for `N` native resources of the given kinds, the batch
+    /// being (weights, nodes, the pod's requests).
+    #[inline(always)]
+    fn score_native<const N: usize, F>(
+        &self,
+        kinds: [ResourceKind; N],
+        (weights, nodes, pod_requests): (&[i64], &[&NodeInfo], &[i64]),
+        scores: &mut [NodeScore<'_>],
+        strategy: &F,
+    ) where
+        F: Fn(&[i64], &[i64], &[i64]) -> i64,
+    {
+        let mut pod = [0i64; N];
+        pod.iter_mut().zip(pod_requests).for_each(|(p, r)| *p = *r);
+        for (node, slot) in nodes.iter().zip(scores.iter_mut()) {
+            let mut req = [0i64; N];
+            let mut alloc = [0i64; N];
+            for (((r, a), kind), pr) in req.iter_mut().zip(alloc.iter_mut()).zip(kinds).zip(pod) {
+                let (al, rq) = self.native_allocatable_request(node, kind, pr);
+                // As `fill`.
+                (*a, *r) = if al > 0 { (al, rq.max(0)) } else { (0, 0) };
+            }
+            slot.score = strategy(weights, &req, &alloc);
         }
     }
 
