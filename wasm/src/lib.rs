@@ -10,7 +10,9 @@
 //!   `parseEvictionConfig`, `evictionRun`; handles `Cluster`,
 //!   `ScheduleOutcome` and `EvictionSimulator`); DTO fields are camelCase too.
 //! - **Inputs**: Kubernetes objects as JSON text or plain JS objects, read by
-//!   the core's model so errors carry the field path ([`input`]).
+//!   the core's model so errors carry the field path ([`input`]); option
+//!   objects are read by hand from the JS values, exactly as
+//!   `serde-wasm-bindgen`'s deserializer reads a serde derive ([`read`]).
 //! - **Results**: plain JS objects produced by `serde-wasm-bindgen`'s
 //!   JSON-compatible serializer ([`convert::to_js`]), so Rust maps become plain
 //!   objects and every result survives `JSON.stringify`.
