@@ -40,7 +40,7 @@ impl PathError {
             || self.message.contains(&format!("\"{text}\""))
             || self.message.ends_with(&format!(" {text}"));
         if self.path.is_empty() && !shown {
-            self.message = format!("{} (value {v})", self.message);
+            self.message = format!("{} (value {})", self.message, json_text(v));
         }
         self
     }
@@ -277,6 +277,12 @@ impl ValueDe<'_> {
             other => Err(invalid_type(other, &visitor)),
         }
     }
+}
+
+/// A JSON value as compact JSON text (what `Value`'s `Display` prints
+/// without `{:#}`), through the compact serializer alone.
+pub fn json_text(v: &Value) -> String {
+    serde_json::to_string(v).unwrap_or_default()
 }
 
 /// What kind of JSON value this is, for error messages.

@@ -43,6 +43,8 @@ pub mod scoring;
 
 use serde_json::Value;
 
+use crate::model::de::json_text;
+
 use crate::model::Labels;
 use crate::scheduler::framework::{
     CycleState, FilterPlugin, NodeScore, Plugin, PreFilterPlugin, PreFilterResult, PreScorePlugin,
@@ -109,7 +111,7 @@ impl InterPodAffinityArgs {
                         err(
                             k,
                             "FieldValueInvalid",
-                            format!("expected an integer, got {v}"),
+                            format!("expected an integer, got {}", json_text(v)),
                         )
                     })?;
                     if !(0..=100).contains(&w) {
@@ -126,7 +128,7 @@ impl InterPodAffinityArgs {
                         err(
                             k,
                             "FieldValueInvalid",
-                            format!("expected a boolean, got {v}"),
+                            format!("expected a boolean, got {}", json_text(v)),
                         )
                     })?;
                 }

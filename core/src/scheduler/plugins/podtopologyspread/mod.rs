@@ -44,6 +44,8 @@ pub mod scoring;
 
 use serde_json::Value;
 
+use crate::model::de::json_text;
+
 use crate::model::{
     self, Pod, TopologySpreadConstraint as V1Constraint, UnsatisfiableConstraintAction,
 };
@@ -126,7 +128,7 @@ impl PodTopologySpreadArgs {
                         return Err(cfg_err(
                             k,
                             "FieldValueInvalid",
-                            format!("expected a string, got {other}"),
+                            format!("expected a string, got {}", json_text(other)),
                         ))
                     }
                 },
@@ -137,7 +139,7 @@ impl PodTopologySpreadArgs {
                         return Err(cfg_err(
                             k,
                             "FieldValueInvalid",
-                            format!("expected a list, got {other}"),
+                            format!("expected a list, got {}", json_text(other)),
                         ))
                     }
                 },
@@ -176,7 +178,7 @@ impl PodTopologySpreadArgs {
                 Some(other) => Some(cfg_err(
                     &field,
                     "FieldValueNotSupported",
-                    format!("Unsupported value: {other}: supported values: \"DoNotSchedule\", \"ScheduleAnyway\""),
+                    format!("Unsupported value: {}: supported values: \"DoNotSchedule\", \"ScheduleAnyway\"", json_text(other)),
                 )),
             };
             let mut raw = raw.clone();
