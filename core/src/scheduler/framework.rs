@@ -334,19 +334,26 @@ pub struct NodeScore<'a> {
 }
 
 /// Data a plugin stores in the cycle state; cloned when preemption
-/// simulates removing pods from a node.
-pub trait StateData: Any + fmt::Debug + Send + Sync {
+/// simulates removing pods from a node. (No `Debug` bound: the wasm build
+/// would carry every state's `Debug` impl for [`CycleState`]'s, which
+/// shows the states' type names instead.)
+pub trait StateData: Any + Send + Sync {
     /// A boxed copy.
     fn clone_box(&self) -> Box<dyn StateData>;
+    /// The state's type name.
+    fn type_name(&self) -> &'static str;
     /// As `Any`, for downcasting.
     fn as_any(&self) -> &dyn Any;
     /// As mutable `Any`, for downcasting.
     fn as_any_mut(&mut self) -> &mut dyn Any;
 }
 
-impl<T: Any + Clone + fmt::Debug + Send + Sync> StateData for T {
+impl<T: Any + Clone + Send + Sync> StateData for T {
     fn clone_box(&self) -> Box<dyn StateData> {
         Box::new(self.clone())
+    }
+    fn type_name(&self) -> &'static str {
+        std::any::type_name::<T>()
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -359,13 +366,30 @@ impl<T: Any + Clone + fmt::Debug + Send + Sync> StateData for T {
 /// The state of one scheduling cycle (`fwk.CycleState`): what PreFilter and
 /// PreScore computed, keyed by type (each plugin stores its own state type),
 /// plus the plugins that returned Skip.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct CycleState {
     entries: Vec<(TypeId, Box<dyn StateData>)>,
     /// Plugins whose PreFilter returned Skip: their Filter is not run.
     pub skip_filter_plugins: BTreeSet<&'static str>,
     /// Plugins whose PreScore returned Skip: their Score is not run.
     pub skip_score_plugins: BTreeSet<&'static str>,
+}
+
+impl fmt::Debug for CycleState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CycleState")
+            .field(
+                "entries",
+                &self
+                    .entries
+                    .iter()
+                    .map(|(_, d)| StateData::type_name(d.as_ref()))
+                    .collect::<Vec<_>>(),
+            )
+            .field("skip_filter_plugins", &self.skip_filter_plugins)
+            .field("skip_score_plugins", &self.skip_score_plugins)
+            .finish()
+    }
 }
 
 impl Clone for CycleState {
