@@ -635,16 +635,16 @@ pub fn schedule_pod_info(snapshot: &Snapshot, pod: &PodInfo, profile: &Profile) 
         // Every candidate is filtered: plugin by plugin over the nodes that
         // passed the plugins before (the same first rejection per node as
         // node by node, with one dynamic call and state read per plugin).
+        // The nodes still in (indexes, and the same nodes as references:
+        // both shrink together when a plugin rejects some).
         let mut remaining: Vec<usize> = candidates.clone();
-        let mut nodes: Vec<&NodeInfo> = Vec::with_capacity(remaining.len());
+        let mut nodes: Vec<&NodeInfo> = node_refs(all, &remaining);
         let mut out: Vec<(usize, Status)> = Vec::new();
         let mut first_error: Option<(usize, Status)> = None;
         for &(name, f) in &filters {
             if remaining.is_empty() {
                 break;
             }
-            nodes.clear();
-            nodes.extend(remaining.iter().filter_map(|&i| all.get(i)));
             out.clear();
             f.filter_nodes(&state, pod, &nodes, &mut out);
             if out.is_empty() {
@@ -675,6 +675,8 @@ pub fn schedule_pod_info(snapshot: &Snapshot, pod: &PodInfo, profile: &Profile) 
             }
             let mut flags = keep.iter();
             remaining.retain(|_| flags.next().copied().unwrap_or(false));
+            let mut flags = keep.iter();
+            nodes.retain(|_| flags.next().copied().unwrap_or(false));
         }
         // As node by node: the first node (in order) whose first non-passing
         // filter errs stops the cycle.
@@ -729,6 +731,16 @@ pub fn schedule_pod_info(snapshot: &Snapshot, pod: &PodInfo, profile: &Profile) 
     }
 }
 
+/// The nodes at `indexes` (valid indexes of `all`, in increasing order;
+/// every node when there are as many: a copy without lookups).
+fn node_refs<'a>(all: &'a [NodeInfo], indexes: &[usize]) -> Vec<&'a NodeInfo> {
+    if indexes.len() == all.len() {
+        all.iter().collect()
+    } else {
+        indexes.iter().filter_map(|&i| all.get(i)).collect()
+    }
+}
+
 /// No feasible node: the FitError, then the PostFilter.
 fn finish_unschedulable(
     mut b: Builder<'_>,
@@ -768,8 +780,7 @@ fn prioritize_and_select(
     profile: &Profile,
     feasible: &[usize],
 ) -> ScheduleResult {
-    let all = b.snapshot.nodes();
-    let nodes: Vec<&NodeInfo> = feasible.iter().filter_map(|&i| all.get(i)).collect();
+    let nodes = node_refs(b.snapshot.nodes(), feasible);
     b.result.scored_nodes = nodes.len();
     let scorers: Vec<(&'static str, &dyn ScorePlugin, i64)> = profile
         .plugins
