@@ -5,7 +5,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::de::{
-    deserialize_via_json, empty_as_none, for_each_field, json_enum, nullable, FromJson, PathError,
+    deserialize_via_json, empty_as_none, for_each_field, json_enum, json_struct, nullable,
+    FromJson, PathError,
 };
 use super::selector::{LabelSelector, NodeSelector, NodeSelectorTerm};
 
@@ -196,19 +197,11 @@ pub enum NodeInclusionPolicy {
     Ignore,
 }
 
-impl FromJson for Affinity {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct Affinity", &mut |k, v| {
-            match k {
-                "nodeAffinity" => out.node_affinity = FromJson::from_json(v)?,
-                "podAffinity" => out.pod_affinity = FromJson::from_json(v)?,
-                "podAntiAffinity" => out.pod_anti_affinity = FromJson::from_json(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    Affinity {
+        "nodeAffinity" => node_affinity: FromJson::from_json,
+        "podAffinity" => pod_affinity: FromJson::from_json,
+        "podAntiAffinity" => pod_anti_affinity: FromJson::from_json,
     }
 }
 
@@ -232,18 +225,10 @@ impl FromJson for NodeAffinity {
     }
 }
 
-impl FromJson for PreferredSchedulingTerm {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct PreferredSchedulingTerm", &mut |k, v| {
-            match k {
-                "weight" => out.weight = FromJson::from_json(v)?,
-                "preference" => out.preference = FromJson::from_json(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    PreferredSchedulingTerm {
+        "weight" => weight: FromJson::from_json,
+        "preference" => preference: FromJson::from_json,
     }
 }
 
@@ -266,76 +251,44 @@ impl FromJson for PodAffinity {
     }
 }
 
-impl FromJson for PodAffinityTerm {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct PodAffinityTerm", &mut |k, v| {
-            match k {
-                "labelSelector" => out.label_selector = FromJson::from_json(v)?,
-                "namespaces" => out.namespaces = nullable(v)?,
-                "topologyKey" => out.topology_key = FromJson::from_json(v)?,
-                "namespaceSelector" => out.namespace_selector = FromJson::from_json(v)?,
-                "matchLabelKeys" => out.match_label_keys = nullable(v)?,
-                "mismatchLabelKeys" => out.mismatch_label_keys = nullable(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    PodAffinityTerm {
+        "labelSelector" => label_selector: FromJson::from_json,
+        "namespaces" => namespaces: nullable,
+        "topologyKey" => topology_key: FromJson::from_json,
+        "namespaceSelector" => namespace_selector: FromJson::from_json,
+        "matchLabelKeys" => match_label_keys: nullable,
+        "mismatchLabelKeys" => mismatch_label_keys: nullable,
     }
 }
 
-impl FromJson for WeightedPodAffinityTerm {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct WeightedPodAffinityTerm", &mut |k, v| {
-            match k {
-                "weight" => out.weight = FromJson::from_json(v)?,
-                "podAffinityTerm" => out.pod_affinity_term = FromJson::from_json(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    WeightedPodAffinityTerm {
+        "weight" => weight: FromJson::from_json,
+        "podAffinityTerm" => pod_affinity_term: FromJson::from_json,
     }
 }
 
-impl FromJson for Toleration {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct Toleration", &mut |k, v| {
-            match k {
-                "key" => out.key = FromJson::from_json(v)?,
-                "operator" => out.operator = empty_as_none(v)?,
-                "value" => out.value = FromJson::from_json(v)?,
-                "effect" => out.effect = empty_as_none(v)?,
-                "tolerationSeconds" => out.toleration_seconds = FromJson::from_json(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    Toleration {
+        "key" => key: FromJson::from_json,
+        "operator" => operator: empty_as_none,
+        "value" => value: FromJson::from_json,
+        "effect" => effect: empty_as_none,
+        "tolerationSeconds" => toleration_seconds: FromJson::from_json,
     }
 }
 
-impl FromJson for TopologySpreadConstraint {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct TopologySpreadConstraint", &mut |k, v| {
-            match k {
-                "maxSkew" => out.max_skew = FromJson::from_json(v)?,
-                "topologyKey" => out.topology_key = FromJson::from_json(v)?,
-                "whenUnsatisfiable" => out.when_unsatisfiable = FromJson::from_json(v)?,
-                "labelSelector" => out.label_selector = FromJson::from_json(v)?,
-                "minDomains" => out.min_domains = FromJson::from_json(v)?,
-                "nodeAffinityPolicy" => out.node_affinity_policy = empty_as_none(v)?,
-                "nodeTaintsPolicy" => out.node_taints_policy = empty_as_none(v)?,
-                "matchLabelKeys" => out.match_label_keys = nullable(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    TopologySpreadConstraint {
+        "maxSkew" => max_skew: FromJson::from_json,
+        "topologyKey" => topology_key: FromJson::from_json,
+        "whenUnsatisfiable" => when_unsatisfiable: FromJson::from_json,
+        "labelSelector" => label_selector: FromJson::from_json,
+        "minDomains" => min_domains: FromJson::from_json,
+        "nodeAffinityPolicy" => node_affinity_policy: empty_as_none,
+        "nodeTaintsPolicy" => node_taints_policy: empty_as_none,
+        "matchLabelKeys" => match_label_keys: nullable,
     }
 }
 

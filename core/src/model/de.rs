@@ -496,6 +496,32 @@ macro_rules! json_enum {
 }
 pub(crate) use json_enum;
 
+/// Implements [`FromJson`] for a struct with a `Default`: each listed field
+/// read from its key (spelled as in Kubernetes) with the given reader, every
+/// other key ignored, through the one non-generic [`for_each_field`] loop.
+macro_rules! json_struct {
+    ($($t:ident { $($key:literal => $field:ident: $read:path),+ $(,)? })+) => {$(
+        impl $crate::model::de::FromJson for $t {
+            fn from_json(v: &serde_json::Value) -> Result<Self, $crate::model::de::PathError> {
+                let mut out = Self::default();
+                $crate::model::de::for_each_field(
+                    v,
+                    concat!("struct ", stringify!($t)),
+                    &mut |k, v| {
+                        match k {
+                            $($key => out.$field = $read(v)?,)+
+                            _ => {}
+                        }
+                        Ok(())
+                    },
+                )?;
+                Ok(out)
+            }
+        }
+    )+};
+}
+pub(crate) use json_struct;
+
 /// Implements `serde::Deserialize` through [`FromJson`] (via a
 /// [`serde_json::Value`]), for Rust callers that deserialize model types
 /// with serde directly.

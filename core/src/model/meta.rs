@@ -3,9 +3,8 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use serde_json::Value;
 
-use super::de::{deserialize_via_json, for_each_field, nullable, FromJson, PathError};
+use super::de::{deserialize_via_json, json_struct, nullable, FromJson};
 
 /// Labels or annotations: string keys to string values, sorted.
 pub type Labels = BTreeMap<String, String>;
@@ -82,44 +81,28 @@ pub struct OwnerReference {
     pub block_owner_deletion: Option<bool>,
 }
 
-impl FromJson for ObjectMeta {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct ObjectMeta", &mut |k, v| {
-            match k {
-                "name" => out.name = FromJson::from_json(v)?,
-                "generateName" => out.generate_name = FromJson::from_json(v)?,
-                "namespace" => out.namespace = FromJson::from_json(v)?,
-                "uid" => out.uid = FromJson::from_json(v)?,
-                "labels" => out.labels = nullable(v)?,
-                "annotations" => out.annotations = nullable(v)?,
-                "ownerReferences" => out.owner_references = nullable(v)?,
-                "creationTimestamp" => out.creation_timestamp = FromJson::from_json(v)?,
-                "deletionTimestamp" => out.deletion_timestamp = FromJson::from_json(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    ObjectMeta {
+        "name" => name: FromJson::from_json,
+        "generateName" => generate_name: FromJson::from_json,
+        "namespace" => namespace: FromJson::from_json,
+        "uid" => uid: FromJson::from_json,
+        "labels" => labels: nullable,
+        "annotations" => annotations: nullable,
+        "ownerReferences" => owner_references: nullable,
+        "creationTimestamp" => creation_timestamp: FromJson::from_json,
+        "deletionTimestamp" => deletion_timestamp: FromJson::from_json,
     }
 }
 
-impl FromJson for OwnerReference {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct OwnerReference", &mut |k, v| {
-            match k {
-                "apiVersion" => out.api_version = FromJson::from_json(v)?,
-                "kind" => out.kind = FromJson::from_json(v)?,
-                "name" => out.name = FromJson::from_json(v)?,
-                "uid" => out.uid = FromJson::from_json(v)?,
-                "controller" => out.controller = FromJson::from_json(v)?,
-                "blockOwnerDeletion" => out.block_owner_deletion = FromJson::from_json(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    OwnerReference {
+        "apiVersion" => api_version: FromJson::from_json,
+        "kind" => kind: FromJson::from_json,
+        "name" => name: FromJson::from_json,
+        "uid" => uid: FromJson::from_json,
+        "controller" => controller: FromJson::from_json,
+        "blockOwnerDeletion" => block_owner_deletion: FromJson::from_json,
     }
 }
 

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::affinity::TaintEffect;
 use super::de::{
-    deserialize_via_json, for_each_field, missing_field, nullable, FromJson, PathError,
+    deserialize_via_json, for_each_field, json_struct, missing_field, nullable, FromJson, PathError,
 };
 use super::meta::{Labels, ObjectMeta};
 use super::pod::ResourceList;
@@ -130,35 +130,19 @@ pub struct NodeCondition {
     pub message: Option<String>,
 }
 
-impl FromJson for Node {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct Node", &mut |k, v| {
-            match k {
-                "metadata" => out.metadata = FromJson::from_json(v)?,
-                "spec" => out.spec = FromJson::from_json(v)?,
-                "status" => out.status = FromJson::from_json(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    Node {
+        "metadata" => metadata: FromJson::from_json,
+        "spec" => spec: FromJson::from_json,
+        "status" => status: FromJson::from_json,
     }
 }
 
-impl FromJson for NodeSpec {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct NodeSpec", &mut |k, v| {
-            match k {
-                "unschedulable" => out.unschedulable = FromJson::from_json(v)?,
-                "taints" => out.taints = nullable(v)?,
-                "providerId" => out.provider_id = FromJson::from_json(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    NodeSpec {
+        "unschedulable" => unschedulable: FromJson::from_json,
+        "taints" => taints: nullable,
+        "providerId" => provider_id: FromJson::from_json,
     }
 }
 
@@ -187,52 +171,28 @@ impl FromJson for Taint {
     }
 }
 
-impl FromJson for NodeStatus {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct NodeStatus", &mut |k, v| {
-            match k {
-                "capacity" => out.capacity = nullable(v)?,
-                "allocatable" => out.allocatable = nullable(v)?,
-                "images" => out.images = nullable(v)?,
-                "conditions" => out.conditions = nullable(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    NodeStatus {
+        "capacity" => capacity: nullable,
+        "allocatable" => allocatable: nullable,
+        "images" => images: nullable,
+        "conditions" => conditions: nullable,
     }
 }
 
-impl FromJson for ContainerImage {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct ContainerImage", &mut |k, v| {
-            match k {
-                "names" => out.names = nullable(v)?,
-                "sizeBytes" => out.size_bytes = FromJson::from_json(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    ContainerImage {
+        "names" => names: nullable,
+        "sizeBytes" => size_bytes: FromJson::from_json,
     }
 }
 
-impl FromJson for NodeCondition {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct NodeCondition", &mut |k, v| {
-            match k {
-                "type" => out.type_ = FromJson::from_json(v)?,
-                "status" => out.status = FromJson::from_json(v)?,
-                "reason" => out.reason = FromJson::from_json(v)?,
-                "message" => out.message = FromJson::from_json(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    NodeCondition {
+        "type" => type_: FromJson::from_json,
+        "status" => status: FromJson::from_json,
+        "reason" => reason: FromJson::from_json,
+        "message" => message: FromJson::from_json,
     }
 }
 

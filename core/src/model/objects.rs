@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::de::{deserialize_via_json, for_each_field, nullable, FromJson, PathError};
+use super::de::{deserialize_via_json, for_each_field, json_struct, nullable, FromJson, PathError};
 use super::meta::ObjectMeta;
 use super::selector::LabelSelector;
 
@@ -143,86 +143,46 @@ impl FromJson for Namespace {
     }
 }
 
-impl FromJson for PodDisruptionBudget {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct PodDisruptionBudget", &mut |k, v| {
-            match k {
-                "metadata" => out.metadata = FromJson::from_json(v)?,
-                "spec" => out.spec = FromJson::from_json(v)?,
-                "status" => out.status = FromJson::from_json(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    PodDisruptionBudget {
+        "metadata" => metadata: FromJson::from_json,
+        "spec" => spec: FromJson::from_json,
+        "status" => status: FromJson::from_json,
     }
 }
 
-impl FromJson for PodDisruptionBudgetSpec {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct PodDisruptionBudgetSpec", &mut |k, v| {
-            match k {
-                "selector" => out.selector = FromJson::from_json(v)?,
-                "minAvailable" => out.min_available = FromJson::from_json(v)?,
-                "maxUnavailable" => out.max_unavailable = FromJson::from_json(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    PodDisruptionBudgetSpec {
+        "selector" => selector: FromJson::from_json,
+        "minAvailable" => min_available: FromJson::from_json,
+        "maxUnavailable" => max_unavailable: FromJson::from_json,
     }
 }
 
-impl FromJson for PodDisruptionBudgetStatus {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct PodDisruptionBudgetStatus", &mut |k, v| {
-            match k {
-                "disruptionsAllowed" => out.disruptions_allowed = FromJson::from_json(v)?,
-                "disruptedPods" => out.disrupted_pods = nullable(v)?,
-                "currentHealthy" => out.current_healthy = FromJson::from_json(v)?,
-                "desiredHealthy" => out.desired_healthy = FromJson::from_json(v)?,
-                "expectedPods" => out.expected_pods = FromJson::from_json(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    PodDisruptionBudgetStatus {
+        "disruptionsAllowed" => disruptions_allowed: FromJson::from_json,
+        "disruptedPods" => disrupted_pods: nullable,
+        "currentHealthy" => current_healthy: FromJson::from_json,
+        "desiredHealthy" => desired_healthy: FromJson::from_json,
+        "expectedPods" => expected_pods: FromJson::from_json,
     }
 }
 
-impl FromJson for PriorityClass {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct PriorityClass", &mut |k, v| {
-            match k {
-                "metadata" => out.metadata = FromJson::from_json(v)?,
-                "value" => out.value = FromJson::from_json(v)?,
-                "globalDefault" => out.global_default = FromJson::from_json(v)?,
-                "preemptionPolicy" => out.preemption_policy = FromJson::from_json(v)?,
-                "description" => out.description = FromJson::from_json(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    PriorityClass {
+        "metadata" => metadata: FromJson::from_json,
+        "value" => value: FromJson::from_json,
+        "globalDefault" => global_default: FromJson::from_json,
+        "preemptionPolicy" => preemption_policy: FromJson::from_json,
+        "description" => description: FromJson::from_json,
     }
 }
 
-impl FromJson for Service {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct Service", &mut |k, v| {
-            match k {
-                "metadata" => out.metadata = FromJson::from_json(v)?,
-                "spec" => out.spec = FromJson::from_json(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    Service {
+        "metadata" => metadata: FromJson::from_json,
+        "spec" => spec: FromJson::from_json,
     }
 }
 
@@ -239,34 +199,18 @@ impl FromJson for ServiceSpec {
     }
 }
 
-impl FromJson for ReplicaSet {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct ReplicaSet", &mut |k, v| {
-            match k {
-                "kind" => out.kind = FromJson::from_json(v)?,
-                "metadata" => out.metadata = FromJson::from_json(v)?,
-                "spec" => out.spec = FromJson::from_json(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    ReplicaSet {
+        "kind" => kind: FromJson::from_json,
+        "metadata" => metadata: FromJson::from_json,
+        "spec" => spec: FromJson::from_json,
     }
 }
 
-impl FromJson for ReplicaSetSpec {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct ReplicaSetSpec", &mut |k, v| {
-            match k {
-                "selector" => out.selector = FromJson::from_json(v)?,
-                "replicas" => out.replicas = FromJson::from_json(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    ReplicaSetSpec {
+        "selector" => selector: FromJson::from_json,
+        "replicas" => replicas: FromJson::from_json,
     }
 }
 

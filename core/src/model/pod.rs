@@ -7,7 +7,8 @@ use serde_json::Value;
 
 use super::affinity::{Affinity, Toleration, TopologySpreadConstraint};
 use super::de::{
-    deserialize_via_json, empty_as_none, for_each_field, json_enum, nullable, FromJson, PathError,
+    deserialize_via_json, empty_as_none, for_each_field, json_enum, json_struct, nullable,
+    FromJson, PathError,
 };
 use super::meta::{Labels, ObjectMeta};
 use crate::Quantity;
@@ -385,19 +386,11 @@ pub struct ClaimOverhead {
     pub per_container: Option<Quantity>,
 }
 
-impl FromJson for Pod {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct Pod", &mut |k, v| {
-            match k {
-                "metadata" => out.metadata = FromJson::from_json(v)?,
-                "spec" => out.spec = FromJson::from_json(v)?,
-                "status" => out.status = FromJson::from_json(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    Pod {
+        "metadata" => metadata: FromJson::from_json,
+        "spec" => spec: FromJson::from_json,
+        "status" => status: FromJson::from_json,
     }
 }
 
@@ -435,52 +428,28 @@ impl FromJson for PodSpec {
     }
 }
 
-impl FromJson for Container {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct Container", &mut |k, v| {
-            match k {
-                "name" => out.name = FromJson::from_json(v)?,
-                "image" => out.image = FromJson::from_json(v)?,
-                "resources" => out.resources = FromJson::from_json(v)?,
-                "ports" => out.ports = nullable(v)?,
-                "restartPolicy" => out.restart_policy = FromJson::from_json(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    Container {
+        "name" => name: FromJson::from_json,
+        "image" => image: FromJson::from_json,
+        "resources" => resources: FromJson::from_json,
+        "ports" => ports: nullable,
+        "restartPolicy" => restart_policy: FromJson::from_json,
     }
 }
 
-impl FromJson for ResourceRequirements {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct ResourceRequirements", &mut |k, v| {
-            match k {
-                "requests" => out.requests = nullable(v)?,
-                "limits" => out.limits = nullable(v)?,
-                "claims" => out.claims = nullable(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    ResourceRequirements {
+        "requests" => requests: nullable,
+        "limits" => limits: nullable,
+        "claims" => claims: nullable,
     }
 }
 
-impl FromJson for ResourceClaim {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct ResourceClaim", &mut |k, v| {
-            match k {
-                "name" => out.name = FromJson::from_json(v)?,
-                "request" => out.request = FromJson::from_json(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    ResourceClaim {
+        "name" => name: FromJson::from_json,
+        "request" => request: FromJson::from_json,
     }
 }
 
@@ -502,51 +471,27 @@ impl FromJson for PodResourceClaim {
     }
 }
 
-impl FromJson for ContainerPort {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct ContainerPort", &mut |k, v| {
-            match k {
-                "containerPort" => out.container_port = FromJson::from_json(v)?,
-                "hostPort" => out.host_port = FromJson::from_json(v)?,
-                "hostIp" => out.host_ip = FromJson::from_json(v)?,
-                "protocol" => out.protocol = FromJson::from_json(v)?,
-                "name" => out.name = FromJson::from_json(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    ContainerPort {
+        "containerPort" => container_port: FromJson::from_json,
+        "hostPort" => host_port: FromJson::from_json,
+        "hostIp" => host_ip: FromJson::from_json,
+        "protocol" => protocol: FromJson::from_json,
+        "name" => name: FromJson::from_json,
     }
 }
 
-impl FromJson for Volume {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct Volume", &mut |k, v| {
-            match k {
-                "name" => out.name = FromJson::from_json(v)?,
-                "emptyDir" => out.empty_dir = FromJson::from_json(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    Volume {
+        "name" => name: FromJson::from_json,
+        "emptyDir" => empty_dir: FromJson::from_json,
     }
 }
 
-impl FromJson for EmptyDirVolumeSource {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct EmptyDirVolumeSource", &mut |k, v| {
-            match k {
-                "medium" => out.medium = FromJson::from_json(v)?,
-                "sizeLimit" => out.size_limit = FromJson::from_json(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    EmptyDirVolumeSource {
+        "medium" => medium: FromJson::from_json,
+        "sizeLimit" => size_limit: FromJson::from_json,
     }
 }
 
@@ -575,37 +520,21 @@ impl FromJson for PodStatus {
     }
 }
 
-impl FromJson for PodCondition {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct PodCondition", &mut |k, v| {
-            match k {
-                "type" => out.type_ = FromJson::from_json(v)?,
-                "status" => out.status = FromJson::from_json(v)?,
-                "reason" => out.reason = FromJson::from_json(v)?,
-                "message" => out.message = FromJson::from_json(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    PodCondition {
+        "type" => type_: FromJson::from_json,
+        "status" => status: FromJson::from_json,
+        "reason" => reason: FromJson::from_json,
+        "message" => message: FromJson::from_json,
     }
 }
 
-impl FromJson for ContainerStatus {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct ContainerStatus", &mut |k, v| {
-            match k {
-                "name" => out.name = FromJson::from_json(v)?,
-                "allocatedResources" => out.allocated_resources = nullable(v)?,
-                "resources" => out.resources = FromJson::from_json(v)?,
-                "restartCount" => out.restart_count = FromJson::from_json(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    ContainerStatus {
+        "name" => name: FromJson::from_json,
+        "allocatedResources" => allocated_resources: nullable,
+        "resources" => resources: FromJson::from_json,
+        "restartCount" => restart_count: FromJson::from_json,
     }
 }
 
@@ -630,34 +559,18 @@ impl FromJson for NodeAllocatableResourceClaimStatus {
     }
 }
 
-impl FromJson for ResourceMapping {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct ResourceMapping", &mut |k, v| {
-            match k {
-                "name" => out.name = FromJson::from_json(v)?,
-                "quantity" => out.quantity = FromJson::from_json(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    ResourceMapping {
+        "name" => name: FromJson::from_json,
+        "quantity" => quantity: FromJson::from_json,
     }
 }
 
-impl FromJson for ClaimOverhead {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct ClaimOverhead", &mut |k, v| {
-            match k {
-                "name" => out.name = FromJson::from_json(v)?,
-                "perPod" => out.per_pod = FromJson::from_json(v)?,
-                "perContainer" => out.per_container = FromJson::from_json(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    ClaimOverhead {
+        "name" => name: FromJson::from_json,
+        "perPod" => per_pod: FromJson::from_json,
+        "perContainer" => per_container: FromJson::from_json,
     }
 }
 

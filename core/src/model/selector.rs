@@ -28,7 +28,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::de::{
-    deserialize_via_json, for_each_field, json_enum, missing_field, nullable, FromJson, PathError,
+    deserialize_via_json, for_each_field, json_enum, json_struct, missing_field, nullable,
+    FromJson, PathError,
 };
 use super::meta::Labels;
 
@@ -346,18 +347,10 @@ impl NodeSelector {
     }
 }
 
-impl FromJson for LabelSelector {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct LabelSelector", &mut |k, v| {
-            match k {
-                "matchLabels" => out.match_labels = nullable(v)?,
-                "matchExpressions" => out.match_expressions = nullable(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    LabelSelector {
+        "matchLabels" => match_labels: nullable,
+        "matchExpressions" => match_expressions: nullable,
     }
 }
 
@@ -396,18 +389,10 @@ impl FromJson for NodeSelector {
     }
 }
 
-impl FromJson for NodeSelectorTerm {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct NodeSelectorTerm", &mut |k, v| {
-            match k {
-                "matchExpressions" => out.match_expressions = nullable(v)?,
-                "matchFields" => out.match_fields = nullable(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    NodeSelectorTerm {
+        "matchExpressions" => match_expressions: nullable,
+        "matchFields" => match_fields: nullable,
     }
 }
 
