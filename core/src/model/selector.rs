@@ -354,23 +354,37 @@ json_struct! {
     }
 }
 
+/// The fields of a selector requirement: `key` and `operator` (both
+/// required) and `values`.
+fn requirement<O: FromJson>(
+    v: &Value,
+    expected: &str,
+) -> Result<(String, O, Vec<String>), PathError> {
+    let mut key = None;
+    let mut operator = None;
+    let mut values = Default::default();
+    for_each_field(v, expected, &mut |k, v| {
+        match k {
+            "key" => key = Some(FromJson::from_json(v)?),
+            "operator" => operator = Some(FromJson::from_json(v)?),
+            "values" => values = nullable(v)?,
+            _ => {}
+        }
+        Ok(())
+    })?;
+    Ok((
+        key.ok_or_else(|| missing_field("key"))?,
+        operator.ok_or_else(|| missing_field("operator"))?,
+        values,
+    ))
+}
+
 impl FromJson for LabelSelectorRequirement {
     fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut key = None;
-        let mut operator = None;
-        let mut values = Default::default();
-        for_each_field(v, "struct LabelSelectorRequirement", &mut |k, v| {
-            match k {
-                "key" => key = Some(FromJson::from_json(v)?),
-                "operator" => operator = Some(FromJson::from_json(v)?),
-                "values" => values = nullable(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
+        let (key, operator, values) = requirement(v, "struct LabelSelectorRequirement")?;
         Ok(LabelSelectorRequirement {
-            key: key.ok_or_else(|| missing_field("key"))?,
-            operator: operator.ok_or_else(|| missing_field("operator"))?,
+            key,
+            operator,
             values,
         })
     }
@@ -398,21 +412,10 @@ json_struct! {
 
 impl FromJson for NodeSelectorRequirement {
     fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut key = None;
-        let mut operator = None;
-        let mut values = Default::default();
-        for_each_field(v, "struct NodeSelectorRequirement", &mut |k, v| {
-            match k {
-                "key" => key = Some(FromJson::from_json(v)?),
-                "operator" => operator = Some(FromJson::from_json(v)?),
-                "values" => values = nullable(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
+        let (key, operator, values) = requirement(v, "struct NodeSelectorRequirement")?;
         Ok(NodeSelectorRequirement {
-            key: key.ok_or_else(|| missing_field("key"))?,
-            operator: operator.ok_or_else(|| missing_field("operator"))?,
+            key,
+            operator,
             values,
         })
     }
