@@ -413,8 +413,11 @@ impl PluginSet {
     }
 
     /// Whether `name` is in the set.
+    // `<[&'static str]>::contains` would need a `&'static str`; a binary
+    // search adds 0.6 KB gzipped to the browser bundle for a dozen names.
+    #[allow(clippy::manual_contains)]
     pub fn contains(&self, name: &str) -> bool {
-        self.0.binary_search_by(|n| (*n).cmp(name)).is_ok()
+        self.0.iter().any(|n| *n == name)
     }
 
     /// Whether the set is empty.
