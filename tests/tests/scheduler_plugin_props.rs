@@ -415,3 +415,53 @@ fn fit_filter_agrees_with_free_room() {
     }
     qc().quickcheck(prop as fn(ArbCluster, ArbPod) -> TestResult);
 }
+
+/// `NodeInfo::used_ports` is the set of its pods' host ports (sorted, each
+/// once) after adding the pods and after removing one; `image_state` finds
+/// every image the node lists by normalized name.
+#[test]
+fn used_ports_and_image_states_match_a_set_model() {
+    fn prop(cluster: ArbCluster, remove: usize) -> TestResult {
+        use kubelogic::scheduler::snapshot::{normalized_image_name, HostPort};
+        use std::collections::BTreeSet;
+        fn model(n: &NodeInfo) -> Vec<HostPort> {
+            let set: BTreeSet<HostPort> = n
+                .pods
+                .iter()
+                .flat_map(|p| p.host_ports.iter().cloned())
+                .collect();
+            set.into_iter().collect()
+        }
+        let mut snap = cluster.snapshot(FeatureGates::default());
+        for n in snap.nodes_mut() {
+            if n.used_ports() != model(n).as_slice() {
+                return TestResult::error(format!("{}: {:?}", n.name(), n.used_ports()));
+            }
+            let names: BTreeSet<String> = n
+                .node
+                .status
+                .images
+                .iter()
+                .flat_map(|i| i.names.iter().map(|s| normalized_image_name(s)))
+                .collect();
+            let listed: Vec<&String> = n.image_states().iter().map(|(s, _)| s).collect();
+            if listed != names.iter().collect::<Vec<_>>()
+                || names.iter().any(|s| n.image_state(s).is_none())
+            {
+                return TestResult::error(format!("{}: {listed:?}", n.name()));
+            }
+            let Some(key) = n
+                .pods
+                .get(remove % n.pods.len().max(1))
+                .map(|p| p.pod.key())
+            else {
+                continue;
+            };
+            if !n.remove_pod(&key) || n.used_ports() != model(n).as_slice() {
+                return TestResult::error(format!("{} after removing {key}", n.name()));
+            }
+        }
+        TestResult::passed()
+    }
+    qc().quickcheck(prop as fn(ArbCluster, usize) -> TestResult);
+}

@@ -356,14 +356,15 @@ pub struct NodeInfo {
     position: u32,
     /// The node.
     pub node: Arc<Node>,
-    /// Images on the node by normalized name.
-    pub image_states: BTreeMap<String, ImageStateSummary>,
+    /// Images on the node by normalized name, sorted by name (see
+    /// [`NodeInfo::image_state`]).
+    image_states: Vec<(String, ImageStateSummary)>,
     /// Pods with pod affinity or anti-affinity terms.
     pub pods_with_affinity: Vec<Arc<PodInfo>>,
     /// Pods with required anti-affinity terms.
     pub pods_with_required_anti_affinity: Vec<Arc<PodInfo>>,
-    /// Host ports in use.
-    pub used_ports: BTreeSet<HostPort>,
+    /// Host ports in use, sorted, each once (see [`NodeInfo::used_ports`]).
+    used_ports: Vec<HostPort>,
 }
 
 impl NodeInfo {
@@ -378,11 +379,11 @@ impl NodeInfo {
             pods: Vec::new(),
             pods_with_affinity: Vec::new(),
             pods_with_required_anti_affinity: Vec::new(),
-            used_ports: BTreeSet::new(),
+            used_ports: Vec::new(),
             requested: Resource::default(),
             non_zero_requested: Resource::default(),
             allocatable,
-            image_states: BTreeMap::new(),
+            image_states: Vec::new(),
             unschedulable,
             has_taints,
             position: NO_POSITION,
@@ -407,7 +408,9 @@ impl NodeInfo {
     pub fn add_pod(&mut self, pod: Arc<PodInfo>) {
         self.requested.add(&pod.requests);
         self.non_zero_requested.add(&pod.non_zero_requests);
-        self.used_ports.extend(pod.host_ports.iter().cloned());
+        for port in &pod.host_ports {
+            insert_port(&mut self.used_ports, port);
+        }
         if pod.has_affinity() {
             self.pods_with_affinity.push(Arc::clone(&pod));
         }
@@ -428,12 +431,42 @@ impl NodeInfo {
         self.pods_with_affinity.retain(|p| p.pod.key() != key);
         self.pods_with_required_anti_affinity
             .retain(|p| p.pod.key() != key);
-        self.used_ports = self
-            .pods
-            .iter()
-            .flat_map(|p| p.host_ports.iter().cloned())
-            .collect();
+        self.used_ports.clear();
+        for port in self.pods.iter().flat_map(|p| &p.host_ports) {
+            insert_port(&mut self.used_ports, port);
+        }
         true
+    }
+
+    /// The image with normalized name `name` on this node
+    /// (`NodeInfo.ImageStates[name]`), with how many nodes hold it.
+    pub fn image_state(&self, name: &str) -> Option<&ImageStateSummary> {
+        self.image_states
+            .binary_search_by(|(n, _)| n.as_str().cmp(name))
+            .ok()
+            .and_then(|at| self.image_states.get(at))
+            .map(|(_, s)| s)
+    }
+
+    /// The images on this node (`NodeInfo.ImageStates`) by normalized name,
+    /// sorted by name, each once.
+    pub fn image_states(&self) -> &[(String, ImageStateSummary)] {
+        &self.image_states
+    }
+
+    /// The host ports the node's pods use (`NodeInfo.UsedPorts`), sorted by
+    /// protocol, IP and port, each once.
+    pub fn used_ports(&self) -> &[HostPort] {
+        &self.used_ports
+    }
+}
+
+/// Adds `port` to the sorted `used` unless it is there (a sorted `Vec`
+/// rather than a `BTreeSet`: a node has few host ports, and the browser
+/// bundle carries no B-tree code for them).
+fn insert_port(used: &mut Vec<HostPort>, port: &HostPort) {
+    if let Err(at) = used.binary_search(port) {
+        used.insert(at, port.clone());
     }
 }
 
@@ -450,8 +483,11 @@ pub struct Snapshot {
     /// `Snapshot.imageStates`.
     image_nodes: HashMap<String, usize>,
     /// Pending pods nominated to a node by an earlier preemption, by node
-    /// position (the scheduling queue's `PodNominator`).
-    nominated: BTreeMap<usize, Vec<Arc<PodInfo>>>,
+    /// position (the scheduling queue's `PodNominator`): sorted by position,
+    /// one entry per node with at least one pod (a sorted `Vec` rather than
+    /// a `BTreeMap`: few nodes have nominated pods, and the browser bundle
+    /// carries no B-tree code for this key and value).
+    nominated: Vec<(usize, Vec<Arc<PodInfo>>)>,
     /// Namespace labels by namespace name.
     pub namespaces: BTreeMap<String, Labels>,
     /// The feature gates the pods were parsed with.
@@ -493,17 +529,19 @@ impl Snapshot {
             names: Arc::from([]),
             index: HashMap::with_capacity(nodes.len()),
             image_nodes: HashMap::new(),
-            nominated: BTreeMap::new(),
-            namespaces: objects
-                .namespaces
-                .iter()
-                .map(|n| (n.metadata.name().to_owned(), n.metadata.labels.clone()))
-                .collect(),
+            nominated: Vec::new(),
+            namespaces: BTreeMap::new(),
             gates,
             objects,
             ignored_pods: Vec::new(),
             indexes: SnapshotIndexes::default(),
         };
+        // Inserts rather than `collect` (which sorts first): less code in
+        // the browser bundle. A name given twice keeps its last labels.
+        for n in &snap.objects.namespaces {
+            snap.namespaces
+                .insert(n.metadata.name().to_owned(), n.metadata.labels.clone());
+        }
         for node in nodes {
             let name = node.name().to_owned();
             if snap.index.contains_key(&name) {
@@ -546,7 +584,14 @@ impl Snapshot {
     pub fn nominate(&mut self, pod: Pod) -> Result<(), String> {
         let i = self.node_for(&pod, pod.status.nominated_node_name.as_deref(), "nominated")?;
         let info = Arc::new(PodInfo::new(pod, &self.gates));
-        self.nominated.entry(i).or_default().push(info);
+        match self.nominated.binary_search_by_key(&i, |(p, _)| *p) {
+            Ok(at) => {
+                if let Some((_, pods)) = self.nominated.get_mut(at) {
+                    pods.push(info);
+                }
+            }
+            Err(at) => self.nominated.insert(at, (i, vec![info])),
+        }
         Ok(())
     }
 
@@ -574,7 +619,11 @@ impl Snapshot {
 
     /// The pods nominated to the node at `position` (see [`Snapshot::nominate`]).
     pub fn nominated_pods(&self, position: usize) -> &[Arc<PodInfo>] {
-        self.nominated.get(&position).map_or(&[], Vec::as_slice)
+        self.nominated
+            .binary_search_by_key(&position, |(p, _)| *p)
+            .ok()
+            .and_then(|at| self.nominated.get(at))
+            .map_or(&[], |(_, pods)| pods.as_slice())
     }
 
     /// Whether any pod is nominated to any node.
@@ -599,18 +648,27 @@ impl Snapshot {
             }
         }
         for n in &mut self.nodes {
-            let mut states = BTreeMap::new();
+            // A sorted `Vec` rather than a `BTreeMap`: a node has tens of
+            // images, and the browser bundle then carries no B-tree code
+            // for this key and value. A name listed twice keeps its last
+            // entry, as a map insert does.
+            let mut states: Vec<(String, ImageStateSummary)> = Vec::new();
             for image in &n.node.status.images {
                 for name in &image.names {
                     let name = normalized_image_name(name);
                     let num_nodes = counts.get(&name).map_or(1, |c| c.1);
-                    states.insert(
-                        name,
-                        ImageStateSummary {
-                            size: image.size_bytes.unwrap_or(0),
-                            num_nodes,
-                        },
-                    );
+                    let summary = ImageStateSummary {
+                        size: image.size_bytes.unwrap_or(0),
+                        num_nodes,
+                    };
+                    match states.binary_search_by(|(n, _)| n.as_str().cmp(&name)) {
+                        Ok(at) => {
+                            if let Some(entry) = states.get_mut(at) {
+                                entry.1 = summary;
+                            }
+                        }
+                        Err(at) => states.insert(at, (name, summary)),
+                    }
                 }
             }
             n.image_states = states;
@@ -630,7 +688,7 @@ impl Snapshot {
     pub fn add_pod(&mut self, pod: Pod) -> Result<(), String> {
         let i = self.node_for(&pod, pod.spec.node_name.as_deref(), "bound")?;
         let key = pod.key();
-        self.nominated.retain(|_, pods| {
+        self.nominated.retain_mut(|(_, pods)| {
             pods.retain(|p| p.pod.key() != key);
             !pods.is_empty()
         });

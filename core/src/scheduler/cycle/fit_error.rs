@@ -2,7 +2,7 @@
 //! as kube-scheduler's `FailedScheduling` event (`FitError.Error()` in
 //! `pkg/scheduler/framework/types.go`).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt;
 
 use serde::Serialize;
@@ -61,16 +61,18 @@ impl FitError {
     /// per node without a status; sorted as Go's `sort.Strings` (bytes).
     pub fn reasons_histogram(&self) -> Vec<String> {
         let m = &self.diagnosis.node_to_status;
-        let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
+        // Counts by reason in a sorted `Vec` (a few distinct reasons; the
+        // browser bundle then carries no B-tree code for this key and value).
+        let mut reasons: Vec<(&str, usize)> = Vec::new();
         for (_, status) in m.explicit() {
             for r in &status.reasons {
-                *reasons.entry(r.as_ref()).or_insert(0) += 1;
+                add_reason(&mut reasons, r.as_ref(), 1);
             }
         }
         if m.len() < self.num_all_nodes {
             let absent = self.num_all_nodes - m.len();
             for r in &m.absent_nodes_status().reasons {
-                *reasons.entry(r.as_ref()).or_insert(0) += absent;
+                add_reason(&mut reasons, r.as_ref(), absent);
             }
         }
         let mut items: Vec<String> = reasons
@@ -79,6 +81,18 @@ impl FitError {
             .collect();
         items.sort_unstable();
         items
+    }
+}
+
+/// Adds `n` to `reason`'s count in the by-reason sorted `reasons`.
+fn add_reason<'a>(reasons: &mut Vec<(&'a str, usize)>, reason: &'a str, n: usize) {
+    match reasons.binary_search_by(|(r, _)| (*r).cmp(reason)) {
+        Ok(at) => {
+            if let Some((_, c)) = reasons.get_mut(at) {
+                *c += n;
+            }
+        }
+        Err(at) => reasons.insert(at, (reason, n)),
     }
 }
 

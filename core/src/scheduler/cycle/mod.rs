@@ -560,7 +560,7 @@ pub fn schedule_pod_info(snapshot: &Snapshot, pod: &PodInfo, profile: &Profile) 
 
     // PreFilter.
     let pre = profile.run_pre_filter_plugins(&mut state, pod, snapshot);
-    b.result.skipped_filter_plugins = state.skip_filter_plugins.iter().copied().collect();
+    b.result.skipped_filter_plugins = state.skip_filter_plugins.as_slice().to_vec();
     if !pre.status.is_success() {
         if !pre.status.is_rejected() {
             let err = b.plugin_error(&pre.status, "PreFilter");
@@ -813,7 +813,7 @@ fn prioritize_and_select(
                 });
             }
         }
-        b.result.skipped_score_plugins = state.skip_score_plugins.iter().copied().collect();
+        b.result.skipped_score_plugins = state.skip_score_plugins.as_slice().to_vec();
 
         // Score and NormalizeScore, one plugin at a time over all nodes
         // (the NodeScore list, names borrowed from the snapshot, is built

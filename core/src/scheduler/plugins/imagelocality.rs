@@ -138,7 +138,7 @@ pub fn score(state: &PreScoreState, node: &NodeInfo) -> i64 {
     let sum = state
         .images
         .iter()
-        .filter_map(|image| node.image_states.get(image))
+        .filter_map(|image| node.image_state(image))
         .fold(0i64, |acc, s| {
             acc.saturating_add(scaled_image_score(s, state.total_num_nodes))
         });

@@ -364,10 +364,21 @@ pub fn required_node_names(pod: &Pod) -> Option<BTreeSet<String>> {
         let mut term_names: Option<BTreeSet<String>> = None;
         for r in &t.match_fields {
             if r.key == OBJECT_NAME_FIELD && r.operator == NodeSelectorOperator::In {
-                let s: BTreeSet<String> = r.values.iter().cloned().collect();
+                // Inserts rather than `collect`: a `collect` into a B-tree
+                // sorts first, code the browser bundle need not carry.
+                let mut s = BTreeSet::new();
+                for v in &r.values {
+                    s.insert(v.clone());
+                }
                 term_names = Some(match term_names {
                     None => s,
-                    Some(prev) => prev.intersection(&s).cloned().collect(),
+                    Some(prev) => {
+                        let mut both = BTreeSet::new();
+                        for n in prev.intersection(&s) {
+                            both.insert(n.clone());
+                        }
+                        both
+                    }
                 });
             }
         }

@@ -6,17 +6,14 @@
 //! ```
 //! use kubelogic::scheduler::plugins::nodeports::check_conflict;
 //! use kubelogic::scheduler::snapshot::HostPort;
-//! use std::collections::BTreeSet;
 //!
-//! let used: BTreeSet<HostPort> = [HostPort { protocol: "TCP".into(), ip: "127.0.0.1".into(), port: 80 }].into();
+//! let used = [HostPort { protocol: "TCP".into(), ip: "127.0.0.1".into(), port: 80 }];
 //! // 0.0.0.0 conflicts with the port on any address ...
 //! assert!(check_conflict(&used, "0.0.0.0", "TCP", 80));
 //! // ... another address does not, nor another protocol.
 //! assert!(!check_conflict(&used, "10.0.0.1", "TCP", 80));
 //! assert!(!check_conflict(&used, "127.0.0.1", "UDP", 80));
 //! ```
-
-use std::collections::BTreeSet;
 
 use crate::scheduler::framework::{
     missing_state, CycleState, FilterPlugin, Plugin, PreFilterPlugin, PreFilterResult, Status,
@@ -54,7 +51,7 @@ pub struct PreFilterState {
 
 /// `HostPortInfo.CheckConflict`: whether `(ip, protocol, port)` collides
 /// with a port in use. Empty ip means `0.0.0.0`, empty protocol `TCP`.
-pub fn check_conflict(used: &BTreeSet<HostPort>, ip: &str, protocol: &str, port: i32) -> bool {
+pub fn check_conflict(used: &[HostPort], ip: &str, protocol: &str, port: i32) -> bool {
     if port <= 0 {
         return false;
     }
@@ -76,12 +73,12 @@ pub fn check_conflict(used: &BTreeSet<HostPort>, ip: &str, protocol: &str, port:
 
 /// `fitsPorts`: none of `wanted` conflicts with the node's used ports.
 pub fn fits_ports(wanted: &[HostPort], node: &NodeInfo) -> bool {
-    if node.used_ports.is_empty() {
+    if node.used_ports().is_empty() {
         return true;
     }
     !wanted
         .iter()
-        .any(|p| check_conflict(&node.used_ports, &p.ip, &p.protocol, p.port))
+        .any(|p| check_conflict(node.used_ports(), &p.ip, &p.protocol, p.port))
 }
 
 /// `Fits`: the pod's host ports are free on the node.
