@@ -2,12 +2,8 @@
 //! and topology spread constraints, as the pod spec carries them.
 
 use serde::Serialize;
-use serde_json::Value;
 
-use super::de::{
-    deserialize_via_json, empty_as_none, for_each_field, json_enum, json_struct, nullable,
-    FromJson, PathError,
-};
+use super::de::{deserialize_via_json, empty_as_none, json_enum, json_struct, nullable, FromJson};
 use super::selector::{LabelSelector, NodeSelector, NodeSelectorTerm};
 
 /// `spec.affinity`.
@@ -205,23 +201,10 @@ json_struct! {
     }
 }
 
-impl FromJson for NodeAffinity {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct NodeAffinity", &mut |k, v| {
-            match k {
-                "requiredDuringSchedulingIgnoredDuringExecution" => {
-                    out.required_during_scheduling_ignored_during_execution =
-                        FromJson::from_json(v)?
-                }
-                "preferredDuringSchedulingIgnoredDuringExecution" => {
-                    out.preferred_during_scheduling_ignored_during_execution = nullable(v)?
-                }
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    NodeAffinity {
+        "requiredDuringSchedulingIgnoredDuringExecution" => required_during_scheduling_ignored_during_execution: FromJson::from_json,
+        "preferredDuringSchedulingIgnoredDuringExecution" => preferred_during_scheduling_ignored_during_execution: nullable,
     }
 }
 
@@ -232,22 +215,10 @@ json_struct! {
     }
 }
 
-impl FromJson for PodAffinity {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct PodAffinity", &mut |k, v| {
-            match k {
-                "requiredDuringSchedulingIgnoredDuringExecution" => {
-                    out.required_during_scheduling_ignored_during_execution = nullable(v)?
-                }
-                "preferredDuringSchedulingIgnoredDuringExecution" => {
-                    out.preferred_during_scheduling_ignored_during_execution = nullable(v)?
-                }
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    PodAffinity {
+        "requiredDuringSchedulingIgnoredDuringExecution" => required_during_scheduling_ignored_during_execution: nullable,
+        "preferredDuringSchedulingIgnoredDuringExecution" => preferred_during_scheduling_ignored_during_execution: nullable,
     }
 }
 

@@ -5,9 +5,8 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use serde_json::Value;
 
-use super::de::{deserialize_via_json, for_each_field, json_struct, nullable, FromJson, PathError};
+use super::de::{deserialize_via_json, json_struct, nullable, FromJson};
 use super::meta::ObjectMeta;
 use super::selector::LabelSelector;
 
@@ -130,16 +129,9 @@ pub struct ReplicaSetSpec {
     pub replicas: Option<i32>,
 }
 
-impl FromJson for Namespace {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct Namespace", &mut |k, v| {
-            if k == "metadata" {
-                out.metadata = FromJson::from_json(v)?;
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    Namespace {
+        "metadata" => metadata: FromJson::from_json,
     }
 }
 
@@ -186,16 +178,9 @@ json_struct! {
     }
 }
 
-impl FromJson for ServiceSpec {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct ServiceSpec", &mut |k, v| {
-            if k == "selector" {
-                out.selector = nullable(v)?;
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    ServiceSpec {
+        "selector" => selector: nullable,
     }
 }
 

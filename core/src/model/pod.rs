@@ -394,37 +394,27 @@ json_struct! {
     }
 }
 
-impl FromJson for PodSpec {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct PodSpec", &mut |k, v| {
-            match k {
-                "containers" => out.containers = nullable(v)?,
-                "initContainers" => out.init_containers = nullable(v)?,
-                "ephemeralContainers" => out.ephemeral_containers = nullable(v)?,
-                "resources" => out.resources = FromJson::from_json(v)?,
-                "overhead" => out.overhead = nullable(v)?,
-                "nodeName" => out.node_name = FromJson::from_json(v)?,
-                "nodeSelector" => out.node_selector = nullable(v)?,
-                "affinity" => out.affinity = FromJson::from_json(v)?,
-                "tolerations" => out.tolerations = nullable(v)?,
-                "topologySpreadConstraints" => out.topology_spread_constraints = nullable(v)?,
-                "priority" => out.priority = FromJson::from_json(v)?,
-                "priorityClassName" => out.priority_class_name = FromJson::from_json(v)?,
-                "preemptionPolicy" => out.preemption_policy = empty_as_none(v)?,
-                "terminationGracePeriodSeconds" => {
-                    out.termination_grace_period_seconds = FromJson::from_json(v)?
-                }
-                "schedulerName" => out.scheduler_name = FromJson::from_json(v)?,
-                "restartPolicy" => out.restart_policy = FromJson::from_json(v)?,
-                "hostNetwork" => out.host_network = FromJson::from_json(v)?,
-                "volumes" => out.volumes = nullable(v)?,
-                "resourceClaims" => out.resource_claims = nullable(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    PodSpec {
+        "containers" => containers: nullable,
+        "initContainers" => init_containers: nullable,
+        "ephemeralContainers" => ephemeral_containers: nullable,
+        "resources" => resources: FromJson::from_json,
+        "overhead" => overhead: nullable,
+        "nodeName" => node_name: FromJson::from_json,
+        "nodeSelector" => node_selector: nullable,
+        "affinity" => affinity: FromJson::from_json,
+        "tolerations" => tolerations: nullable,
+        "topologySpreadConstraints" => topology_spread_constraints: nullable,
+        "priority" => priority: FromJson::from_json,
+        "priorityClassName" => priority_class_name: FromJson::from_json,
+        "preemptionPolicy" => preemption_policy: empty_as_none,
+        "terminationGracePeriodSeconds" => termination_grace_period_seconds: FromJson::from_json,
+        "schedulerName" => scheduler_name: FromJson::from_json,
+        "restartPolicy" => restart_policy: FromJson::from_json,
+        "hostNetwork" => host_network: FromJson::from_json,
+        "volumes" => volumes: nullable,
+        "resourceClaims" => resource_claims: nullable,
     }
 }
 
@@ -453,21 +443,11 @@ json_struct! {
     }
 }
 
-impl FromJson for PodResourceClaim {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct PodResourceClaim", &mut |k, v| {
-            match k {
-                "name" => out.name = FromJson::from_json(v)?,
-                "resourceClaimName" => out.resource_claim_name = FromJson::from_json(v)?,
-                "resourceClaimTemplateName" => {
-                    out.resource_claim_template_name = FromJson::from_json(v)?
-                }
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    PodResourceClaim {
+        "name" => name: FromJson::from_json,
+        "resourceClaimName" => resource_claim_name: FromJson::from_json,
+        "resourceClaimTemplateName" => resource_claim_template_name: FromJson::from_json,
     }
 }
 
@@ -495,28 +475,18 @@ json_struct! {
     }
 }
 
-impl FromJson for PodStatus {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct PodStatus", &mut |k, v| {
-            match k {
-                "phase" => out.phase = FromJson::from_json(v)?,
-                "qosClass" => out.qos_class = empty_as_none(v)?,
-                "nominatedNodeName" => out.nominated_node_name = FromJson::from_json(v)?,
-                "startTime" => out.start_time = FromJson::from_json(v)?,
-                "conditions" => out.conditions = nullable(v)?,
-                "containerStatuses" => out.container_statuses = nullable(v)?,
-                "initContainerStatuses" => out.init_container_statuses = nullable(v)?,
-                "resources" => out.resources = FromJson::from_json(v)?,
-                "allocatedResources" => out.allocated_resources = nullable(v)?,
-                "nodeAllocatableResourceClaimStatuses" => {
-                    out.node_allocatable_resource_claim_statuses = nullable(v)?
-                }
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    PodStatus {
+        "phase" => phase: FromJson::from_json,
+        "qosClass" => qos_class: empty_as_none,
+        "nominatedNodeName" => nominated_node_name: FromJson::from_json,
+        "startTime" => start_time: FromJson::from_json,
+        "conditions" => conditions: nullable,
+        "containerStatuses" => container_statuses: nullable,
+        "initContainerStatuses" => init_container_statuses: nullable,
+        "resources" => resources: FromJson::from_json,
+        "allocatedResources" => allocated_resources: nullable,
+        "nodeAllocatableResourceClaimStatuses" => node_allocatable_resource_claim_statuses: nullable,
     }
 }
 

@@ -390,16 +390,9 @@ impl FromJson for LabelSelectorRequirement {
     }
 }
 
-impl FromJson for NodeSelector {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(v, "struct NodeSelector", &mut |k, v| {
-            if k == "nodeSelectorTerms" {
-                out.node_selector_terms = nullable(v)?;
-            }
-            Ok(())
-        })?;
-        Ok(out)
+json_struct! {
+    NodeSelector {
+        "nodeSelectorTerms" => node_selector_terms: nullable,
     }
 }
 

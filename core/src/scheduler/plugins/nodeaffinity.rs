@@ -387,7 +387,8 @@ pub fn required_node_names(pod: &Pod) -> Option<BTreeSet<String>> {
     Some(node_names)
 }
 
-fn has_required_node_affinity(pod: &Pod) -> bool {
+/// Whether the pod has required node affinity terms (its `nodeSelector` aside).
+pub(crate) fn has_required_node_affinity(pod: &Pod) -> bool {
     pod.spec
         .affinity
         .as_ref()

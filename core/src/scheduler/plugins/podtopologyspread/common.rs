@@ -239,15 +239,7 @@ pub fn count_pods_match_selector(pods: &[Arc<PodInfo>], selector: &Selector, ns:
 /// either, every node matches its required node affinity).
 pub fn has_required_node_affinity(pod: &Pod) -> bool {
     !pod.spec.node_selector.is_empty()
-        || pod
-            .spec
-            .affinity
-            .as_ref()
-            .and_then(|a| a.node_affinity.as_ref())
-            .is_some_and(|na| {
-                na.required_during_scheduling_ignored_during_execution
-                    .is_some()
-            })
+        || crate::scheduler::plugins::nodeaffinity::has_required_node_affinity(pod)
 }
 
 /// `RequiredNodeAffinity.Match` ignoring parse errors, as the plugin does
