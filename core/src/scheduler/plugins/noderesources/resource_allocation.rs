@@ -260,17 +260,14 @@ impl ResourceAllocationScorer {
     ) {
         let n = self.resources.len();
         let weights: Vec<i64> = self.weights().collect();
-        // Up to three of cpu, memory and ephemeral-storage (the default is
-        // cpu and memory): fixed-size arrays, loops the compiler unrolls.
-        if self.resources.iter().all(|r| r.kind.is_native()) {
-            let kinds: Vec<ResourceKind> = self.resources.iter().map(|r| r.kind).collect();
-            let batch = (weights.as_slice(), nodes, pod_requests);
-            if let Ok(kinds) = <[ResourceKind; 2]>::try_from(kinds.as_slice()) {
-                return self.score_native(kinds, batch, scores, strategy);
-            } else if let Ok(kinds) = <[ResourceKind; 1]>::try_from(kinds.as_slice()) {
-                return self.score_native(kinds, batch, scores, strategy);
-            } else if let Ok(kinds) = <[ResourceKind; 3]>::try_from(kinds.as_slice()) {
-                return self.score_native(kinds, batch, scores, strategy);
+        // Two native resources (the default: cpu and memory): fixed-size
+        // arrays, loops the compiler unrolls. Other lists take the general
+        // path below (a copy per list length would cost the browser bundle
+        // ~1 KB per strategy each).
+        if let [a, b] = self.resources.as_slice() {
+            if a.kind.is_native() && b.kind.is_native() {
+                let batch = (weights.as_slice(), nodes, pod_requests);
+                return self.score_native([a.kind, b.kind], batch, scores, strategy);
             }
         }
         let mut requested = vec![0i64; n.saturating_sub(INLINE_RESOURCES)];
