@@ -514,7 +514,7 @@ pub fn missing_state(key: &str) -> Status {
 
 /// A scheduler plugin. Each extension point it implements is exposed through
 /// the matching `as_*` method (a Go plugin satisfies the interface instead).
-pub trait Plugin: fmt::Debug + Send + Sync {
+pub trait Plugin: Send + Sync {
     /// The plugin's name, as in KubeSchedulerConfiguration (`NodeResourcesFit`).
     fn name(&self) -> &'static str;
     /// The PreFilter extension point, if implemented.

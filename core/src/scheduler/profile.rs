@@ -3,6 +3,7 @@
 //! runs an extension point over all of them (`frameworkImpl.RunFilterPlugins`, ...).
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -40,12 +41,23 @@ pub struct PreFilterOutcome {
 }
 
 /// A plugin of a profile with its score weight.
-#[derive(Debug)]
 pub struct ProfilePlugin {
     /// The plugin.
     pub plugin: Box<dyn Plugin>,
     /// The score weight (1 when the plugin scores and none was given).
     pub weight: i64,
+}
+
+/// The plugin by name (plugins are not `Debug`: their vtables would carry
+/// every plugin's and every argument type's `Debug` code into the browser
+/// bundle).
+impl fmt::Debug for ProfilePlugin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProfilePlugin")
+            .field("plugin", &self.plugin.name())
+            .field("weight", &self.weight)
+            .finish()
+    }
 }
 
 /// A scheduling profile.
