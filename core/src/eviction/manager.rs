@@ -74,6 +74,7 @@ use super::config::EvictionConfig;
 use super::duration::Duration;
 use super::pod::{EvictionPod, PodKey, PodStats};
 use super::rank::{rank_pods, FilesystemLayout, NodeReclaimAction, RankComparator, Ranking};
+use super::signal_map::SignalMap;
 use super::signals::{NodeConditionType, Signal, StarvedResource};
 use super::threshold::{go_strconv_quote, Threshold};
 use crate::quantity::{Format, Quantity};
@@ -95,43 +96,33 @@ pub struct Observation {
 
 /// Observations for some signals (a signal without one is not evaluated).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Observations([Option<Observation>; 9]);
+pub struct Observations(SignalMap<Observation>);
 
 impl Observations {
     /// The observation of `signal`.
     pub fn get(&self, signal: Signal) -> Option<Observation> {
-        self.0.get(signal.index()).copied().flatten()
+        self.0.get(signal).copied()
     }
 
     /// Sets the observation of `signal`.
     pub fn set(&mut self, signal: Signal, observation: Observation) {
-        if let Some(slot) = self.0.get_mut(signal.index()) {
-            *slot = Some(observation);
-        }
+        self.0.insert(signal, observation);
     }
 
     /// Removes the observation of `signal`.
     pub fn remove(&mut self, signal: Signal) {
-        if let Some(slot) = self.0.get_mut(signal.index()) {
-            *slot = None;
-        }
+        self.0.remove(signal);
     }
 
     /// The observations, in signal order.
     pub fn iter(&self) -> impl Iterator<Item = (Signal, Observation)> + '_ {
-        Signal::ALL
-            .into_iter()
-            .filter_map(|s| self.get(s).map(|o| (s, o)))
+        self.0.iter().map(|(s, o)| (s, *o))
     }
 }
 
 impl FromIterator<(Signal, Observation)> for Observations {
     fn from_iter<I: IntoIterator<Item = (Signal, Observation)>>(iter: I) -> Self {
-        let mut o = Observations::default();
-        for (s, obs) in iter {
-            o.set(s, obs);
-        }
-        o
+        Observations(iter.into_iter().collect())
     }
 }
 
@@ -142,9 +133,27 @@ impl serde::Serialize for Observations {
 }
 
 impl<'de> serde::Deserialize<'de> for Observations {
+    /// A map from signal name to observation; a repeated signal keeps its
+    /// last observation.
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let m = BTreeMap::<Signal, Observation>::deserialize(d)?;
-        Ok(m.into_iter().collect())
+        struct ObservationsVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObservationsVisitor {
+            type Value = Observations;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Observations, A::Error> {
+                let mut o = Observations::default();
+                while let Some((s, obs)) = map.next_entry::<Signal, Observation>()? {
+                    o.set(s, obs);
+                }
+                Ok(o)
+            }
+        }
+        d.deserialize_map(ObservationsVisitor)
     }
 }
 
