@@ -386,7 +386,7 @@ pub(crate) struct StepDto {
     observations: SortedMap<ObservationInput>,
     observations_after_reclaim: Option<SortedMap<ObservationInput>>,
     pods: Option<Vec<Value>>,
-    pod_stats: Option<BTreeMap<String, PodStats>>,
+    pod_stats: Option<SortedMap<PodStats>>,
 }
 
 impl FromJs for StepDto {
@@ -576,7 +576,7 @@ fn at_duration(at: &At, path: &str) -> Result<Duration, BindingError> {
 
 fn eviction_pods(
     pods: &[Value],
-    stats: &BTreeMap<String, PodStats>,
+    stats: &SortedMap<PodStats>,
     path: &str,
 ) -> Result<Vec<EvictionPod>, BindingError> {
     pods.iter()
@@ -603,7 +603,7 @@ fn step_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
 pub struct EvictionSimulator {
     manager: EvictionManager,
     pods: Vec<Value>,
-    stats: BTreeMap<String, PodStats>,
+    stats: SortedMap<PodStats>,
 }
 
 impl EvictionSimulator {
@@ -615,7 +615,7 @@ impl EvictionSimulator {
         Ok(EvictionSimulator {
             manager,
             pods: Vec::new(),
-            stats: BTreeMap::new(),
+            stats: SortedMap::default(),
         })
     }
 
@@ -698,7 +698,7 @@ pub(crate) struct RunDto {
     defaults: Option<bool>,
     options: SimulatorOptions,
     pods: Vec<Value>,
-    pod_stats: BTreeMap<String, PodStats>,
+    pod_stats: SortedMap<PodStats>,
     steps: Vec<StepDto>,
 }
 
@@ -713,7 +713,7 @@ impl FromJs for RunDto {
         read::set(o, "options", &mut options)?;
         let mut pods = Vec::new();
         read::set(o, "pods", &mut pods)?;
-        let mut pod_stats = BTreeMap::new();
+        let mut pod_stats = SortedMap::default();
         read::set(o, "podStats", &mut pod_stats)?;
         let steps = read::required(o, "steps")?;
         Ok(RunDto {

@@ -498,6 +498,12 @@ impl<T> SortedMap<T> {
         }
     }
 
+    /// The value of `key`.
+    pub fn get(&self, key: &str) -> Option<&T> {
+        let i = self.0.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok()?;
+        self.0.get(i).map(|(_, v)| v)
+    }
+
     /// The entries, sorted by key.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &T)> {
         self.0.iter().map(|(k, v)| (k.as_str(), v))
