@@ -382,7 +382,7 @@ pub struct Eviction {
     /// Kubernetes' eviction message (`evictionMessage`).
     pub message: String,
     /// The event annotations (`offending_containers`, ...).
-    pub annotations: BTreeMap<&'static str, String>,
+    pub annotations: BTreeMap<String, String>,
     /// The pod status written.
     pub pod_status: EvictedPodStatus,
 }
@@ -1003,7 +1003,7 @@ fn eviction_message(
     active: &[usize],
     thresholds: &[Threshold],
     obs: &Observations,
-) -> (String, BTreeMap<&'static str, String>) {
+) -> (String, BTreeMap<String, String>) {
     let mut annotations = BTreeMap::new();
     let mut message = format!("The node was low on resource: {resource}. ");
     let met_info = active
@@ -1035,8 +1035,8 @@ fn eviction_message(
                 "Pod {} was using {usage}, request is {request}, has larger consumption of memory. ",
                 pod.name
             ));
-            annotations.insert("offending_pod", pod.name.clone());
-            annotations.insert("offending_pod_usage", usage.to_string());
+            annotations.insert("offending_pod".to_owned(), pod.name.clone());
+            annotations.insert("offending_pod_usage".to_owned(), usage.to_string());
         }
     }
     let mut exceeded: Vec<&str> = Vec::new();
@@ -1073,8 +1073,8 @@ fn eviction_message(
             }
         }
     }
-    annotations.insert("offending_containers", exceeded.join(","));
-    annotations.insert("offending_containers_usage", usages.join(","));
-    annotations.insert("starved_resource", resource.as_str().to_owned());
+    annotations.insert("offending_containers".to_owned(), exceeded.join(","));
+    annotations.insert("offending_containers_usage".to_owned(), usages.join(","));
+    annotations.insert("starved_resource".to_owned(), resource.as_str().to_owned());
     (message, annotations)
 }
