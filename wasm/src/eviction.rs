@@ -8,6 +8,7 @@ use kubelogic::eviction::{
     EvictionPod, FeatureGates, FilesystemLayout, FsUsage, KubeletEvictionSettings, ManagerOptions,
     Observation, Observations, PodStats, Signal, StepInput, VolumeStats,
 };
+use kubelogic::float_text;
 use kubelogic::model::Pod;
 use serde::Serialize;
 use serde_json::Value;
@@ -568,7 +569,10 @@ fn at_duration(at: &At, path: &str) -> Result<Duration, BindingError> {
             Ok(Duration::from_secs(*s as i64))
         }
         At::Seconds(s) => Err(BindingError::new(
-            format!("expected whole seconds or a Go duration such as \"1m30s\", got {s}"),
+            format!(
+                "expected whole seconds or a Go duration such as \"1m30s\", got {}",
+                float_text::display(*s)
+            ),
             path,
         )),
     }
