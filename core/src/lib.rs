@@ -31,6 +31,7 @@
 pub mod admission;
 pub mod eviction;
 pub mod features;
+pub mod float_text;
 pub mod model;
 pub mod qos;
 pub mod quantity;

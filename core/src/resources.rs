@@ -52,6 +52,9 @@ use serde::Serialize;
 use crate::model::{Container, ContainerStatus, Pod, ResourceList};
 use crate::Quantity;
 
+mod scalar;
+pub use scalar::ScalarResources;
+
 /// `cpu`.
 pub const RESOURCE_CPU: &str = "cpu";
 /// `memory`.
@@ -873,7 +876,7 @@ pub struct Resource {
     pub allowed_pod_number: i64,
     /// Extended resources, huge pages, attachable volumes and other scalar
     /// resources, in whole units. Other names are ignored.
-    pub scalar_resources: BTreeMap<String, i64>,
+    pub scalar_resources: ScalarResources,
 }
 
 impl Resource {
@@ -898,8 +901,8 @@ impl Resource {
                     self.ephemeral_storage = self.ephemeral_storage.saturating_add(value(q))
                 }
                 other if is_scalar_resource_name(other) => {
-                    let e = self.scalar_resources.entry(other.to_owned()).or_insert(0);
-                    *e = e.saturating_add(value(q));
+                    self.scalar_resources
+                        .apply(other, value(q), i64::saturating_add);
                 }
                 _ => {}
             }
@@ -924,8 +927,7 @@ impl Resource {
         self.ephemeral_storage = op(self.ephemeral_storage, other.ephemeral_storage);
         self.allowed_pod_number = op(self.allowed_pod_number, other.allowed_pod_number);
         for (k, v) in &other.scalar_resources {
-            let e = self.scalar_resources.entry(k.clone()).or_insert(0);
-            *e = op(*e, *v);
+            self.scalar_resources.apply(k, *v, op);
         }
     }
 
@@ -974,7 +976,7 @@ pub struct PodRequestsSummary {
     /// ephemeral-storage request, in bytes.
     pub ephemeral_storage: i64,
     /// Scalar resource requests (extended, huge pages, ...), in whole units.
-    pub scalar: BTreeMap<String, i64>,
+    pub scalar: ScalarResources,
     /// cpu with [`DEFAULT_MILLI_CPU_REQUEST`] for each container that has no
     /// cpu request (scoring only).
     pub non_zero_milli_cpu: i64,

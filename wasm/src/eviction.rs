@@ -8,6 +8,7 @@ use kubelogic::eviction::{
     EvictionPod, FeatureGates, FilesystemLayout, FsUsage, KubeletEvictionSettings, ManagerOptions,
     Observation, Observations, PodStats, Signal, StepInput, VolumeStats,
 };
+use kubelogic::float_text;
 use kubelogic::model::Pod;
 use serde::Serialize;
 use serde_json::Value;
@@ -386,7 +387,7 @@ pub(crate) struct StepDto {
     observations: SortedMap<ObservationInput>,
     observations_after_reclaim: Option<SortedMap<ObservationInput>>,
     pods: Option<Vec<Value>>,
-    pod_stats: Option<BTreeMap<String, PodStats>>,
+    pod_stats: Option<SortedMap<PodStats>>,
 }
 
 impl FromJs for StepDto {
@@ -568,7 +569,10 @@ fn at_duration(at: &At, path: &str) -> Result<Duration, BindingError> {
             Ok(Duration::from_secs(*s as i64))
         }
         At::Seconds(s) => Err(BindingError::new(
-            format!("expected whole seconds or a Go duration such as \"1m30s\", got {s}"),
+            format!(
+                "expected whole seconds or a Go duration such as \"1m30s\", got {}",
+                float_text::display(*s)
+            ),
             path,
         )),
     }
@@ -576,7 +580,7 @@ fn at_duration(at: &At, path: &str) -> Result<Duration, BindingError> {
 
 fn eviction_pods(
     pods: &[Value],
-    stats: &BTreeMap<String, PodStats>,
+    stats: &SortedMap<PodStats>,
     path: &str,
 ) -> Result<Vec<EvictionPod>, BindingError> {
     pods.iter()
@@ -603,7 +607,7 @@ fn step_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
 pub struct EvictionSimulator {
     manager: EvictionManager,
     pods: Vec<Value>,
-    stats: BTreeMap<String, PodStats>,
+    stats: SortedMap<PodStats>,
 }
 
 impl EvictionSimulator {
@@ -615,7 +619,7 @@ impl EvictionSimulator {
         Ok(EvictionSimulator {
             manager,
             pods: Vec::new(),
-            stats: BTreeMap::new(),
+            stats: SortedMap::default(),
         })
     }
 
@@ -698,7 +702,7 @@ pub(crate) struct RunDto {
     defaults: Option<bool>,
     options: SimulatorOptions,
     pods: Vec<Value>,
-    pod_stats: BTreeMap<String, PodStats>,
+    pod_stats: SortedMap<PodStats>,
     steps: Vec<StepDto>,
 }
 
@@ -713,7 +717,7 @@ impl FromJs for RunDto {
         read::set(o, "options", &mut options)?;
         let mut pods = Vec::new();
         read::set(o, "pods", &mut pods)?;
-        let mut pod_stats = BTreeMap::new();
+        let mut pod_stats = SortedMap::default();
         read::set(o, "podStats", &mut pod_stats)?;
         let steps = read::required(o, "steps")?;
         Ok(RunDto {

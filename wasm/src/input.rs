@@ -6,7 +6,7 @@
 //! with its full path (`cluster.items[3].status.allocatable.memory`).
 
 use kubelogic::model::{self, ModelError};
-use kubelogic::{FeatureGates, Quantity};
+use kubelogic::{float_text, FeatureGates, Quantity};
 use serde_json::Value;
 use wasm_bindgen::JsValue;
 
@@ -108,7 +108,8 @@ impl Amount {
             }
             Amount::Number(n) => Err(BindingError::new(
                 format!(
-                    "expected a whole number of units below 2^53 or a quantity string, got {n}"
+                    "expected a whole number of units below 2^53 or a quantity string, got {}",
+                    float_text::display(*n)
                 ),
                 path,
             )),

@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use js_sys::{Array, ArrayBuffer, Number, Object, Reflect, Uint8Array};
+use kubelogic::float_text;
 use serde::de::{self, Expected, Unexpected};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -51,6 +52,22 @@ fn serde_error(e: &de::value::Error) -> ReadError {
 #[inline(never)]
 fn thrown(e: &JsValue) -> ReadError {
     js_string(e)
+}
+
+/// serde's `invalid type` error, the value printed by
+/// [`float_text::unexpected`] (no `f64` `Display` in the bundle).
+#[inline(never)]
+fn invalid_type_error(unexp: Unexpected<'_>, exp: &dyn Expected) -> ReadError {
+    let unexp = float_text::unexpected(unexp);
+    custom(&format!("invalid type: {unexp}, expected {exp}"))
+}
+
+/// serde's `invalid value` error, the value printed by
+/// [`float_text::unexpected`].
+#[inline(never)]
+fn invalid_value_error(unexp: Unexpected<'_>, exp: &dyn Expected) -> ReadError {
+    let unexp = float_text::unexpected(unexp);
+    custom(&format!("invalid value: {unexp}, expected {exp}"))
 }
 
 /// A custom error message.
@@ -93,7 +110,7 @@ pub fn invalid_type(v: &JsValue, expected: &dyn Expected) -> ReadError {
         text = format!("{v:?}");
         Unexpected::Other(&text)
     };
-    serde_error(&de::Error::invalid_type(unexpected, expected))
+    invalid_type_error(unexpected, expected)
 }
 
 fn as_bytes(v: &JsValue) -> Option<Vec<u8>> {
@@ -182,10 +199,7 @@ fn safe_integer(v: &JsValue) -> Option<i64> {
 fn unsigned(v: &JsValue, max: u64, expected: &str) -> Result<u64, ReadError> {
     match safe_integer(v).and_then(|i| u64::try_from(i).ok()) {
         Some(u) if u <= max => Ok(u),
-        Some(u) => Err(serde_error(&de::Error::invalid_value(
-            Unexpected::Unsigned(u),
-            &expected,
-        ))),
+        Some(u) => Err(invalid_value_error(Unexpected::Unsigned(u), &expected)),
         None => Err(invalid_type(v, &expected)),
     }
 }
@@ -211,8 +225,9 @@ impl FromJs for u64 {
 impl FromJs for i32 {
     fn from_js(v: &JsValue) -> Result<Self, ReadError> {
         match safe_integer(v) {
-            Some(i) => i32::try_from(i)
-                .map_err(|_| serde_error(&de::Error::invalid_value(Unexpected::Signed(i), &"i32"))),
+            Some(i) => {
+                i32::try_from(i).map_err(|_| invalid_value_error(Unexpected::Signed(i), &"i32"))
+            }
             None => Err(invalid_type(v, &"i32")),
         }
     }
@@ -259,10 +274,10 @@ impl FromJs for Value {
             return Ok(Value::Array(items));
         }
         if let Some(bytes) = as_bytes(v) {
-            return Err(serde_error(&de::Error::invalid_type(
+            return Err(invalid_type_error(
                 Unexpected::Bytes(&bytes),
                 &"any valid JSON value",
-            )));
+            ));
         }
         if v.is_object() && (!js_sys::Symbol::iterator().js_in(v) || v.has_type::<js_sys::Map>()) {
             let mut map = serde_json::Map::new();
@@ -447,12 +462,7 @@ pub fn content_u64(v: &JsValue) -> Result<Option<u64>, ReadError> {
         match safe_integer(v) {
             Some(i) => match u64::try_from(i) {
                 Ok(u) => return Ok(Some(u)),
-                Err(_) => {
-                    return Err(serde_error(&de::Error::invalid_value(
-                        Unexpected::Signed(i),
-                        &"u64",
-                    )))
-                }
+                Err(_) => return Err(invalid_value_error(Unexpected::Signed(i), &"u64")),
             },
             None => Unexpected::Float(f),
         }
@@ -468,7 +478,7 @@ pub fn content_u64(v: &JsValue) -> Result<Option<u64>, ReadError> {
     } else {
         return Err(invalid_type(v, &"any value"));
     };
-    Err(serde_error(&de::Error::invalid_type(unexpected, &"u64")))
+    Err(invalid_type_error(unexpected, &"u64"))
 }
 
 /// A small string-keyed map read from a JS object (feature gates,
@@ -496,6 +506,12 @@ impl<T> SortedMap<T> {
             }
             Err(i) => self.0.insert(i, (key, value)),
         }
+    }
+
+    /// The value of `key`.
+    pub fn get(&self, key: &str) -> Option<&T> {
+        let i = self.0.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok()?;
+        self.0.get(i).map(|(_, v)| v)
     }
 
     /// The entries, sorted by key.

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use kubelogic::float_text;
 use kubelogic::model::{Objects, Pod};
 use kubelogic::scheduler::cycle::ScheduleResult;
 use kubelogic::scheduler::place::{self, Placement};
@@ -455,7 +456,10 @@ fn read_pods(input: &JsValue, replicas: Option<f64>) -> Result<Vec<Pod>, Binding
                 }
                 Some(n) => {
                     return Err(BindingError::new(
-                        format!("replicas must be a whole number from 0 to 100000, got {n}"),
+                        format!(
+                            "replicas must be a whole number from 0 to 100000, got {}",
+                            float_text::display(n)
+                        ),
                         "replicas",
                     ))
                 }

@@ -62,6 +62,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::duration::Duration;
+use super::signal_map::SignalMap;
 use super::signals::Signal;
 use super::threshold::{go_strconv_quote, Operator, Percentage, Threshold, ThresholdValue};
 use crate::quantity::Quantity;
@@ -565,7 +566,7 @@ impl EvictionConfig {
         let grace_periods = parse_grace_periods(grace)?;
         let min_reclaims = parse_minimum_reclaims(reclaim)?;
         for t in &mut soft_thresholds {
-            let Some(period) = grace_periods.get(&t.signal) else {
+            let Some(period) = grace_periods.get(t.signal) else {
                 return Err(EvictionConfigError::new(
                     EvictionConfigErrorKind::MissingGracePeriod,
                     ConfigField::EvictionSoftGracePeriod,
@@ -580,7 +581,7 @@ impl EvictionConfig {
         }
         thresholds.append(&mut soft_thresholds);
         for t in &mut thresholds {
-            if let Some(min) = min_reclaims.get(&t.signal) {
+            if let Some(min) = min_reclaims.get(t.signal) {
                 t.min_reclaim = Some(min.clone());
             }
         }
@@ -759,9 +760,9 @@ fn parse_threshold_statement(
 /// `parseGracePeriods`.
 fn parse_grace_periods(
     statements: &BTreeMap<String, String>,
-) -> Result<BTreeMap<Signal, Duration>, EvictionConfigError> {
+) -> Result<SignalMap<Duration>, EvictionConfigError> {
     let field = ConfigField::EvictionSoftGracePeriod;
-    let mut out = BTreeMap::new();
+    let mut out = SignalMap::new();
     for (signal_text, value) in statements {
         let signal = parse_signal(field, signal_text, value)?;
         let token = statement_token(field, signal_text, value);
@@ -791,9 +792,9 @@ fn parse_grace_periods(
 /// `parseMinimumReclaims`.
 fn parse_minimum_reclaims(
     statements: &BTreeMap<String, String>,
-) -> Result<BTreeMap<Signal, ThresholdValue>, EvictionConfigError> {
+) -> Result<SignalMap<ThresholdValue>, EvictionConfigError> {
     let field = ConfigField::EvictionMinimumReclaim;
-    let mut out = BTreeMap::new();
+    let mut out = SignalMap::new();
     for (signal_text, value) in statements {
         let signal = parse_signal(field, signal_text, value)?;
         let token = statement_token(field, signal_text, value);

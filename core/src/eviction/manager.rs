@@ -74,6 +74,7 @@ use super::config::EvictionConfig;
 use super::duration::Duration;
 use super::pod::{EvictionPod, PodKey, PodStats};
 use super::rank::{rank_pods, FilesystemLayout, NodeReclaimAction, RankComparator, Ranking};
+use super::signal_map::SignalMap;
 use super::signals::{NodeConditionType, Signal, StarvedResource};
 use super::threshold::{go_strconv_quote, Threshold};
 use crate::quantity::{Format, Quantity};
@@ -95,43 +96,33 @@ pub struct Observation {
 
 /// Observations for some signals (a signal without one is not evaluated).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Observations([Option<Observation>; 9]);
+pub struct Observations(SignalMap<Observation>);
 
 impl Observations {
     /// The observation of `signal`.
     pub fn get(&self, signal: Signal) -> Option<Observation> {
-        self.0.get(signal.index()).copied().flatten()
+        self.0.get(signal).copied()
     }
 
     /// Sets the observation of `signal`.
     pub fn set(&mut self, signal: Signal, observation: Observation) {
-        if let Some(slot) = self.0.get_mut(signal.index()) {
-            *slot = Some(observation);
-        }
+        self.0.insert(signal, observation);
     }
 
     /// Removes the observation of `signal`.
     pub fn remove(&mut self, signal: Signal) {
-        if let Some(slot) = self.0.get_mut(signal.index()) {
-            *slot = None;
-        }
+        self.0.remove(signal);
     }
 
     /// The observations, in signal order.
     pub fn iter(&self) -> impl Iterator<Item = (Signal, Observation)> + '_ {
-        Signal::ALL
-            .into_iter()
-            .filter_map(|s| self.get(s).map(|o| (s, o)))
+        self.0.iter().map(|(s, o)| (s, *o))
     }
 }
 
 impl FromIterator<(Signal, Observation)> for Observations {
     fn from_iter<I: IntoIterator<Item = (Signal, Observation)>>(iter: I) -> Self {
-        let mut o = Observations::default();
-        for (s, obs) in iter {
-            o.set(s, obs);
-        }
-        o
+        Observations(iter.into_iter().collect())
     }
 }
 
@@ -142,9 +133,27 @@ impl serde::Serialize for Observations {
 }
 
 impl<'de> serde::Deserialize<'de> for Observations {
+    /// A map from signal name to observation; a repeated signal keeps its
+    /// last observation.
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let m = BTreeMap::<Signal, Observation>::deserialize(d)?;
-        Ok(m.into_iter().collect())
+        struct ObservationsVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObservationsVisitor {
+            type Value = Observations;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Observations, A::Error> {
+                let mut o = Observations::default();
+                while let Some((s, obs)) = map.next_entry::<Signal, Observation>()? {
+                    o.set(s, obs);
+                }
+                Ok(o)
+            }
+        }
+        d.deserialize_map(ObservationsVisitor)
     }
 }
 
@@ -373,7 +382,7 @@ pub struct Eviction {
     /// Kubernetes' eviction message (`evictionMessage`).
     pub message: String,
     /// The event annotations (`offending_containers`, ...).
-    pub annotations: BTreeMap<&'static str, String>,
+    pub annotations: BTreeMap<String, String>,
     /// The pod status written.
     pub pod_status: EvictedPodStatus,
 }
@@ -994,7 +1003,7 @@ fn eviction_message(
     active: &[usize],
     thresholds: &[Threshold],
     obs: &Observations,
-) -> (String, BTreeMap<&'static str, String>) {
+) -> (String, BTreeMap<String, String>) {
     let mut annotations = BTreeMap::new();
     let mut message = format!("The node was low on resource: {resource}. ");
     let met_info = active
@@ -1026,8 +1035,8 @@ fn eviction_message(
                 "Pod {} was using {usage}, request is {request}, has larger consumption of memory. ",
                 pod.name
             ));
-            annotations.insert("offending_pod", pod.name.clone());
-            annotations.insert("offending_pod_usage", usage.to_string());
+            annotations.insert("offending_pod".to_owned(), pod.name.clone());
+            annotations.insert("offending_pod_usage".to_owned(), usage.to_string());
         }
     }
     let mut exceeded: Vec<&str> = Vec::new();
@@ -1064,8 +1073,8 @@ fn eviction_message(
             }
         }
     }
-    annotations.insert("offending_containers", exceeded.join(","));
-    annotations.insert("offending_containers_usage", usages.join(","));
-    annotations.insert("starved_resource", resource.as_str().to_owned());
+    annotations.insert("offending_containers".to_owned(), exceeded.join(","));
+    annotations.insert("offending_containers_usage".to_owned(), usages.join(","));
+    annotations.insert("starved_resource".to_owned(), resource.as_str().to_owned());
     (message, annotations)
 }

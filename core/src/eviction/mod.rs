@@ -4,6 +4,7 @@
 //!   Linux defaults, `ParseThresholdConfig` and its validation errors;
 //! - [`signals`], [`threshold`], [`duration`]: the vocabulary (signals,
 //!   thresholds with quantity or percentage values, Go durations);
+//! - [`signal_map`]: a map keyed by signal (a slot per signal);
 //! - [`pod`]: the pods and stats the manager sees;
 //! - [`rank`]: the eviction order for each starved resource;
 //! - [`conditions`]: node pressure conditions, the transition period, taints;
@@ -30,6 +31,7 @@ pub mod duration;
 pub mod manager;
 pub mod pod;
 pub mod rank;
+pub mod signal_map;
 pub mod signals;
 pub mod threshold;
 
@@ -53,5 +55,6 @@ pub use rank::{
     compare, rank_keys, rank_pods, FilesystemLayout, FsStatsType, NodeReclaimAction,
     RankComparator, RankKeys, RankedPod, Ranking,
 };
+pub use signal_map::SignalMap;
 pub use signals::{NodeConditionType, Signal, StarvedResource, UnknownSignal};
 pub use threshold::{Operator, Percentage, PercentageError, Threshold, ThresholdValue};

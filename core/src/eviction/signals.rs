@@ -40,8 +40,12 @@ pub enum Signal {
 }
 
 impl Signal {
-    /// Every signal, in a fixed order (also the order of [`Signal::index`]).
-    pub const ALL: [Signal; 9] = [
+    /// How many signals there are.
+    pub const COUNT: usize = 9;
+
+    /// Every signal, in declaration order (also the order of
+    /// [`Signal::index`] and of `Ord`).
+    pub const ALL: [Signal; Signal::COUNT] = [
         Signal::MemoryAvailable,
         Signal::AllocatableMemoryAvailable,
         Signal::NodeFsAvailable,

@@ -16,6 +16,8 @@ use std::fmt;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Visitor};
 use serde_json::{Map, Number, Value};
 
+use crate::float_text;
+
 /// An error with the field path where it happened.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PathError {
@@ -87,6 +89,18 @@ impl de::Error for PathError {
             path: String::new(),
             message: msg.to_string(),
         }
+    }
+
+    /// serde's text, with the value printed by [`float_text::unexpected`].
+    fn invalid_type(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        let unexp = float_text::unexpected(unexp);
+        de::Error::custom(format_args!("invalid type: {unexp}, expected {exp}"))
+    }
+
+    /// serde's text, with the value printed by [`float_text::unexpected`].
+    fn invalid_value(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        let unexp = float_text::unexpected(unexp);
+        de::Error::custom(format_args!("invalid value: {unexp}, expected {exp}"))
     }
 }
 
@@ -617,7 +631,7 @@ impl FromJson for crate::Quantity {
                 } else if let Some(i) = n.as_i64() {
                     i.to_string()
                 } else if let Some(f) = n.as_f64() {
-                    f.to_string()
+                    float_text::display(f)
                 } else {
                     n.to_string()
                 }

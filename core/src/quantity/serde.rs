@@ -79,9 +79,9 @@ impl<'de> Visitor<'de> for QuantityVisitor {
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Quantity, E> {
-        // Rust prints the shortest decimal that reads back as `v`, without
-        // an exponent; non-finite values do not parse.
-        Self::text(&v.to_string())
+        // Rust's `{}` text: the shortest decimal that reads back as `v`,
+        // without an exponent; non-finite values do not parse.
+        Self::text(&crate::float_text::display(v))
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Quantity, E> {

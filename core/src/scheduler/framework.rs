@@ -314,10 +314,11 @@ impl PreFilterResult {
                 node_names: Some(a.clone()),
             },
             (Some(a), Some(b)) => {
-                // Inserts rather than `collect` (which sorts first): less
-                // code in the browser bundle.
+                // Inserts rather than `collect` (which sorts first), and
+                // looks up rather than `intersection`: less code in the
+                // browser bundle.
                 let mut both = BTreeSet::new();
-                for n in a.intersection(b) {
+                for n in a.iter().filter(|n| b.contains(*n)) {
                     both.insert(n.clone());
                 }
                 PreFilterResult {
