@@ -37,11 +37,13 @@ pub mod qos;
 pub mod quantity;
 pub mod resources;
 pub mod scheduler;
+pub mod sorted_map;
 
 pub use features::{FeatureGates, UnknownFeatureGate};
 pub use quantity::{
     Canonical, CanonicalBuffer, Format, Quantity, QuantityError, QuantityErrorKind,
 };
+pub use sorted_map::SortedMap;
 
 /// The README's Rust examples, compiled and run as doctests.
 #[cfg(doctest)]

@@ -299,8 +299,8 @@ fn classic_rule(p: ArbPod) -> TestResult {
     let mut want = ResourceList::new();
     for c in &pod.spec.containers {
         for (k, v) in &c.resources.requests {
-            let e = want.entry(k.clone()).or_insert_with(Quantity::zero);
-            *e = e.checked_add(v).unwrap();
+            let e = want.get(k).cloned().unwrap_or_else(Quantity::zero);
+            want.insert(k.clone(), e.checked_add(v).unwrap());
         }
     }
     for c in &pod.spec.init_containers {
@@ -315,8 +315,8 @@ fn classic_rule(p: ArbPod) -> TestResult {
         }
     }
     for (k, v) in &pod.spec.overhead {
-        let e = want.entry(k.clone()).or_insert_with(Quantity::zero);
-        *e = e.checked_add(v).unwrap();
+        let e = want.get(k).cloned().unwrap_or_else(Quantity::zero);
+        want.insert(k.clone(), e.checked_add(v).unwrap());
     }
     TestResult::from_bool(got == want)
 }

@@ -17,6 +17,7 @@ use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Visit
 use serde_json::{Map, Number, Value};
 
 use crate::float_text;
+use crate::SortedMap;
 
 /// An error with the field path where it happened.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -699,6 +700,18 @@ impl<T: FromJson> FromJson for Vec<T> {
         let mut out = Vec::new();
         for_each_item(v, &mut |item| {
             out.push(T::from_json(item)?);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+}
+
+impl<T: FromJson> FromJson for SortedMap<String, T> {
+    /// A key given twice keeps its last value.
+    fn from_json(v: &Value) -> Result<Self, PathError> {
+        let mut out = SortedMap::new();
+        for_each_entry(v, &mut |k, item| {
+            out.insert(k.clone(), T::from_json(item)?);
             Ok(())
         })?;
         Ok(out)

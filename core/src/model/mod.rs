@@ -2,7 +2,7 @@
 //!
 //! The wire types are tolerant like k8s-openapi's: every optional field is an
 //! `Option` (or an empty collection), unknown fields are ignored, quantities
-//! are accepted as strings or numbers, maps are `BTreeMap`s. What Kubernetes'
+//! are accepted as strings or numbers, maps are sorted by key. What Kubernetes'
 //! API would reject outright — a wrong type, a bad quantity, an unknown
 //! operator — is a [`ModelError`] that names the field path:
 //!

@@ -89,10 +89,10 @@ impl std::fmt::Display for Taint {
 #[serde(rename_all = "camelCase")]
 pub struct NodeStatus {
     /// Total resources.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "crate::SortedMap::is_empty")]
     pub capacity: ResourceList,
     /// Resources available to pods (capacity minus reservations).
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "crate::SortedMap::is_empty")]
     pub allocatable: ResourceList,
     /// Images present on the node.
     #[serde(skip_serializing_if = "Vec::is_empty")]

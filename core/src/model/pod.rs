@@ -11,10 +11,10 @@ use super::de::{
     FromJson, PathError,
 };
 use super::meta::{Labels, ObjectMeta};
-use crate::Quantity;
+use crate::{Quantity, SortedMap};
 
 /// Resource name → quantity (`v1.ResourceList`), sorted by name.
-pub type ResourceList = BTreeMap<String, Quantity>;
+pub type ResourceList = SortedMap<String, Quantity>;
 
 /// A Pod as `kubectl get pod -o json` prints it.
 ///
@@ -89,7 +89,7 @@ pub struct PodSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resources: Option<ResourceRequirements>,
     /// Resources of the pod sandbox (RuntimeClass overhead).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "SortedMap::is_empty")]
     pub overhead: ResourceList,
     /// The node the pod is bound to.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -175,10 +175,10 @@ impl Container {
 #[serde(rename_all = "camelCase")]
 pub struct ResourceRequirements {
     /// `requests`.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "SortedMap::is_empty")]
     pub requests: ResourceList,
     /// `limits`.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "SortedMap::is_empty")]
     pub limits: ResourceList,
     /// `claims`: names of the pod's resource claims this container uses.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -282,7 +282,7 @@ pub struct PodStatus {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resources: Option<ResourceRequirements>,
     /// Pod-level allocated resources (in-place pod-level resize).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "SortedMap::is_empty")]
     pub allocated_resources: ResourceList,
     /// DRA node-allocatable claim statuses (alpha `DRANodeAllocatableResources`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -335,7 +335,7 @@ pub struct ContainerStatus {
     /// The container's name.
     pub name: String,
     /// Resources allocated by the kubelet (in-place resize).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "SortedMap::is_empty")]
     pub allocated_resources: ResourceList,
     /// Resources actuated by the runtime (in-place resize).
     #[serde(skip_serializing_if = "Option::is_none")]
