@@ -18,7 +18,7 @@ use kubelogic::eviction::{
     StepResult, ThresholdValue, VolumeStats,
 };
 use kubelogic::model::{self, Pod};
-use kubelogic::Quantity;
+use kubelogic::{Quantity, SortedMap};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
@@ -29,10 +29,10 @@ use crate::cases::parse_case;
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct CaseConfig {
     enforce_node_allocatable: Option<Vec<String>>,
-    eviction_hard: Option<BTreeMap<String, String>>,
-    eviction_soft: Option<BTreeMap<String, String>>,
-    eviction_soft_grace_period: Option<BTreeMap<String, String>>,
-    eviction_minimum_reclaim: Option<BTreeMap<String, String>>,
+    eviction_hard: Option<SortedMap<String, String>>,
+    eviction_soft: Option<SortedMap<String, String>>,
+    eviction_soft_grace_period: Option<SortedMap<String, String>>,
+    eviction_minimum_reclaim: Option<SortedMap<String, String>>,
     eviction_max_pod_grace_period: Option<i32>,
     eviction_pressure_transition_period: Option<String>,
     local_storage_capacity_isolation: Option<bool>,

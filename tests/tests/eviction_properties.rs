@@ -11,10 +11,9 @@ use kubelogic::eviction::{
     ManagerOptions, NodeConditionType, Observation, Observations, PodStats, RankComparator, Signal,
     StepInput,
 };
-use kubelogic::{Format, Quantity};
+use kubelogic::{Format, Quantity, SortedMap};
 use quickcheck::{quickcheck, Arbitrary, Gen};
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 
 const MI: i64 = 1 << 20;
 
@@ -66,10 +65,10 @@ impl Arbitrary for Scenario {
 }
 
 fn build(s: &Scenario) -> Option<(EvictionManager, Vec<EvictionPod>)> {
-    let mut hard = BTreeMap::new();
-    let mut soft = BTreeMap::new();
-    let mut grace = BTreeMap::new();
-    let mut reclaim = BTreeMap::new();
+    let mut hard = SortedMap::new();
+    let mut soft = SortedMap::new();
+    let mut grace = SortedMap::new();
+    let mut reclaim = SortedMap::new();
     if let Some(h) = s.hard_mi {
         hard.insert("memory.available".to_owned(), format!("{h}Mi"));
     }

@@ -1,8 +1,6 @@
 //! Kubelet node-pressure eviction: `parseEvictionConfig`, the stepwise
 //! `EvictionSimulator` handle, and the pure `evictionRun`.
 
-use std::collections::BTreeMap;
-
 use kubelogic::eviction::{
     ConfigField, ContainerStats, Duration, EvictionConfig, EvictionConfigError, EvictionManager,
     EvictionPod, FeatureGates, FilesystemLayout, FsUsage, KubeletEvictionSettings, ManagerOptions,
@@ -196,7 +194,7 @@ export interface EvictionRunInput extends EvictionConfigInput {
 #[derive(Debug)]
 pub(crate) enum Flags {
     Args(Vec<String>),
-    Map(BTreeMap<String, String>),
+    Map(SortedMap<String>),
 }
 
 impl FromJs for Flags {
@@ -218,7 +216,7 @@ impl FromJs for Flags {
                 return Ok(Flags::Args(args));
             }
         } else if v.is_object() && read::content_string(v).is_none() {
-            let mut map = BTreeMap::new();
+            let mut map = SortedMap::new();
             read::for_each_pair(v, "a map", &mut |k, e| {
                 match (read::content_string(&k), read::content_string(&e)) {
                     (Some(k), Some(e)) => {
@@ -326,7 +324,7 @@ impl FromJs for SimulatorOptions {
 fn manager_options(o: &SimulatorOptions, path: &str) -> Result<ManagerOptions, BindingError> {
     let mut gates = FeatureGates::default();
     for (name, on) in o.feature_gates.iter() {
-        match name {
+        match name.as_str() {
             "KubeletSeparateDiskGC" => gates.kubelet_separate_disk_gc = *on,
             other => {
                 return Err(BindingError::new(

@@ -18,7 +18,6 @@
 //! one copy of them instead of one serde visitor per type and deserializer.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use js_sys::{Array, ArrayBuffer, Number, Object, Reflect, Uint8Array};
 use kubelogic::float_text;
@@ -482,56 +481,15 @@ pub fn content_u64(v: &JsValue) -> Result<Option<u64>, ReadError> {
 }
 
 /// A small string-keyed map read from a JS object (feature gates,
-/// observations): the entries sorted by key with the last value of a key
-/// kept, as a `BTreeMap<String, T>` holds them, in a sorted `Vec` (one
-/// binary-search insertion per entry) instead of a B-tree instantiated for
-/// each `T`. `Debug` prints it as a map.
-#[derive(Clone, PartialEq)]
-pub struct SortedMap<T>(Vec<(String, T)>);
-
-impl<T> Default for SortedMap<T> {
-    fn default() -> Self {
-        SortedMap(Vec::new())
-    }
-}
-
-impl<T> SortedMap<T> {
-    /// Inserts or replaces the value of `key`.
-    pub fn insert(&mut self, key: String, value: T) {
-        match self.0.binary_search_by(|(k, _)| k.as_str().cmp(&key)) {
-            Ok(i) => {
-                if let Some(slot) = self.0.get_mut(i) {
-                    slot.1 = value;
-                }
-            }
-            Err(i) => self.0.insert(i, (key, value)),
-        }
-    }
-
-    /// The value of `key`.
-    pub fn get(&self, key: &str) -> Option<&T> {
-        let i = self.0.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok()?;
-        self.0.get(i).map(|(_, v)| v)
-    }
-
-    /// The entries, sorted by key.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &T)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), v))
-    }
-}
-
-impl<T: fmt::Debug> fmt::Debug for SortedMap<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map()
-            .entries(self.0.iter().map(|(k, v)| (k, v)))
-            .finish()
-    }
-}
+/// observations): [`kubelogic::SortedMap`], the entries sorted by key with
+/// the last value of a key kept, as a `BTreeMap<String, T>` holds them,
+/// without a B-tree instantiated for each `T`.
+pub type SortedMap<T> = kubelogic::SortedMap<String, T>;
 
 impl<T: FromJs> FromJs for SortedMap<T> {
     /// As serde reads a `BTreeMap<String, T>`.
     fn from_js(v: &JsValue) -> Result<Self, ReadError> {
-        let mut out = SortedMap::default();
+        let mut out = SortedMap::new();
         for_each_entry(v, "a map", "a string", &mut |k, item| {
             out.insert(k, T::from_js(item)?);
             Ok(())

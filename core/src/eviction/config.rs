@@ -58,7 +58,6 @@
 //! # Ok::<(), kubelogic::eviction::EvictionConfigError>(())
 //! ```
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use super::duration::Duration;
@@ -66,6 +65,7 @@ use super::signal_map::SignalMap;
 use super::signals::Signal;
 use super::threshold::{go_strconv_quote, Operator, Percentage, Threshold, ThresholdValue};
 use crate::quantity::Quantity;
+use crate::SortedMap;
 
 /// The kubelet's default hard thresholds on Linux (`DefaultEvictionHard`).
 pub const DEFAULT_EVICTION_HARD: [(&str, &str); 4] = [
@@ -88,16 +88,16 @@ pub const NODE_ALLOCATABLE_ENFORCEMENT_KEY: &str = "pods";
 pub struct KubeletEvictionSettings {
     /// `evictionHard`: signal → value (`"100Mi"`, `"10%"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eviction_hard: Option<BTreeMap<String, String>>,
+    pub eviction_hard: Option<SortedMap<String, String>>,
     /// `evictionSoft`: signal → value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eviction_soft: Option<BTreeMap<String, String>>,
+    pub eviction_soft: Option<SortedMap<String, String>>,
     /// `evictionSoftGracePeriod`: signal → Go duration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eviction_soft_grace_period: Option<BTreeMap<String, String>>,
+    pub eviction_soft_grace_period: Option<SortedMap<String, String>>,
     /// `evictionMinimumReclaim`: signal → value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eviction_minimum_reclaim: Option<BTreeMap<String, String>>,
+    pub eviction_minimum_reclaim: Option<SortedMap<String, String>>,
     /// `evictionMaxPodGracePeriod` in seconds (default 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eviction_max_pod_grace_period: Option<i32>,
@@ -382,7 +382,7 @@ impl KubeletEvictionSettings {
             _ => None,
         };
         if let Some((target, sep)) = map_target {
-            let map = target.get_or_insert_with(BTreeMap::new);
+            let map = target.get_or_insert_with(SortedMap::new);
             for part in value.split(',') {
                 let (part, sep_char, why) = match sep {
                     // LangleSeparatedMapStringString checks emptiness before trimming.
@@ -439,20 +439,19 @@ impl KubeletEvictionSettings {
     /// module documentation for how `evictionHard` merges.
     pub fn with_linux_defaults(&self) -> KubeletEvictionSettings {
         let mut out = self.clone();
-        // Inserted one by one: `collect` would sort through a stable sort
-        // instantiated for this pair type alone (wasm size).
-        let defaults = || {
-            let mut map = BTreeMap::new();
-            for (k, v) in DEFAULT_EVICTION_HARD {
-                map.insert((*k).to_owned(), (*v).to_owned());
-            }
-            map
+        let defaults = || -> SortedMap<String, String> {
+            DEFAULT_EVICTION_HARD
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
         };
         match &mut out.eviction_hard {
             None => out.eviction_hard = Some(defaults()),
             Some(map) if self.merge_default_eviction_settings == Some(true) => {
                 for (k, v) in defaults() {
-                    map.entry(k).or_insert(v);
+                    if !map.contains_key(&k) {
+                        map.insert(k, v);
+                    }
                 }
             }
             Some(_) => {}
@@ -552,7 +551,7 @@ impl EvictionConfig {
     pub fn from_settings(
         settings: &KubeletEvictionSettings,
     ) -> Result<EvictionConfig, EvictionConfigError> {
-        let empty = BTreeMap::new();
+        let empty = SortedMap::new();
         let hard = settings.eviction_hard.as_ref().unwrap_or(&empty);
         let soft = settings.eviction_soft.as_ref().unwrap_or(&empty);
         let grace = settings
@@ -694,7 +693,7 @@ fn parse_quantity(
 /// `parseThresholdStatements`: `None` entries (`0%`, `100%`) are dropped.
 fn parse_threshold_statements(
     field: ConfigField,
-    statements: &BTreeMap<String, String>,
+    statements: &SortedMap<String, String>,
 ) -> Result<Vec<Threshold>, EvictionConfigError> {
     let mut out = Vec::with_capacity(statements.len());
     for (signal, value) in statements {
@@ -759,7 +758,7 @@ fn parse_threshold_statement(
 
 /// `parseGracePeriods`.
 fn parse_grace_periods(
-    statements: &BTreeMap<String, String>,
+    statements: &SortedMap<String, String>,
 ) -> Result<SignalMap<Duration>, EvictionConfigError> {
     let field = ConfigField::EvictionSoftGracePeriod;
     let mut out = SignalMap::new();
@@ -791,7 +790,7 @@ fn parse_grace_periods(
 
 /// `parseMinimumReclaims`.
 fn parse_minimum_reclaims(
-    statements: &BTreeMap<String, String>,
+    statements: &SortedMap<String, String>,
 ) -> Result<SignalMap<ThresholdValue>, EvictionConfigError> {
     let field = ConfigField::EvictionMinimumReclaim;
     let mut out = SignalMap::new();
@@ -832,7 +831,7 @@ fn parse_minimum_reclaims(
 mod tests {
     use super::*;
 
-    fn map(pairs: &[(&str, &str)]) -> Option<BTreeMap<String, String>> {
+    fn map(pairs: &[(&str, &str)]) -> Option<SortedMap<String, String>> {
         Some(
             pairs
                 .iter()

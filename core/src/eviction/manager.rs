@@ -66,7 +66,6 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use super::conditions::{ConditionReport, NodeConditions, Taint};
@@ -78,6 +77,7 @@ use super::signal_map::SignalMap;
 use super::signals::{NodeConditionType, Signal, StarvedResource};
 use super::threshold::{go_strconv_quote, Threshold};
 use crate::quantity::{Format, Quantity};
+use crate::SortedMap;
 
 /// `immediateEvictionGracePeriodSeconds`.
 pub const IMMEDIATE_EVICTION_GRACE_PERIOD_SECONDS: i64 = 1;
@@ -382,7 +382,7 @@ pub struct Eviction {
     /// Kubernetes' eviction message (`evictionMessage`).
     pub message: String,
     /// The event annotations (`offending_containers`, ...).
-    pub annotations: BTreeMap<String, String>,
+    pub annotations: SortedMap<String, String>,
     /// The pod status written.
     pub pod_status: EvictedPodStatus,
 }
@@ -896,7 +896,7 @@ impl EvictionManager {
                     pod: pod.key.clone(),
                     grace_period_seconds: IMMEDIATE_EVICTION_GRACE_PERIOD_SECONDS,
                     cause,
-                    annotations: BTreeMap::new(),
+                    annotations: SortedMap::new(),
                     pod_status: EvictedPodStatus {
                         phase: "Failed",
                         reason: "Evicted",
@@ -1003,8 +1003,8 @@ fn eviction_message(
     active: &[usize],
     thresholds: &[Threshold],
     obs: &Observations,
-) -> (String, BTreeMap<String, String>) {
-    let mut annotations = BTreeMap::new();
+) -> (String, SortedMap<String, String>) {
+    let mut annotations = SortedMap::new();
     let mut message = format!("The node was low on resource: {resource}. ");
     let met_info = active
         .iter()

@@ -10,7 +10,6 @@
 //! still derive `Deserialize` go through [`ValueDe`], a deserializer over the
 //! same value with the same error paths and wording.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Visitor};
@@ -710,17 +709,6 @@ impl<T: FromJson> FromJson for SortedMap<String, T> {
     /// A key given twice keeps its last value.
     fn from_json(v: &Value) -> Result<Self, PathError> {
         let mut out = SortedMap::new();
-        for_each_entry(v, &mut |k, item| {
-            out.insert(k.clone(), T::from_json(item)?);
-            Ok(())
-        })?;
-        Ok(out)
-    }
-}
-
-impl<T: FromJson> FromJson for BTreeMap<String, T> {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = BTreeMap::new();
         for_each_entry(v, &mut |k, item| {
             out.insert(k.clone(), T::from_json(item)?);
             Ok(())

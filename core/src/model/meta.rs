@@ -1,13 +1,13 @@
 //! Object metadata (`metav1.ObjectMeta`) and owner references.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
+
+use crate::SortedMap;
 
 use super::de::{deserialize_via_json, json_struct, nullable, FromJson};
 
 /// Labels or annotations: string keys to string values, sorted.
-pub type Labels = BTreeMap<String, String>;
+pub type Labels = SortedMap<String, String>;
 
 /// `metadata` of every object. Only the fields kubelogic reads; others are ignored.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -26,10 +26,10 @@ pub struct ObjectMeta {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// `metadata.labels`.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "SortedMap::is_empty")]
     pub labels: Labels,
     /// `metadata.annotations`.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "SortedMap::is_empty")]
     pub annotations: Labels,
     /// `metadata.ownerReferences`.
     #[serde(skip_serializing_if = "Vec::is_empty")]

@@ -20,8 +20,6 @@
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 
-use std::collections::BTreeMap;
-
 use super::affinity::PreferredSchedulingTerm;
 use super::meta::Labels;
 use super::node::Node;
@@ -405,7 +403,7 @@ impl PreferredSchedulingTerms {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RequiredNodeAffinity {
     /// `spec.nodeSelector` (empty: no constraint).
-    pub label_selector: BTreeMap<String, String>,
+    pub label_selector: Labels,
     /// `requiredDuringSchedulingIgnoredDuringExecution`, parsed lazily.
     pub node_selector: Option<LazyErrorNodeSelector>,
 }

@@ -2,13 +2,12 @@
 //! PriorityClasses, Services and ReplicaSets (the last two for
 //! PodTopologySpread's system default constraints).
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use super::de::{deserialize_via_json, json_struct, nullable, FromJson};
-use super::meta::ObjectMeta;
+use super::meta::{Labels, ObjectMeta};
 use super::selector::LabelSelector;
+use crate::SortedMap;
 
 /// A Namespace: only its labels matter (`namespaceSelector`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -52,8 +51,8 @@ pub struct PodDisruptionBudgetStatus {
     /// How many more pods may be disrupted now.
     pub disruptions_allowed: i32,
     /// Pods already being disrupted (name → time), not yet seen gone.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub disrupted_pods: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "SortedMap::is_empty")]
+    pub disrupted_pods: SortedMap<String, String>,
     /// Healthy pods counted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_healthy: Option<i32>,
@@ -99,8 +98,8 @@ pub struct Service {
 #[serde(rename_all = "camelCase")]
 pub struct ServiceSpec {
     /// Label selector (plain map).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub selector: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "SortedMap::is_empty")]
+    pub selector: Labels,
 }
 
 /// A workload controller with a label selector: ReplicaSet, ReplicationController

@@ -21,7 +21,6 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::Serialize;
@@ -39,8 +38,8 @@ use super::meta::Labels;
 #[serde(rename_all = "camelCase")]
 pub struct LabelSelector {
     /// `matchLabels`: each key must have exactly this value.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub match_labels: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Labels::is_empty")]
+    pub match_labels: Labels,
     /// `matchExpressions`: each requirement must hold.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub match_expressions: Vec<LabelSelectorRequirement>,

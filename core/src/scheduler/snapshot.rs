@@ -6,7 +6,7 @@
 //! [`PodInfo`] is a pod parsed once for scheduling (`framework.PodInfo`):
 //! its requests in integer units, host ports and affinity terms.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -21,7 +21,7 @@ pub use crate::resources::{
     is_scalar_resource_name, Resource,
 };
 use crate::resources::{pod_requests, PodResourcesOptions};
-use crate::{FeatureGates, Quantity};
+use crate::{FeatureGates, Quantity, SortedMap};
 
 /// `DefaultMilliCPURequest`: the CPU a container without a cpu request counts for scoring.
 pub const DEFAULT_MILLI_CPU_REQUEST: i64 = 100;
@@ -493,8 +493,9 @@ pub struct Snapshot {
     /// a `BTreeMap`: few nodes have nominated pods, and the browser bundle
     /// carries no B-tree code for this key and value).
     nominated: Vec<(usize, Vec<Arc<PodInfo>>)>,
-    /// Namespace labels by namespace name.
-    pub namespaces: BTreeMap<String, Labels>,
+    /// Namespace labels by namespace name (a [`SortedMap`]: lookups only,
+    /// and no B-tree code for this value type in the browser bundle).
+    pub namespaces: SortedMap<String, Labels>,
     /// The feature gates the pods were parsed with.
     pub gates: FeatureGates,
     /// Other objects plugins read (Services and ReplicaSets for default
@@ -535,14 +536,13 @@ impl Snapshot {
             index: HashMap::with_capacity(nodes.len()),
             image_nodes: HashMap::new(),
             nominated: Vec::new(),
-            namespaces: BTreeMap::new(),
+            namespaces: SortedMap::new(),
             gates,
             objects,
             ignored_pods: Vec::new(),
             indexes: SnapshotIndexes::default(),
         };
-        // Inserts rather than `collect` (which sorts first): less code in
-        // the browser bundle. A name given twice keeps its last labels.
+        // A name given twice keeps its last labels.
         for n in &snap.objects.namespaces {
             snap.namespaces
                 .insert(n.metadata.name().to_owned(), n.metadata.labels.clone());
