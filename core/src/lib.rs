@@ -43,7 +43,7 @@ pub use features::{FeatureGates, UnknownFeatureGate};
 pub use quantity::{
     Canonical, CanonicalBuffer, Format, Quantity, QuantityError, QuantityErrorKind,
 };
-pub use sorted_map::SortedMap;
+pub use sorted_map::{SortedMap, SortedSet};
 
 /// The README's Rust examples, compiled and run as doctests.
 #[cfg(doctest)]

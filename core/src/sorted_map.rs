@@ -1,5 +1,6 @@
 //! [`SortedMap`]: a map kept as a key-sorted `Vec`, for the small maps of
-//! Kubernetes objects (a container's resource requests, a pod's labels).
+//! Kubernetes objects (a container's resource requests, a pod's labels);
+//! [`SortedSet`], the set made of it.
 //!
 //! It iterates, compares, prints and serializes as a `BTreeMap` would, with
 //! the part of `BTreeMap`'s API that the model uses. Lookups are binary
@@ -362,5 +363,205 @@ impl<'de, K: Deserialize<'de> + Ord, V: Deserialize<'de>> Deserialize<'de> for S
         }
 
         d.deserialize_map(MapVisitor(std::marker::PhantomData))
+    }
+}
+
+/// A set of `T` kept sorted, without duplicates: a [`SortedMap`] to `()`,
+/// that iterates, compares, prints and serializes as a `BTreeSet` would.
+///
+/// ```
+/// use kubelogic::SortedSet;
+///
+/// let mut names: SortedSet<String> = ["b".to_owned(), "a".to_owned()].into();
+/// assert!(!names.insert("a".to_owned()));
+/// assert!(names.contains("b"));
+/// assert_eq!(format!("{names:?}"), r#"{"a", "b"}"#);
+/// ```
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SortedSet<T> {
+    map: SortedMap<T, ()>,
+}
+
+impl<T> Default for SortedSet<T> {
+    fn default() -> Self {
+        SortedSet::new()
+    }
+}
+
+impl<T> SortedSet<T> {
+    /// An empty set.
+    pub const fn new() -> Self {
+        SortedSet {
+            map: SortedMap::new(),
+        }
+    }
+
+    /// How many values the set holds.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// Whether the set holds no value.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// The values, in order.
+    pub fn iter(&self) -> SetIter<'_, T> {
+        SetIter {
+            inner: self.map.entries.iter(),
+        }
+    }
+
+    /// Keeps only the values for which `keep` returns true.
+    pub fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) {
+        self.map.retain(|v, _| keep(v));
+    }
+}
+
+impl<T: Ord> SortedSet<T> {
+    /// Whether the set holds `value`.
+    pub fn contains<Q>(&self, value: &Q) -> bool
+    where
+        T: Borrow<Q>,
+        Q: Ord + ?Sized,
+    {
+        self.map.contains_key(value)
+    }
+
+    /// Adds `value`; false when the set already held it (then the value
+    /// already there is kept, as `BTreeSet` does).
+    pub fn insert(&mut self, value: T) -> bool {
+        match self.map.find(&value) {
+            Ok(_) => false,
+            Err(i) => {
+                self.map.entries.insert(i, (value, ()));
+                true
+            }
+        }
+    }
+
+    /// Removes `value`; false when the set did not hold it.
+    pub fn remove<Q>(&mut self, value: &Q) -> bool
+    where
+        T: Borrow<Q>,
+        Q: Ord + ?Sized,
+    {
+        self.map.remove(value).is_some()
+    }
+}
+
+/// The values of a [`SortedSet`] by reference, in order.
+#[derive(Clone, Debug)]
+pub struct SetIter<'a, T> {
+    inner: std::slice::Iter<'a, (T, ())>,
+}
+
+impl<'a, T> Iterator for SetIter<'a, T> {
+    type Item = &'a T;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.inner.next().map(|(v, ())| v)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.inner.size_hint()
+    }
+}
+
+impl<T> DoubleEndedIterator for SetIter<'_, T> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.inner.next_back().map(|(v, ())| v)
+    }
+}
+
+impl<T> ExactSizeIterator for SetIter<'_, T> {}
+
+/// The values of a [`SortedSet`] by value, in order.
+#[derive(Clone, Debug)]
+pub struct SetIntoIter<T> {
+    inner: IntoIter<T, ()>,
+}
+
+impl<T> Iterator for SetIntoIter<T> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.inner.next().map(|(v, ())| v)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.inner.size_hint()
+    }
+}
+
+impl<T> DoubleEndedIterator for SetIntoIter<T> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.inner.next_back().map(|(v, ())| v)
+    }
+}
+
+impl<T> ExactSizeIterator for SetIntoIter<T> {}
+
+impl<'a, T> IntoIterator for &'a SortedSet<T> {
+    type Item = &'a T;
+    type IntoIter = SetIter<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<T> IntoIterator for SortedSet<T> {
+    type Item = T;
+    type IntoIter = SetIntoIter<T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        SetIntoIter {
+            inner: self.map.into_iter(),
+        }
+    }
+}
+
+impl<T: Ord> Extend<T> for SortedSet<T> {
+    fn extend<I: IntoIterator<Item = T>>(&mut self, iter: I) {
+        for v in iter {
+            self.insert(v);
+        }
+    }
+}
+
+impl<T: Ord> FromIterator<T> for SortedSet<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        let mut set = SortedSet::new();
+        set.extend(iter);
+        set
+    }
+}
+
+impl<T: Ord, const N: usize> From<[T; N]> for SortedSet<T> {
+    fn from(values: [T; N]) -> Self {
+        values.into_iter().collect()
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for SortedSet<T> {
+    /// As a set, like `BTreeSet`'s.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
+}
+
+impl<T: Serialize> Serialize for SortedSet<T> {
+    /// A sequence, in order.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+impl<'de, T: Deserialize<'de> + Ord> Deserialize<'de> for SortedSet<T> {
+    /// From a sequence, as `BTreeSet`: a repeated value is kept once.
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Vec::<T>::deserialize(d)?.into_iter().collect())
     }
 }

@@ -3,8 +3,6 @@
 //! filter, scoring and the deterministic tie-break, percentageOfNodesToScore,
 //! plugin errors, and DefaultPreemption's victim selection and node choice.
 
-use std::collections::BTreeSet;
-
 use kubelogic::model::{self, Pod, PodDisruptionBudget};
 use kubelogic::scheduler::cycle::{schedule, ScheduleError};
 use kubelogic::scheduler::framework::{
@@ -12,6 +10,7 @@ use kubelogic::scheduler::framework::{
 };
 use kubelogic::scheduler::{NodeInfo, Plugin, PodInfo, Profile, ProfilePlugin, Snapshot};
 use kubelogic::FeatureGates;
+use kubelogic::SortedSet;
 use serde_json::{json, Value};
 
 /// Filter: cpu and pod count against allocatable (as NodeResourcesFit, reduced).
@@ -81,7 +80,7 @@ impl PreFilterPlugin for FakeNarrow {
         let Some(pool) = pod.pod.metadata.labels.get("pool") else {
             return (None, Status::skip());
         };
-        let names: BTreeSet<String> = snapshot
+        let names: SortedSet<String> = snapshot
             .nodes()
             .iter()
             .filter(|n| n.node.metadata.labels.get("pool") == Some(pool))

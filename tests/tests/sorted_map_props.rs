@@ -2,12 +2,13 @@
 //! sequence of inserts, removes, lookups and retains both hold the same
 //! entries, iterate in the same order, and print, compare and serialize
 //! alike; collecting keeps the last value of a repeated key; maps read from
-//! JSON equal the `BTreeMap` serde reads.
+//! JSON equal the `BTreeMap` serde reads. `SortedSet` likewise against
+//! `BTreeSet`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use kubelogic::model::{from_json_str, Labels, Pod, ResourceList};
-use kubelogic::{Quantity, SortedMap};
+use kubelogic::{Quantity, SortedMap, SortedSet};
 use quickcheck::{quickcheck, Arbitrary, Gen, TestResult};
 
 /// Few keys, so that operations often hit present ones.
@@ -205,4 +206,68 @@ fn from_an_array_as_btree_map() {
 #[should_panic(expected = "no entry found for key")]
 fn indexing_a_missing_key_panics_as_btree_map() {
     let _ = &SortedMap::<String, i32>::new()["cpu"];
+}
+
+#[derive(Clone, Debug)]
+enum SetOp {
+    Insert(String),
+    Remove(String),
+    Retain(u8),
+}
+
+impl Arbitrary for SetOp {
+    fn arbitrary(g: &mut Gen) -> Self {
+        match u8::arbitrary(g) % 4 {
+            0 | 1 => SetOp::Insert(key(g)),
+            2 => SetOp::Remove(key(g)),
+            _ => SetOp::Retain(u8::arbitrary(g)),
+        }
+    }
+}
+
+quickcheck! {
+    fn set_behaves_as_a_btree_set(ops: Vec<SetOp>) -> bool {
+        let mut s = SortedSet::new();
+        let mut m = BTreeSet::new();
+        for op in ops {
+            let agree = match op {
+                SetOp::Insert(k) => s.insert(k.clone()) == m.insert(k),
+                SetOp::Remove(k) => s.remove(&k) == m.remove(&k),
+                SetOp::Retain(t) => {
+                    s.retain(|k| k.len() % 3 != usize::from(t % 3));
+                    m.retain(|k| k.len() % 3 != usize::from(t % 3));
+                    true
+                }
+            };
+            let same = s.iter().eq(m.iter())
+                && s.iter().rev().eq(m.iter().rev())
+                && s.len() == m.len()
+                && s.is_empty() == m.is_empty()
+                && KEYS.iter().all(|k| s.contains(*k) == m.contains(*k))
+                && format!("{s:?}") == format!("{m:?}")
+                && serde_json::to_string(&s).ok() == serde_json::to_string(&m).ok();
+            if !agree || !same {
+                return false;
+            }
+        }
+        let text = serde_json::to_string(&m).unwrap_or_default();
+        serde_json::from_str::<SortedSet<String>>(&text).ok().as_ref() == Some(&s)
+            && s == m.iter().cloned().collect::<SortedSet<_>>()
+            && s.clone().into_iter().eq(m.into_iter())
+    }
+
+    fn set_collects_and_orders_as_a_btree_set(a: Vec<u8>, b: Vec<u8>) -> bool {
+        let (sa, sb): (SortedSet<u8>, SortedSet<u8>) =
+            (a.iter().copied().collect(), b.iter().copied().collect());
+        let (ma, mb): (BTreeSet<u8>, BTreeSet<u8>) =
+            (a.into_iter().collect(), b.into_iter().collect());
+        sa.iter().eq(ma.iter()) && sa.cmp(&sb) == ma.cmp(&mb) && (sa == sb) == (ma == mb)
+    }
+}
+
+#[test]
+fn set_reads_a_repeated_value_once() {
+    let s: SortedSet<String> = serde_json::from_str(r#"["b", "a", "b"]"#).unwrap();
+    assert_eq!(format!("{s:?}"), r#"{"a", "b"}"#);
+    assert_eq!(s, SortedSet::from(["a".to_owned(), "b".to_owned()]));
 }

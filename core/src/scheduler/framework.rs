@@ -7,9 +7,9 @@
 //! extension points it supports through the `as_*` methods, as a Go plugin
 //! satisfies the `FilterPlugin`, `ScorePlugin`... interfaces.
 
+use crate::SortedSet;
 use std::any::{Any, TypeId};
 use std::borrow::Cow;
-use std::collections::BTreeSet;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -292,7 +292,7 @@ impl fmt::Display for Status {
 #[serde(rename_all = "camelCase")]
 pub struct PreFilterResult {
     /// The node names, or `None` for every node.
-    pub node_names: Option<BTreeSet<String>>,
+    pub node_names: Option<SortedSet<String>>,
 }
 
 impl PreFilterResult {
@@ -314,10 +314,7 @@ impl PreFilterResult {
                 node_names: Some(a.clone()),
             },
             (Some(a), Some(b)) => {
-                // Inserts rather than `collect` (which sorts first), and
-                // looks up rather than `intersection`: less code in the
-                // browser bundle.
-                let mut both = BTreeSet::new();
+                let mut both = SortedSet::new();
                 for n in a.iter().filter(|n| b.contains(*n)) {
                     both.insert(n.clone());
                 }

@@ -6,7 +6,7 @@
 //! [`PodInfo`] is a pod parsed once for scheduling (`framework.PodInfo`):
 //! its requests in integer units, host ports and affinity terms.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -21,7 +21,7 @@ pub use crate::resources::{
     is_scalar_resource_name, Resource,
 };
 use crate::resources::{pod_requests, PodResourcesOptions};
-use crate::{FeatureGates, Quantity, SortedMap};
+use crate::{FeatureGates, Quantity, SortedMap, SortedSet};
 
 /// `DefaultMilliCPURequest`: the CPU a container without a cpu request counts for scoring.
 pub const DEFAULT_MILLI_CPU_REQUEST: i64 = 100;
@@ -77,7 +77,7 @@ pub fn pod_host_ports(pod: &Pod) -> Vec<HostPort> {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct AffinityTerm {
     /// Namespaces named explicitly (or the pod's own namespace by default).
-    pub namespaces: BTreeSet<String>,
+    pub namespaces: SortedSet<String>,
     /// Which pods (`None`: nothing).
     pub selector: Option<LabelSelector>,
     /// The topology key.
@@ -101,9 +101,7 @@ impl AffinityTerm {
         {
             return Err(e);
         }
-        // Inserts rather than `collect` (which sorts first): less code in
-        // the browser bundle.
-        let mut namespaces = BTreeSet::new();
+        let mut namespaces = SortedSet::new();
         if term.namespaces.is_empty() && term.namespace_selector.is_none() {
             namespaces.insert(pod.metadata.namespace().to_owned());
         } else {
@@ -467,7 +465,7 @@ impl NodeInfo {
 }
 
 /// Adds `port` to the sorted `used` unless it is there (a sorted `Vec`
-/// rather than a `BTreeSet`: a node has few host ports, and the browser
+/// rather than a `SortedSet`: a node has few host ports, and the browser
 /// bundle carries no B-tree code for them).
 fn insert_port(used: &mut Vec<HostPort>, port: &HostPort) {
     if let Err(at) = used.binary_search(port) {
@@ -639,7 +637,7 @@ impl Snapshot {
     fn refresh_image_states(&mut self) {
         let mut counts: HashMap<String, (i64, usize)> = HashMap::new();
         for n in &self.nodes {
-            let mut seen = BTreeSet::new();
+            let mut seen = SortedSet::new();
             for image in &n.node.status.images {
                 for name in &image.names {
                     let name = normalized_image_name(name);

@@ -2,7 +2,7 @@
 //! as kube-scheduler's `FailedScheduling` event (`FitError.Error()` in
 //! `pkg/scheduler/framework/types.go`).
 
-use std::collections::BTreeSet;
+use crate::SortedSet;
 use std::fmt;
 
 use serde::Serialize;
@@ -16,7 +16,7 @@ pub struct Diagnosis {
     /// The status of every node.
     pub node_to_status: NodeToStatus,
     /// The plugins that rejected the pod on some node (or at PreFilter).
-    pub unschedulable_plugins: BTreeSet<String>,
+    pub unschedulable_plugins: SortedSet<String>,
     /// The message of a PreFilter that rejected the pod (then the per-node
     /// histogram is left out).
     pub pre_filter_msg: String,

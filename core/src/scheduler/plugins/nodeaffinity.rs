@@ -32,7 +32,7 @@
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 
-use std::collections::BTreeSet;
+use crate::SortedSet;
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -346,7 +346,7 @@ impl IndexedPreferredTerms {
 /// The node names the pod's required terms pin it to: for each term the
 /// intersection of its `metadata.name In` values, unioned over the terms;
 /// `None` when some term names no node (no restriction).
-pub fn required_node_names(pod: &Pod) -> Option<BTreeSet<String>> {
+pub fn required_node_names(pod: &Pod) -> Option<SortedSet<String>> {
     let terms = &pod
         .spec
         .affinity
@@ -359,14 +359,12 @@ pub fn required_node_names(pod: &Pod) -> Option<BTreeSet<String>> {
     if terms.is_empty() {
         return None;
     }
-    let mut node_names = BTreeSet::new();
+    let mut node_names = SortedSet::new();
     for t in terms {
-        let mut term_names: Option<BTreeSet<String>> = None;
+        let mut term_names: Option<SortedSet<String>> = None;
         for r in &t.match_fields {
             if r.key == OBJECT_NAME_FIELD && r.operator == NodeSelectorOperator::In {
-                // Inserts rather than `collect`: a `collect` into a B-tree
-                // sorts first, code the browser bundle need not carry.
-                let mut s = BTreeSet::new();
+                let mut s = SortedSet::new();
                 for v in &r.values {
                     s.insert(v.clone());
                 }
@@ -375,7 +373,7 @@ pub fn required_node_names(pod: &Pod) -> Option<BTreeSet<String>> {
                     Some(prev) => {
                         // Looks up rather than `intersection`: less code
                         // in the browser bundle.
-                        let mut both = BTreeSet::new();
+                        let mut both = SortedSet::new();
                         for n in prev.into_iter().filter(|n| s.contains(n)) {
                             both.insert(n);
                         }

@@ -29,8 +29,8 @@
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 
+use crate::SortedSet;
 use std::borrow::Cow;
-use std::collections::BTreeSet;
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -213,9 +213,9 @@ pub fn validate_function_shape(shape: &[UtilizationShapePoint], path: &str) -> V
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fit {
     /// `ignoredResources`.
-    pub ignored_resources: BTreeSet<String>,
+    pub ignored_resources: SortedSet<String>,
     /// `ignoredResourceGroups`.
-    pub ignored_resource_groups: BTreeSet<String>,
+    pub ignored_resource_groups: SortedSet<String>,
     /// Gate `SidecarContainers`.
     pub enable_sidecar_containers: bool,
     /// Gate `PodLevelResources`.
@@ -265,10 +265,9 @@ impl Fit {
     }
 }
 
-/// The names as a set. Inserts rather than `collect` (which sorts first):
-/// less code in the browser bundle.
-fn name_set(names: Vec<String>) -> BTreeSet<String> {
-    let mut set = BTreeSet::new();
+/// The names as a set.
+fn name_set(names: Vec<String>) -> SortedSet<String> {
+    let mut set = SortedSet::new();
     for n in names {
         set.insert(n);
     }
@@ -387,8 +386,8 @@ impl InsufficientResource {
 pub fn fits_request(
     request: &Resource,
     node: &NodeInfo,
-    ignored_resources: &BTreeSet<String>,
-    ignored_resource_groups: &BTreeSet<String>,
+    ignored_resources: &SortedSet<String>,
+    ignored_resource_groups: &SortedSet<String>,
 ) -> Vec<InsufficientResource> {
     let mut out = Vec::new();
     let alloc = &node.allocatable;
@@ -493,8 +492,8 @@ pub fn fits(pod: &Pod, node: &NodeInfo, gates: &FeatureGates) -> Vec<Insufficien
     fits_request(
         &compute_pod_resource_request(pod, gates.pod_level_resources),
         node,
-        &BTreeSet::new(),
-        &BTreeSet::new(),
+        &SortedSet::new(),
+        &SortedSet::new(),
     )
 }
 
