@@ -271,3 +271,21 @@ fn set_reads_a_repeated_value_once() {
     assert_eq!(format!("{s:?}"), r#"{"a", "b"}"#);
     assert_eq!(s, SortedSet::from(["a".to_owned(), "b".to_owned()]));
 }
+
+quickcheck! {
+    /// Maps longer than a handful of entries (bisected rather than scanned).
+    fn long_maps_behave_as_a_btree_map(inserts: Vec<(u8, u16)>, probes: Vec<u8>) -> bool {
+        let mut s = SortedMap::new();
+        let mut m = BTreeMap::new();
+        for (k, v) in inserts {
+            if s.insert(k, v) != m.insert(k, v) {
+                return false;
+            }
+        }
+        let found = probes
+            .iter()
+            .all(|k| s.get(k) == m.get(k) && s.contains_key(k) == m.contains_key(k));
+        let removed = probes.iter().all(|k| s.remove(k) == m.remove(k));
+        found && removed && s.iter().eq(m.iter())
+    }
+}

@@ -156,10 +156,12 @@ impl LabelSelector {
 
     /// Matching without validation, for selectors validated once up front.
     pub fn matches_unchecked(&self, labels: &Labels) -> bool {
-        self.match_labels
-            .iter()
-            .all(|(k, v)| labels.get(k) == Some(v))
-            && self.match_expressions.iter().all(|r| r.matches(labels))
+        // Both are sorted by key: one pass over the labels.
+        let mut have = labels.iter();
+        self.match_labels.iter().all(|(k, v)| {
+            have.find(|(hk, _)| *hk >= k)
+                .is_some_and(|(hk, hv)| hk == k && hv == v)
+        }) && self.match_expressions.iter().all(|r| r.matches(labels))
     }
 }
 
