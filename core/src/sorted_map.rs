@@ -3,9 +3,10 @@
 //! [`SortedSet`], the set made of it.
 //!
 //! It iterates, compares, prints and serializes as a `BTreeMap` would, with
-//! the part of `BTreeMap`'s API that the model uses. Lookups are binary
-//! searches and inserts shift the tail: fine for maps of a few dozen
-//! entries, and the browser bundle carries far less code per key and value
+//! the part of `BTreeMap`'s API that the model uses. Lookups scan a short
+//! map and bisect a long one; inserts shift the tail: fine for maps of a
+//! few dozen entries (large, hot maps keyed by node stay B-trees or hash
+//! maps), and the browser bundle carries far less code per key and value
 //! type than a B-tree.
 //!
 //! ```
