@@ -30,6 +30,7 @@ use std::fmt;
 use super::duration::Duration;
 use super::signals::Signal;
 use crate::quantity::{Format, Quantity};
+use crate::strconv;
 
 /// The only operator Kubernetes defines for eviction thresholds.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize)]
@@ -106,22 +107,28 @@ impl Percentage {
     /// Parses `"<float>%"` as the kubelet's `parsePercentage`:
     /// `strconv.ParseFloat(strings.TrimRight(s, "%"), 32)`, then `/ 100` in `float32`.
     ///
-    /// Go also accepts hexadecimal floats (`0x1p-2`) and digit underscores after
-    /// such a prefix; those rare spellings are rejected here as invalid syntax.
+    /// Every spelling Go accepts is accepted, with Go's value: hexadecimal
+    /// floats (`0x1p-2%`), digit underscores (`1_0%`), `Inf`, `NaN`; see
+    /// [`strconv`](crate::strconv).
+    ///
+    /// ```
+    /// use kubelogic::eviction::Percentage;
+    ///
+    /// assert_eq!(Percentage::parse("10.5%")?.fraction(), 10.5f32 / 100.0);
+    /// assert_eq!(Percentage::parse("0x1p-2%")?.fraction(), 0.0025f32);
+    /// let err = Percentage::parse("1e39%").unwrap_err();
+    /// assert_eq!(err.to_string(), r#"strconv.ParseFloat: parsing "1e39": value out of range"#);
+    /// # Ok::<(), kubelogic::eviction::PercentageError>(())
+    /// ```
     pub fn parse(s: &str) -> Result<Percentage, PercentageError> {
         let number = s.trim_end_matches('%');
-        let err = |out_of_range| PercentageError {
-            number: number.to_owned(),
-            out_of_range,
-        };
-        let value: f32 = number.parse().map_err(|_| err(false))?;
-        if value.is_infinite() {
-            let unsigned = number.trim_start_matches(['+', '-']).to_ascii_lowercase();
-            if unsigned != "inf" && unsigned != "infinity" {
-                return Err(err(true));
-            }
+        match strconv::parse_float32(number) {
+            Ok(value) => Ok(Percentage(value / 100.0)),
+            Err(e) => Err(PercentageError {
+                number: number.to_owned(),
+                out_of_range: e == strconv::NumError::Range,
+            }),
         }
-        Ok(Percentage(value / 100.0))
     }
 
     /// A fraction (`0.1` for 10%), as the kubelet stores it.
