@@ -13,11 +13,17 @@
 //! multi-precision decimal of `strconv/decimal.go` shifted by powers of two,
 //! and rounded to the nearest `float32`, ties to even; hexadecimal input
 //! follows `atofHex`. A finite value beyond the largest `float32` (by at least
-//! half an ulp) is [`NumError::Range`]; one below the smallest subnormal
+//! half an ulp) is [`ParseFloatError::Range`]; one below the smallest subnormal
 //! rounds to zero, keeping its sign.
 //!
+//! Go's own slow path counts the point wrongly when more than 800 significant
+//! digits precede it; Go reaches that path only when its fast paths cannot
+//! decide, so for such text (within `float32` range only with an exponent
+//! below about -760) this parser gives the correctly rounded value where Go
+//! may not.
+//!
 //! ```
-//! use kubelogic::strconv::{parse_float32, NumError};
+//! use kubelogic::strconv::{parse_float32, ParseFloatError};
 //!
 //! assert_eq!(parse_float32("10.5"), Ok(10.5));
 //! assert_eq!(parse_float32("0.1"), Ok(0.1f32));
@@ -26,17 +32,18 @@
 //! assert_eq!(parse_float32("-Infinity"), Ok(f32::NEG_INFINITY));
 //! assert!(parse_float32("NaN").is_ok_and(f32::is_nan));
 //! assert_eq!(parse_float32("1e-46"), Ok(0.0));
-//! assert_eq!(parse_float32("1e39"), Err(NumError::Range));
-//! assert_eq!(parse_float32("1__0"), Err(NumError::Syntax));
-//! assert_eq!(NumError::Syntax.to_string(), "invalid syntax");
+//! assert_eq!(parse_float32("1e39"), Err(ParseFloatError::Range));
+//! assert_eq!(parse_float32("1__0"), Err(ParseFloatError::Syntax));
+//! assert_eq!(ParseFloatError::Syntax.to_string(), "invalid syntax");
 //! ```
 
 use std::fmt;
 
-/// Why [`parse_float32`] failed: Go's `strconv.ErrSyntax` or `strconv.ErrRange`.
+/// Why [`parse_float32`] failed: the `Err` of Go's `*strconv.NumError`,
+/// `strconv.ErrSyntax` or `strconv.ErrRange`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NumError {
+pub enum ParseFloatError {
     /// `invalid syntax`: the text is not a Go floating-point number.
     Syntax,
     /// `value out of range`: the number is finite but rounds beyond the
@@ -44,30 +51,30 @@ pub enum NumError {
     Range,
 }
 
-impl fmt::Display for NumError {
+impl fmt::Display for ParseFloatError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            NumError::Syntax => "invalid syntax",
-            NumError::Range => "value out of range",
+            ParseFloatError::Syntax => "invalid syntax",
+            ParseFloatError::Range => "value out of range",
         })
     }
 }
 
-impl std::error::Error for NumError {}
+impl std::error::Error for ParseFloatError {}
 
 /// `strconv.ParseFloat(s, 32)`: the `float32` nearest to `s` (ties to even).
 ///
 /// The whole of `s` must be the number; see the [module docs](self) for the
 /// syntax.
-pub fn parse_float32(s: &str) -> Result<f32, NumError> {
+pub fn parse_float32(s: &str) -> Result<f32, ParseFloatError> {
     if let Some(f) = special(s.as_bytes()) {
         return Ok(f);
     }
-    match read_float(s.as_bytes()).ok_or(NumError::Syntax)? {
+    match read_float(s.as_bytes()).ok_or(ParseFloatError::Syntax)? {
         Number::Decimal(mut d) => {
             let (bits, overflow) = d.float_bits();
             if overflow {
-                Err(NumError::Range)
+                Err(ParseFloatError::Range)
             } else {
                 Ok(f32::from_bits(bits))
             }
@@ -511,7 +518,7 @@ struct Hex {
 
 impl Hex {
     /// Go's `atofHex` for `float32info`.
-    fn float_bits(self) -> Result<u32, NumError> {
+    fn float_bits(self) -> Result<u32, ParseFloatError> {
         let max_exp = (1 << EXP_BITS) + BIAS - 2;
         let min_exp = BIAS + 1;
         let Hex {
@@ -556,7 +563,7 @@ impl Hex {
             exp = BIAS;
         }
         if exp > max_exp {
-            return Err(NumError::Range);
+            return Err(ParseFloatError::Range);
         }
         Ok(assemble(mantissa, exp, if neg { SIGN_BIT } else { 0 }))
     }
@@ -589,8 +596,8 @@ mod tests {
         }
         assert_eq!(parse_float32("-0").map(f32::to_bits), Ok(0x8000_0000));
         assert_eq!(parse_float32("-1e-99").map(f32::to_bits), Ok(0x8000_0000));
-        assert_eq!(parse_float32("3.4028236e38"), Err(NumError::Range));
-        assert_eq!(parse_float32("1e100000000000"), Err(NumError::Range));
+        assert_eq!(parse_float32("3.4028236e38"), Err(ParseFloatError::Range));
+        assert_eq!(parse_float32("1e100000000000"), Err(ParseFloatError::Range));
         assert_eq!(parse_float32("0e100000000000"), Ok(0.0));
     }
 
@@ -601,15 +608,15 @@ mod tests {
         assert_eq!(parse_float32("-0x_1p0"), Ok(-1.0));
         assert_eq!(parse_float32("0x1_0p0"), Ok(16.0));
         assert_eq!(parse_float32("0x1.fffffep127"), Ok(f32::MAX));
-        assert_eq!(parse_float32("0x1.ffffffp127"), Err(NumError::Range));
+        assert_eq!(parse_float32("0x1.ffffffp127"), Err(ParseFloatError::Range));
         assert_eq!(parse_float32("0x1p-149"), Ok(f32::from_bits(1)));
         assert_eq!(parse_float32("0x1p-150"), Ok(0.0));
         assert_eq!(parse_float32("0x1.000001p-150"), Ok(f32::from_bits(1)));
         assert_eq!(parse_float32("0x0p99999999"), Ok(0.0));
-        assert_eq!(parse_float32("0x1"), Err(NumError::Syntax));
-        assert_eq!(parse_float32("0x"), Err(NumError::Syntax));
-        assert_eq!(parse_float32("0xp1"), Err(NumError::Syntax));
-        assert_eq!(parse_float32("0b1"), Err(NumError::Syntax));
+        assert_eq!(parse_float32("0x1"), Err(ParseFloatError::Syntax));
+        assert_eq!(parse_float32("0x"), Err(ParseFloatError::Syntax));
+        assert_eq!(parse_float32("0xp1"), Err(ParseFloatError::Syntax));
+        assert_eq!(parse_float32("0b1"), Err(ParseFloatError::Syntax));
     }
 
     #[test]
@@ -640,7 +647,7 @@ mod tests {
             "0x_",
             "0x1p",
         ] {
-            assert_eq!(parse_float32(s), Err(NumError::Syntax), "{s:?}");
+            assert_eq!(parse_float32(s), Err(ParseFloatError::Syntax), "{s:?}");
         }
     }
 }

@@ -6,16 +6,16 @@
 //! must survive its shortest text (`{:e}`) unchanged.
 #![no_main]
 
-use kubelogic::strconv::{parse_float32, NumError};
+use kubelogic::strconv::{parse_float32, ParseFloatError};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: &str| {
     let got = parse_float32(input);
     if input.bytes().all(|b| b"0123456789.eE+-".contains(&b)) {
         let want = match input.parse::<f32>() {
-            Ok(v) if v.is_infinite() => Err(NumError::Range),
+            Ok(v) if v.is_infinite() => Err(ParseFloatError::Range),
             Ok(v) => Ok(v.to_bits()),
-            Err(_) => Err(NumError::Syntax),
+            Err(_) => Err(ParseFloatError::Syntax),
         };
         assert_eq!(got.map(f32::to_bits), want, "{input:?}");
     }

@@ -14,16 +14,16 @@
 //! Underscores between digits never change the value.
 
 use kubelogic::eviction::Percentage;
-use kubelogic::strconv::{parse_float32, NumError};
+use kubelogic::strconv::{parse_float32, ParseFloatError};
 use quickcheck::{Arbitrary, Gen, QuickCheck};
 
 /// What Go returns, derived from Rust's parser, for text without letters
 /// other than `e`/`E`.
-fn rust_expected(s: &str) -> Result<u32, NumError> {
+fn rust_expected(s: &str) -> Result<u32, ParseFloatError> {
     match s.parse::<f32>() {
-        Ok(v) if v.is_infinite() => Err(NumError::Range),
+        Ok(v) if v.is_infinite() => Err(ParseFloatError::Range),
         Ok(v) => Ok(v.to_bits()),
-        Err(_) => Err(NumError::Syntax),
+        Err(_) => Err(ParseFloatError::Syntax),
     }
 }
 
@@ -201,7 +201,7 @@ fn underscores_between_digits_change_nothing() {
 #[test]
 fn misplaced_underscores_are_invalid_syntax() {
     fn prop(t: DecimalText, at: usize, twice: bool) -> bool {
-        if rust_expected(&t.0) == Err(NumError::Syntax) {
+        if rust_expected(&t.0) == Err(ParseFloatError::Syntax) {
             return true;
         }
         let s = &t.0;
@@ -213,7 +213,7 @@ fn misplaced_underscores_are_invalid_syntax() {
             return true;
         }
         let underscores = if twice { "__" } else { "_" };
-        parse_float32(&format!("{before}{underscores}{after}")) == Err(NumError::Syntax)
+        parse_float32(&format!("{before}{underscores}{after}")) == Err(ParseFloatError::Syntax)
     }
     QuickCheck::new()
         .tests(20_000)
@@ -266,7 +266,7 @@ fn hex_text_rounds_once_to_nearest_even() {
         #[allow(clippy::cast_possible_truncation)]
         let nearest = t.1 as f32;
         let want = if nearest.is_infinite() {
-            Err(NumError::Range)
+            Err(ParseFloatError::Range)
         } else {
             Ok(nearest.to_bits())
         };
@@ -300,14 +300,14 @@ fn go_spellings() {
         Ok(1.000_000_1_f32.to_bits())
     );
     assert_eq!(ok("0x1.fffffe8p127"), Ok(f32::MAX.to_bits()));
-    assert_eq!(ok("0x1.ffffffp127"), Err(NumError::Range));
-    assert_eq!(ok("0x1p128"), Err(NumError::Range));
+    assert_eq!(ok("0x1.ffffffp127"), Err(ParseFloatError::Range));
+    assert_eq!(ok("0x1p128"), Err(ParseFloatError::Range));
     assert_eq!(ok("0x1p-150"), Ok(0));
     assert_eq!(ok("0x1.8p-150"), Ok(1));
     for bad in [
         "0x1", "0x1e5", "0x", "0x.p1", "0xp1", "0x1p", "0x1p+", "0b1", "0o1", "1p1",
     ] {
-        assert_eq!(ok(bad), Err(NumError::Syntax), "{bad}");
+        assert_eq!(ok(bad), Err(ParseFloatError::Syntax), "{bad}");
     }
     // Underscores between digits, also without a base prefix (Go's
     // `underscoreOK`; upstream atof_test.go: "1_23.50_0_0e+1_2" is 1.235e14).
@@ -317,7 +317,7 @@ fn go_spellings() {
         "_1", "1_", "1__0", "-_1", "1_.5", "1._5", "1.5_e1", "1e_1", "1e+_1", "1e1_", "0x__1p0",
         "0x1_p0", "_0x1p0",
     ] {
-        assert_eq!(ok(bad), Err(NumError::Syntax), "{bad}");
+        assert_eq!(ok(bad), Err(ParseFloatError::Syntax), "{bad}");
     }
     // Infinities (signed) and NaN (unsigned), any case, whole text only.
     for (s, want) in [
@@ -331,15 +331,15 @@ fn go_spellings() {
     assert!(parse_float32("NaN").is_ok_and(f32::is_nan));
     assert!(parse_float32("nan").is_ok_and(f32::is_nan));
     for bad in ["+nan", "-NaN", "infin", "infinityy", "nan1", "in", "i"] {
-        assert_eq!(ok(bad), Err(NumError::Syntax), "{bad}");
+        assert_eq!(ok(bad), Err(ParseFloatError::Syntax), "{bad}");
     }
     // Out of range, and underflow to zero.
-    assert_eq!(ok("1e39"), Err(NumError::Range));
-    assert_eq!(ok("-1e39"), Err(NumError::Range));
+    assert_eq!(ok("1e39"), Err(ParseFloatError::Range));
+    assert_eq!(ok("-1e39"), Err(ParseFloatError::Range));
     assert_eq!(ok("1e-46"), Ok(0));
     assert_eq!(ok("-1e-46"), Ok((-0f32).to_bits()));
     // An exponent stops counting at 10000: only "a lot" matters.
-    assert_eq!(ok("1e99999999999999999999"), Err(NumError::Range));
+    assert_eq!(ok("1e99999999999999999999"), Err(ParseFloatError::Range));
     assert_eq!(ok("1e-99999999999999999999"), Ok(0));
 }
 

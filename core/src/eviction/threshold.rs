@@ -126,7 +126,7 @@ impl Percentage {
             Ok(value) => Ok(Percentage(value / 100.0)),
             Err(e) => Err(PercentageError {
                 number: number.to_owned(),
-                out_of_range: e == strconv::NumError::Range,
+                out_of_range: e == strconv::ParseFloatError::Range,
             }),
         }
     }
