@@ -16,11 +16,12 @@
 //! half an ulp) is [`ParseFloatError::Range`]; one below the smallest subnormal
 //! rounds to zero, keeping its sign.
 //!
-//! Go's own slow path counts the point wrongly when more than 800 significant
-//! digits precede it; Go reaches that path only when its fast paths cannot
-//! decide, so for such text (within `float32` range only with an exponent
-//! below about -760) this parser gives the correctly rounded value where Go
-//! may not.
+//! One known difference: Go's `decimal.set` places the point after at most
+//! the 800 digits it stores, so Go misreads text with more than 800
+//! significant digits before the point whenever its fast path
+//! (Eisel-Lemire) cannot decide: a subnormal or out-of-range result, or a
+//! 19-digit prefix that does not settle the rounding. This parser reads such
+//! text exactly.
 //!
 //! ```
 //! use kubelogic::strconv::{parse_float32, ParseFloatError};
