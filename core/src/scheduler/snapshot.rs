@@ -101,11 +101,14 @@ impl AffinityTerm {
         {
             return Err(e);
         }
-        let namespaces = if term.namespaces.is_empty() && term.namespace_selector.is_none() {
-            std::iter::once(pod.metadata.namespace().to_owned()).collect()
+        // Inserts rather than `collect` (which sorts first): no sort code
+        // for `String` in the browser bundle.
+        let mut namespaces = BTreeSet::new();
+        if term.namespaces.is_empty() && term.namespace_selector.is_none() {
+            namespaces.insert(pod.metadata.namespace().to_owned());
         } else {
-            term.namespaces.iter().cloned().collect()
-        };
+            namespaces.extend(term.namespaces.iter().cloned());
+        }
         Ok(AffinityTerm {
             namespaces,
             selector: term.label_selector.clone(),

@@ -255,9 +255,15 @@ impl Fit {
             ),
             _ => (LEAST_ALLOCATED, Scorer::LeastAllocated),
         };
+        // `extend` inserts one by one where `collect` sorts first: no sort
+        // code for `String` in the browser bundle.
+        let mut ignored_resources = BTreeSet::new();
+        ignored_resources.extend(args.ignored_resources);
+        let mut ignored_resource_groups = BTreeSet::new();
+        ignored_resource_groups.extend(args.ignored_resource_groups);
         Ok(Fit {
-            ignored_resources: args.ignored_resources.into_iter().collect(),
-            ignored_resource_groups: args.ignored_resource_groups.into_iter().collect(),
+            ignored_resources,
+            ignored_resource_groups,
             enable_sidecar_containers: gates.sidecar_containers,
             enable_pod_level_resources: gates.pod_level_resources,
             scorer: ResourceAllocationScorer::new(name, &strategy.resources, false, scorer),
