@@ -50,6 +50,7 @@ use std::cmp::Ordering;
 
 use super::pod::{EvictionPod, PodKey, PodStats};
 use super::signals::{Signal, StarvedResource};
+use crate::sort::sorted_indices;
 
 /// One comparator of the kubelet's `orderedBy` chains.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
@@ -430,8 +431,7 @@ pub fn rank_pods(
             prev = Some(chain_key);
         }
     } else {
-        let mut order: Vec<usize> = (0..pods.len()).collect();
-        order.sort_by(|&a, &b| match (keys.get(a), keys.get(b)) {
+        let order = sorted_indices(pods.len(), &mut |a, b| match (keys.get(a), keys.get(b)) {
             (Some(ka), Some(kb)) => compare_chain(chain, ka, kb),
             _ => Ordering::Equal,
         });
