@@ -684,7 +684,7 @@ pub trait ScoreExtensions {
 /// fast path when both factors are small (the common case for scores and
 /// weights), which spares wasm32 the 128-bit multiply call that the
 /// overflow check otherwise compiles to.
-#[inline]
+#[inline(always)]
 pub fn mul_saturating(a: i64, b: i64) -> i64 {
     const SMALL: i64 = 1 << 31;
     if (-SMALL..SMALL).contains(&a) && (-SMALL..SMALL).contains(&b) {
@@ -696,7 +696,7 @@ pub fn mul_saturating(a: i64, b: i64) -> i64 {
 
 /// `a * b` when it fits an `i64`, with the same fast path as
 /// [`mul_saturating`].
-#[inline]
+#[inline(always)]
 pub fn mul_checked(a: i64, b: i64) -> Option<i64> {
     const SMALL: i64 = 1 << 31;
     if (-SMALL..SMALL).contains(&a) && (-SMALL..SMALL).contains(&b) {

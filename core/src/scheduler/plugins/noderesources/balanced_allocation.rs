@@ -111,6 +111,7 @@ pub struct PreScoreState {
 /// `balancedResourceScorer`: `(1 - std) * 100` truncated, where `std` is
 /// `|f0 - f1| / 2` for two resources and the population standard deviation
 /// for more (0 for fewer), over the resources with allocatable > 0.
+#[inline(always)]
 pub fn balanced_resource_scorer(requested: &[i64], allocatable: &[i64]) -> i64 {
     #[allow(clippy::cast_precision_loss)]
     let fractions = || {

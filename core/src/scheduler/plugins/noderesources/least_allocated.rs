@@ -12,6 +12,7 @@
 use crate::scheduler::framework::{mul_checked, MAX_NODE_SCORE};
 
 /// `leastRequestedScore`: 0 when nothing is allocatable or the request exceeds it.
+#[inline(always)]
 pub fn least_requested_score(requested: i64, capacity: i64) -> i64 {
     if capacity == 0 || requested > capacity {
         return 0;
@@ -33,6 +34,7 @@ pub fn least_requested_score(requested: i64, capacity: i64) -> i64 {
 
 /// `leastResourceScorer`: the weighted integer mean over the resources
 /// with a non-zero allocatable amount (0 when there is none).
+#[inline(always)]
 pub fn least_resource_scorer(
     weights: impl Iterator<Item = i64>,
     requested: &[i64],

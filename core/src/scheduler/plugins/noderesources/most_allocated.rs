@@ -13,6 +13,7 @@ use crate::scheduler::framework::{mul_checked, MAX_NODE_SCORE};
 
 /// `mostRequestedScore`: the request is capped at the capacity (the
 /// non-zero defaults may exceed it).
+#[inline(always)]
 pub fn most_requested_score(requested: i64, capacity: i64) -> i64 {
     if capacity == 0 {
         return 0;
@@ -29,6 +30,7 @@ pub fn most_requested_score(requested: i64, capacity: i64) -> i64 {
 
 /// `mostResourceScorer`: the weighted integer mean over the resources with
 /// a non-zero allocatable amount (0 when there is none).
+#[inline(always)]
 pub fn most_resource_scorer(
     weights: impl Iterator<Item = i64>,
     requested: &[i64],

@@ -239,40 +239,25 @@ impl ResourceAllocationScorer {
             return Err(Status::error("resources not found"));
         }
         match &self.scorer {
-            Scorer::LeastAllocated => self.score_each(nodes, pod_requests, scores, |w, r, a| {
-                super::least_allocated::least_resource_scorer(w.iter().copied(), r, a)
-            }),
-            Scorer::MostAllocated => self.score_each(nodes, pod_requests, scores, |w, r, a| {
-                super::most_allocated::most_resource_scorer(w.iter().copied(), r, a)
-            }),
+            Scorer::LeastAllocated => self.score_each(nodes, pod_requests, scores, &Least),
+            Scorer::MostAllocated => self.score_each(nodes, pod_requests, scores, &Most),
             Scorer::RequestedToCapacityRatio(shape) => {
-                self.score_each(nodes, pod_requests, scores, |w, r, a| {
-                    super::requested_to_capacity_ratio::requested_to_capacity_ratio_scorer(
-                        shape,
-                        w.iter().copied(),
-                        r,
-                        a,
-                    )
-                })
+                self.score_each(nodes, pod_requests, scores, &Ratio(shape))
             }
-            Scorer::Balanced => self.score_each(nodes, pod_requests, scores, |_, r, a| {
-                super::balanced_allocation::balanced_resource_scorer(r, a)
-            }),
+            Scorer::Balanced => self.score_each(nodes, pod_requests, scores, &Balanced),
         }
         Ok(())
     }
 
     /// Fills the (requested, allocatable) pairs of each node and applies
     /// `strategy` (monomorphised per strategy, so it inlines).
-    fn score_each<F>(
+    fn score_each<S: Strategy>(
         &self,
         nodes: &[&NodeInfo],
         pod_requests: &[i64],
         scores: &mut [NodeScore<'_>],
-        strategy: F,
-    ) where
-        F: Fn(&[i64], &[i64], &[i64]) -> i64,
-    {
+        strategy: &S,
+    ) {
         let n = self.resources.len();
         let weights: Vec<i64> = self.weights().collect();
         // Up to three of cpu, memory and ephemeral-storage (the default is
@@ -281,11 +266,11 @@ impl ResourceAllocationScorer {
             let kinds: Vec<ResourceKind> = self.resources.iter().map(|r| r.kind).collect();
             let batch = (weights.as_slice(), nodes, pod_requests);
             if let Ok(kinds) = <[ResourceKind; 2]>::try_from(kinds.as_slice()) {
-                return self.score_native(kinds, batch, scores, &strategy);
+                return self.score_native(kinds, batch, scores, strategy);
             } else if let Ok(kinds) = <[ResourceKind; 1]>::try_from(kinds.as_slice()) {
-                return self.score_native(kinds, batch, scores, &strategy);
+                return self.score_native(kinds, batch, scores, strategy);
             } else if let Ok(kinds) = <[ResourceKind; 3]>::try_from(kinds.as_slice()) {
-                return self.score_native(kinds, batch, scores, &strategy);
+                return self.score_native(kinds, batch, scores, strategy);
             }
         }
         let mut requested = vec![0i64; n.saturating_sub(INLINE_RESOURCES)];
@@ -304,33 +289,35 @@ impl ResourceAllocationScorer {
         };
         for (node, slot) in nodes.iter().zip(scores.iter_mut()) {
             self.fill(node, pod_requests, req, alloc);
-            slot.score = strategy(&weights, req, alloc);
+            slot.score = strategy.score(&weights, req, alloc);
         }
     }
 
     /// `score_each` for `N` native resources of the given kinds, the batch
     /// being (weights, nodes, the pod's requests).
     #[inline(always)]
-    fn score_native<const N: usize, F>(
+    fn score_native<const N: usize, S: Strategy>(
         &self,
         kinds: [ResourceKind; N],
         (weights, nodes, pod_requests): (&[i64], &[&NodeInfo], &[i64]),
         scores: &mut [NodeScore<'_>],
-        strategy: &F,
-    ) where
-        F: Fn(&[i64], &[i64], &[i64]) -> i64,
-    {
+        strategy: &S,
+    ) {
         let mut pod = [0i64; N];
         pod.iter_mut().zip(pod_requests).for_each(|(p, r)| *p = *r);
         for (node, slot) in nodes.iter().zip(scores.iter_mut()) {
             let mut req = [0i64; N];
             let mut alloc = [0i64; N];
-            for (((r, a), kind), pr) in req.iter_mut().zip(alloc.iter_mut()).zip(kinds).zip(pod) {
-                let (al, rq) = self.native_allocatable_request(node, kind, pr);
+            // Index loops over the fixed-size arrays (`i < N`: in bounds), so
+            // that no iterator adapter is left out of line in size-optimised
+            // builds.
+            #[allow(clippy::indexing_slicing)]
+            for i in 0..N {
+                let (al, rq) = self.native_allocatable_request(node, kinds[i], pod[i]);
                 // As `fill`.
-                (*a, *r) = if al > 0 { (al, rq.max(0)) } else { (0, 0) };
+                (alloc[i], req[i]) = if al > 0 { (al, rq.max(0)) } else { (0, 0) };
             }
-            slot.score = strategy(weights, &req, &alloc);
+            slot.score = strategy.score(weights, &req, &alloc);
         }
     }
 
@@ -384,9 +371,56 @@ pub fn is_best_effort_pod(pod_requests: &[i64]) -> bool {
     pod_requests.iter().all(|r| *r == 0)
 }
 
+/// A scoring strategy, as a type: `score_each` is monomorphised per
+/// strategy and the call inlines (a closure or function item would be left
+/// out of line, one call per node, in size-optimised builds).
+trait Strategy {
+    /// The node's score from the configured weights and the per-resource
+    /// requested and allocatable amounts.
+    fn score(&self, weights: &[i64], requested: &[i64], allocatable: &[i64]) -> i64;
+}
+
+struct Least;
+struct Most;
+struct Balanced;
+struct Ratio<'a>(&'a [super::requested_to_capacity_ratio::FunctionShapePoint]);
+
+impl Strategy for Least {
+    #[inline(always)]
+    fn score(&self, w: &[i64], r: &[i64], a: &[i64]) -> i64 {
+        super::least_allocated::least_resource_scorer(w.iter().copied(), r, a)
+    }
+}
+
+impl Strategy for Most {
+    #[inline(always)]
+    fn score(&self, w: &[i64], r: &[i64], a: &[i64]) -> i64 {
+        super::most_allocated::most_resource_scorer(w.iter().copied(), r, a)
+    }
+}
+
+impl Strategy for Balanced {
+    #[inline(always)]
+    fn score(&self, _: &[i64], r: &[i64], a: &[i64]) -> i64 {
+        super::balanced_allocation::balanced_resource_scorer(r, a)
+    }
+}
+
+impl Strategy for Ratio<'_> {
+    fn score(&self, w: &[i64], r: &[i64], a: &[i64]) -> i64 {
+        super::requested_to_capacity_ratio::requested_to_capacity_ratio_scorer(
+            self.0,
+            w.iter().copied(),
+            r,
+            a,
+        )
+    }
+}
+
 /// The weighted integer mean of `per_resource(requested, allocatable)` over
 /// the resources with a non-zero allocatable amount (0 when there is none):
 /// the shared body of upstream's `leastResourceScorer` and `mostResourceScorer`.
+#[inline(always)]
 pub fn weighted_resource_score(
     weights: impl Iterator<Item = i64>,
     requested: &[i64],
@@ -411,7 +445,7 @@ pub fn weighted_resource_score(
 /// `n / d` truncated toward zero (Go's integer division), `d > 0`: a shift
 /// when `d` is a power of two and `n` is not negative (the default weights
 /// sum to 2), a division otherwise.
-#[inline]
+#[inline(always)]
 fn div_truncating(n: i64, d: i64) -> i64 {
     if n >= 0 && d > 0 && d & (d - 1) == 0 {
         n >> d.trailing_zeros()
