@@ -37,6 +37,7 @@ pub mod qos;
 pub mod quantity;
 pub mod resources;
 pub mod scheduler;
+pub mod sort;
 pub mod strconv;
 
 pub use features::{FeatureGates, UnknownFeatureGate};

@@ -11,6 +11,7 @@ use serde_json::Value;
 use super::framework::{Code, CycleState, Plugin, PreFilterPlugin, PreFilterResult, Status};
 use super::plugins::{names, new_plugin, ConfigError};
 use super::snapshot::{NodeInfo, PodInfo, Snapshot};
+use crate::sort;
 use crate::FeatureGates;
 
 /// The default profile's plugins in order, with their score weights
@@ -164,7 +165,7 @@ impl Profile {
         let mut restricting: Vec<&'static str> = Vec::new();
         let mut rejected: Option<Status> = None;
         let outcome = |result, status, mut plugins: Vec<&'static str>| {
-            plugins.sort_unstable();
+            sort::sort(&mut plugins);
             PreFilterOutcome {
                 result,
                 status,
@@ -209,7 +210,7 @@ impl Profile {
                         format!("node(s) didn't satisfy plugin {}", restricting.join(" "))
                     } else {
                         let mut sorted = restricting.clone();
-                        sorted.sort_unstable();
+                        sort::sort(&mut sorted);
                         format!(
                             "node(s) didn't satisfy plugin(s) [{}] simultaneously",
                             sorted.join(" ")
