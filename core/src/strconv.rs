@@ -414,7 +414,7 @@ impl Decimal {
     }
 
     /// Go's `RoundedInteger`: the integer part, rounded. Only called with a
-    /// small `dp` (at most 8 digits here).
+    /// small `dp` (at most 8 digits here); saturates rather than wrap.
     fn rounded_integer(&self) -> u64 {
         if self.dp > 20 {
             return u64::MAX;
@@ -422,10 +422,12 @@ impl Decimal {
         let int_digits = usize::try_from(self.dp).unwrap_or(0);
         let mut n: u64 = 0;
         for i in 0..int_digits {
-            n = n * 10 + u64::from(self.d.get(i).copied().unwrap_or(0));
+            n = n
+                .saturating_mul(10)
+                .saturating_add(u64::from(self.d.get(i).copied().unwrap_or(0)));
         }
         if self.should_round_up(self.dp) {
-            n += 1;
+            n = n.saturating_add(1);
         }
         n
     }
