@@ -35,6 +35,7 @@ pub mod float_text;
 pub mod model;
 pub mod qos;
 pub mod quantity;
+pub mod quote;
 pub mod resources;
 pub mod scheduler;
 pub mod sort;

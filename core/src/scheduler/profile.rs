@@ -103,7 +103,7 @@ impl Profile {
                         name,
                         "",
                         "FieldValueNotSupported",
-                        format!("unknown plugin {name:?}"),
+                        format!("unknown plugin {}", crate::quote::go_quote(name)),
                     ));
                 }
             }
@@ -194,8 +194,8 @@ impl Profile {
                 }
                 _ => {
                     let msg = format!(
-                        "running PreFilter plugin {:?}: {}",
-                        p.plugin.name(),
+                        "running PreFilter plugin {}: {}",
+                        crate::quote::go_quote(p.plugin.name()),
                         status.message()
                     );
                     let status = Status::error(msg).with_plugin(p.plugin.name());
@@ -238,7 +238,11 @@ impl Profile {
             let status = f.filter(state, pod, node);
             if !status.is_success() {
                 if !status.is_rejected() {
-                    let msg = format!("running {name:?} filter plugin: {}", status.message());
+                    let msg = format!(
+                        "running {} filter plugin: {}",
+                        crate::quote::go_quote(name),
+                        status.message()
+                    );
                     return Status::error(msg).with_plugin(name);
                 }
                 return status.with_plugin(name);

@@ -89,7 +89,7 @@ impl DefaultPreemptionArgs {
                     return Err(config_error(
                         other,
                         "FieldValueNotSupported",
-                        format!("unknown field {other:?}"),
+                        format!("unknown field {}", crate::quote::go_quote(other)),
                     ))
                 }
             };
@@ -374,9 +374,10 @@ impl DefaultPreemption {
                     }
                     continue;
                 }
-                Ok(_) => {
-                    Status::error(format!("expected at least one victim pod on node {name:?}"))
-                }
+                Ok(_) => Status::error(format!(
+                    "expected at least one victim pod on node {}",
+                    crate::quote::go_quote(name)
+                )),
                 Err(status) => status,
             };
             if status.code == Code::Error {
