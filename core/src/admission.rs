@@ -61,7 +61,11 @@ impl fmt::Display for AdmissionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             AdmissionError::Forbidden { pod, reason } => {
-                write!(f, "pods {pod:?} is forbidden: {reason}")
+                write!(
+                    f,
+                    "pods {} is forbidden: {reason}",
+                    crate::quote::go_quote(pod)
+                )
             }
         }
     }

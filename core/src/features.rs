@@ -107,8 +107,8 @@ impl fmt::Display for UnknownFeatureGate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "unknown feature gate {:?} (known: {})",
-            self.0,
+            "unknown feature gate {} (known: {})",
+            crate::quote::go_quote(&self.0),
             FeatureGates::NAMES.join(", ")
         )
     }

@@ -111,10 +111,15 @@ fn without_exponent(s: &str, f: f64) -> String {
         out.push_str(digits);
         push_zeros(&mut out, point - len);
     } else {
-        let (whole, fraction) = digits.split_at(usize::try_from(point).unwrap_or(0));
-        out.push_str(whole);
-        out.push('.');
-        out.push_str(fraction);
+        // `split_at_checked`: `split_at`'s panic path would carry `char`'s
+        // `Debug` (and its Unicode tables) into the browser bundle. The
+        // digits are ASCII and `0 < point < len`, so the split always holds.
+        let at = usize::try_from(point).unwrap_or(0);
+        if let Some((whole, fraction)) = digits.split_at_checked(at) {
+            out.push_str(whole);
+            out.push('.');
+            out.push_str(fraction);
+        }
     }
     out
 }

@@ -35,9 +35,12 @@ pub mod float_text;
 pub mod model;
 pub mod qos;
 pub mod quantity;
+pub mod quote;
 pub mod resources;
 pub mod scheduler;
+pub mod sort;
 pub mod sorted_map;
+pub mod strconv;
 
 pub use features::{FeatureGates, UnknownFeatureGate};
 pub use quantity::{

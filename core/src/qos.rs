@@ -130,14 +130,20 @@ impl fmt::Display for QosError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             QosError::ContainerNotFound { container, pod } => {
-                write!(f, "container {container:?} not found in pod {pod:?}")
+                write!(
+                    f,
+                    "container {} not found in pod {}",
+                    crate::quote::go_quote(container),
+                    crate::quote::go_quote(pod)
+                )
             }
             QosError::InvalidMemoryCapacity { capacity } => {
                 write!(f, "memory capacity must be positive, got {capacity} bytes")
             }
             QosError::UnknownFeatureGate { gate } => write!(
                 f,
-                "unknown feature gate {gate:?} (known: PodLevelResources, KubeletOOMScoreAdjTieBreak, DRANodeAllocatableResources)"
+                "unknown feature gate {} (known: PodLevelResources, KubeletOOMScoreAdjTieBreak, DRANodeAllocatableResources)",
+                crate::quote::go_quote(gate)
             ),
         }
     }

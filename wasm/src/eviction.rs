@@ -328,7 +328,10 @@ fn manager_options(o: &SimulatorOptions, path: &str) -> Result<ManagerOptions, B
             "KubeletSeparateDiskGC" => gates.kubelet_separate_disk_gc = *on,
             other => {
                 return Err(BindingError::new(
-                    format!("unknown feature gate {other:?} (known: KubeletSeparateDiskGC)"),
+                    format!(
+                        "unknown feature gate {} (known: KubeletSeparateDiskGC)",
+                        kubelogic::quote::go_quote(other)
+                    ),
                     join(path, "featureGates"),
                 ))
             }

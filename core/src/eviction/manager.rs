@@ -77,7 +77,7 @@ use super::signal_map::SignalMap;
 use super::signals::{NodeConditionType, Signal, StarvedResource};
 use super::threshold::{go_strconv_quote, Threshold};
 use crate::quantity::{Format, Quantity};
-use crate::SortedMap;
+use crate::{sort, SortedMap};
 
 /// `immediateEvictionGracePeriodSeconds`.
 pub const IMMEDIATE_EVICTION_GRACE_PERIOD_SECONDS: i64 = 1;
@@ -778,12 +778,13 @@ impl EvictionManager {
         }
 
         // 5. The threshold to reclaim.
-        active.sort_by_key(|&i| {
+        let order_key = |i: usize| {
             let t = thresholds.get(i);
             let memory = t.is_some_and(|t| t.signal.resource() == StarvedResource::Memory);
             let hard = t.is_some_and(Threshold::is_hard);
             (!memory, !hard, i)
-        });
+        };
+        sort::sort_by(&mut active, &mut |&a, &b| order_key(a).cmp(&order_key(b)));
         let Some((chosen, threshold)) = active
             .first()
             .and_then(|&i| thresholds.get(i).map(|t| (i, t)))

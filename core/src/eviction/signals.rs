@@ -276,6 +276,6 @@ impl FromStr for NodeConditionType {
         NodeConditionType::ALL
             .into_iter()
             .find(|c| c.as_str() == s)
-            .ok_or_else(|| format!("unknown node condition {s:?}"))
+            .ok_or_else(|| format!("unknown node condition {}", crate::quote::go_quote(s)))
     }
 }

@@ -30,6 +30,7 @@ use std::fmt;
 use super::duration::Duration;
 use super::signals::Signal;
 use crate::quantity::{Format, Quantity};
+use crate::strconv;
 
 /// The only operator Kubernetes defines for eviction thresholds.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize)]
@@ -70,58 +71,34 @@ impl fmt::Display for PercentageError {
 
 impl std::error::Error for PercentageError {}
 
-/// Go's `strconv.Quote` for the texts that appear in error messages.
-pub(crate) fn go_strconv_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c if c.is_control() || c == '\u{feff}' => {
-                if (c as u32) < 0x10000 {
-                    out.push_str(&format!("\\u{:04x}", c as u32));
-                } else {
-                    out.push_str(&format!("\\U{:08x}", c as u32));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
+pub(crate) use crate::quote::go_quote as go_strconv_quote;
 
 impl Percentage {
     /// Parses `"<float>%"` as the kubelet's `parsePercentage`:
     /// `strconv.ParseFloat(strings.TrimRight(s, "%"), 32)`, then `/ 100` in `float32`.
     ///
-    /// Go also accepts hexadecimal floats (`0x1p-2`) and digit underscores after
-    /// such a prefix; those rare spellings are rejected here as invalid syntax.
+    /// Every spelling Go accepts is accepted, with Go's value: hexadecimal
+    /// floats (`0x1p-2%`), digit underscores (`1_0%`), `Inf`, `NaN`; see
+    /// [`strconv`](crate::strconv).
+    ///
+    /// ```
+    /// use kubelogic::eviction::Percentage;
+    ///
+    /// assert_eq!(Percentage::parse("10.5%")?.fraction(), 10.5f32 / 100.0);
+    /// assert_eq!(Percentage::parse("0x1p-2%")?.fraction(), 0.0025f32);
+    /// let err = Percentage::parse("1e39%").unwrap_err();
+    /// assert_eq!(err.to_string(), r#"strconv.ParseFloat: parsing "1e39": value out of range"#);
+    /// # Ok::<(), kubelogic::eviction::PercentageError>(())
+    /// ```
     pub fn parse(s: &str) -> Result<Percentage, PercentageError> {
         let number = s.trim_end_matches('%');
-        let err = |out_of_range| PercentageError {
-            number: number.to_owned(),
-            out_of_range,
-        };
-        let value: f32 = number.parse().map_err(|_| err(false))?;
-        if value.is_infinite() {
-            let unsigned = number.trim_start_matches(['+', '-']).to_ascii_lowercase();
-            if unsigned != "inf" && unsigned != "infinity" {
-                return Err(err(true));
-            }
+        match strconv::parse_float32(number) {
+            Ok(value) => Ok(Percentage(value / 100.0)),
+            Err(e) => Err(PercentageError {
+                number: number.to_owned(),
+                out_of_range: e == strconv::ParseFloatError::Range,
+            }),
         }
-        Ok(Percentage(value / 100.0))
     }
 
     /// A fraction (`0.1` for 10%), as the kubelet stores it.

@@ -51,13 +51,15 @@ impl fmt::Display for TolerationError {
             TolerationError::TolerationValue { value, reason } => {
                 write!(
                     f,
-                    "failed to parse toleration value {value:?} as int64: {reason}"
+                    "failed to parse toleration value {} as int64: {reason}",
+                    crate::quote::go_quote(value)
                 )
             }
             TolerationError::TaintValue { value, reason } => {
                 write!(
                     f,
-                    "failed to parse taint value {value:?} as int64: {reason}"
+                    "failed to parse taint value {} as int64: {reason}",
+                    crate::quote::go_quote(value)
                 )
             }
         }
@@ -88,9 +90,12 @@ fn parse_decimal_integer(value: &str) -> Result<i64, String> {
     if !canonical {
         return Err(DECIMAL_INTEGER_ERR_MSG.to_owned());
     }
-    value
-        .parse::<i64>()
-        .map_err(|_| format!("strconv.ParseInt: parsing {value:?}: value out of range"))
+    value.parse::<i64>().map_err(|_| {
+        format!(
+            "strconv.ParseInt: parsing {}: value out of range",
+            crate::quote::go_quote(value)
+        )
+    })
 }
 
 impl Toleration {

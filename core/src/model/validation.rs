@@ -75,7 +75,7 @@ impl FieldError {
         FieldError {
             field: field.into(),
             error_type: FieldErrorType::Invalid,
-            value: format!("{value:?}"),
+            value: crate::quote::go_quote(value),
             detail: detail.into(),
         }
     }
@@ -106,11 +106,14 @@ impl FieldError {
 
     /// `field.NotSupported` for a string value.
     pub fn not_supported(field: impl Into<String>, value: &str, supported: &[&str]) -> Self {
-        let list: Vec<String> = supported.iter().map(|s| format!("{s:?}")).collect();
+        let list: Vec<String> = supported
+            .iter()
+            .map(|s| crate::quote::go_quote(s))
+            .collect();
         FieldError {
             field: field.into(),
             error_type: FieldErrorType::NotSupported,
-            value: format!("{value:?}"),
+            value: crate::quote::go_quote(value),
             detail: format!("supported values: {}", list.join(", ")),
         }
     }
@@ -120,7 +123,7 @@ impl FieldError {
         FieldError {
             field: field.into(),
             error_type: FieldErrorType::Duplicate,
-            value: format!("{value:?}"),
+            value: crate::quote::go_quote(value),
             detail: String::new(),
         }
     }
@@ -143,7 +146,7 @@ impl std::error::Error for FieldError {}
 
 /// Go's `%#v` of a `[]string`.
 pub fn go_string_slice(values: &[String]) -> String {
-    let items: Vec<String> = values.iter().map(|v| format!("{v:?}")).collect();
+    let items: Vec<String> = values.iter().map(|v| crate::quote::go_quote(v)).collect();
     format!("[]string{{{}}}", items.join(", "))
 }
 

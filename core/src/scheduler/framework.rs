@@ -507,7 +507,10 @@ impl CycleState {
 /// The error a plugin returns when its state is missing (a Filter without
 /// its PreFilter), in Kubernetes' words.
 pub fn missing_state(key: &str) -> Status {
-    Status::error(format!("error reading {key:?} from cycleState: not found"))
+    Status::error(format!(
+        "error reading {} from cycleState: not found",
+        crate::quote::go_quote(key)
+    ))
 }
 
 /// A scheduler plugin. Each extension point it implements is exposed through

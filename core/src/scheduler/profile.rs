@@ -11,6 +11,7 @@ use serde_json::Value;
 use super::framework::{Code, CycleState, Plugin, PreFilterPlugin, PreFilterResult, Status};
 use super::plugins::{names, new_plugin, ConfigError};
 use super::snapshot::{NodeInfo, PodInfo, Snapshot};
+use crate::sort;
 use crate::FeatureGates;
 
 /// The default profile's plugins in order, with their score weights
@@ -102,7 +103,7 @@ impl Profile {
                         name,
                         "",
                         "FieldValueNotSupported",
-                        format!("unknown plugin {name:?}"),
+                        format!("unknown plugin {}", crate::quote::go_quote(name)),
                     ));
                 }
             }
@@ -164,7 +165,7 @@ impl Profile {
         let mut restricting: Vec<&'static str> = Vec::new();
         let mut rejected: Option<Status> = None;
         let outcome = |result, status, mut plugins: Vec<&'static str>| {
-            plugins.sort_unstable();
+            sort::sort(&mut plugins);
             PreFilterOutcome {
                 result,
                 status,
@@ -193,8 +194,8 @@ impl Profile {
                 }
                 _ => {
                     let msg = format!(
-                        "running PreFilter plugin {:?}: {}",
-                        p.plugin.name(),
+                        "running PreFilter plugin {}: {}",
+                        crate::quote::go_quote(p.plugin.name()),
                         status.message()
                     );
                     let status = Status::error(msg).with_plugin(p.plugin.name());
@@ -209,7 +210,7 @@ impl Profile {
                         format!("node(s) didn't satisfy plugin {}", restricting.join(" "))
                     } else {
                         let mut sorted = restricting.clone();
-                        sorted.sort_unstable();
+                        sort::sort(&mut sorted);
                         format!(
                             "node(s) didn't satisfy plugin(s) [{}] simultaneously",
                             sorted.join(" ")
@@ -237,7 +238,11 @@ impl Profile {
             let status = f.filter(state, pod, node);
             if !status.is_success() {
                 if !status.is_rejected() {
-                    let msg = format!("running {name:?} filter plugin: {}", status.message());
+                    let msg = format!(
+                        "running {} filter plugin: {}",
+                        crate::quote::go_quote(name),
+                        status.message()
+                    );
                     return Status::error(msg).with_plugin(name);
                 }
                 return status.with_plugin(name);

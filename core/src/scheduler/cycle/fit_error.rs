@@ -8,6 +8,7 @@ use std::fmt;
 use serde::Serialize;
 
 use super::node_to_status::NodeToStatus;
+use crate::sort;
 
 /// What the failed Filter phase found (`framework.Diagnosis`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -79,7 +80,7 @@ impl FitError {
             .into_iter()
             .map(|(reason, count)| format!("{count} {reason}"))
             .collect();
-        items.sort_unstable();
+        sort::sort(&mut items);
         items
     }
 }

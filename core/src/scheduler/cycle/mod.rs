@@ -401,7 +401,11 @@ fn run_filters(
         let status = f.filter(state, pod, node);
         if !status.is_success() {
             if !status.is_rejected() {
-                let msg = format!("running {name:?} filter plugin: {}", status.message());
+                let msg = format!(
+                    "running {} filter plugin: {}",
+                    crate::quote::go_quote(name),
+                    status.message()
+                );
                 return Status::error(msg).with_plugin(*name);
             }
             return status.with_plugin(*name);
@@ -664,7 +668,11 @@ pub fn schedule_pod_info(snapshot: &Snapshot, pod: &PodInfo, profile: &Profile) 
                     }
                     status.with_plugin(name)
                 } else {
-                    let msg = format!("running {name:?} filter plugin: {}", status.message());
+                    let msg = format!(
+                        "running {} filter plugin: {}",
+                        crate::quote::go_quote(name),
+                        status.message()
+                    );
                     let error = Status::error(msg).with_plugin(name);
                     if first_error.as_ref().is_none_or(|(e, _)| i < *e) {
                         first_error = Some((i, error.clone()));
@@ -802,8 +810,8 @@ fn prioritize_and_select(
                 state.skip_score_plugins.insert(p.plugin.name());
             } else if !status.is_success() {
                 let message = format!(
-                    "running PreScore plugin {:?}: {}",
-                    p.plugin.name(),
+                    "running PreScore plugin {}: {}",
+                    crate::quote::go_quote(p.plugin.name()),
                     status.message()
                 );
                 return b.fail(ScheduleError::Plugin {
@@ -831,7 +839,11 @@ fn prioritize_and_select(
                 continue;
             }
             if let Err(status) = scorer.score_nodes(&state, pod, &nodes, &mut scores) {
-                let message = format!("running Score plugin {name:?}: {}", status.message());
+                let message = format!(
+                    "running Score plugin {}: {}",
+                    crate::quote::go_quote(name),
+                    status.message()
+                );
                 return b.fail(ScheduleError::Plugin {
                     plugin: name.to_owned(),
                     extension_point: "Score",
@@ -843,7 +855,8 @@ fn prioritize_and_select(
                 let status = ext.normalize_score(&state, pod, &mut scores);
                 if !status.is_success() {
                     let message = format!(
-                        "running Normalize on Score plugins: plugin {name:?} failed with: {}",
+                        "running Normalize on Score plugins: plugin {} failed with: {}",
+                        crate::quote::go_quote(name),
                         status.message()
                     );
                     return b.fail(ScheduleError::Plugin {
@@ -858,7 +871,8 @@ fn prioritize_and_select(
                 .find(|s| !(MIN_NODE_SCORE..=MAX_NODE_SCORE).contains(&s.score))
             {
                 let message = format!(
-                    "plugin {name:?} returns an invalid score {}, it should in the range of [{MIN_NODE_SCORE}, {MAX_NODE_SCORE}] after normalizing",
+                    "plugin {} returns an invalid score {}, it should in the range of [{MIN_NODE_SCORE}, {MAX_NODE_SCORE}] after normalizing",
+                    crate::quote::go_quote(name),
                     bad.score
                 );
                 return b.fail(ScheduleError::Plugin {

@@ -21,6 +21,7 @@ use crate::scheduler::preemption::{
 };
 use crate::scheduler::profile::Profile;
 use crate::scheduler::snapshot::{NodeInfo, PodInfo, Snapshot};
+use crate::sort;
 
 /// `No preemption victims found for incoming pod`.
 pub const ERR_NO_VICTIMS: &str = "No preemption victims found for incoming pod";
@@ -88,7 +89,7 @@ impl DefaultPreemptionArgs {
                     return Err(config_error(
                         other,
                         "FieldValueNotSupported",
-                        format!("unknown field {other:?}"),
+                        format!("unknown field {}", crate::quote::go_quote(other)),
                     ))
                 }
             };
@@ -303,7 +304,7 @@ impl DefaultPreemption {
         if !status.is_success() {
             return Err(status);
         }
-        potential.sort_by(|a, b| importance_order(&a.pod, &b.pod));
+        sort::sort_by(&mut potential, &mut |a, b| importance_order(&a.pod, &b.pod));
         let (violating, non_violating) = filter_pods_with_pdb_violation(potential, pdbs);
         let both = !violating.is_empty() && !non_violating.is_empty();
         let mut victims = Vec::new();
@@ -317,7 +318,7 @@ impl DefaultPreemption {
             reprieve(profile, state, pod, p, node, snapshot, &mut victims)?;
         }
         if both {
-            victims.sort_by(|a, b| importance_order(&a.pod, &b.pod));
+            sort::sort_by(&mut victims, &mut |a, b| importance_order(&a.pod, &b.pod));
         }
         Ok((victims, num_violating))
     }
@@ -373,9 +374,10 @@ impl DefaultPreemption {
                     }
                     continue;
                 }
-                Ok(_) => {
-                    Status::error(format!("expected at least one victim pod on node {name:?}"))
-                }
+                Ok(_) => Status::error(format!(
+                    "expected at least one victim pod on node {}",
+                    crate::quote::go_quote(name)
+                )),
                 Err(status) => status,
             };
             if status.code == Code::Error {

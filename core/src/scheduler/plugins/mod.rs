@@ -109,7 +109,7 @@ pub fn new_plugin(
             other,
             "",
             "FieldValueNotSupported",
-            format!("unknown plugin {other:?}"),
+            format!("unknown plugin {}", crate::quote::go_quote(other)),
         )),
     }
 }

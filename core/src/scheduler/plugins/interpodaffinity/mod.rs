@@ -136,7 +136,7 @@ impl InterPodAffinityArgs {
                     return Err(err(
                         other,
                         "FieldValueNotSupported",
-                        format!("unknown field {other:?}"),
+                        format!("unknown field {}", crate::quote::go_quote(other)),
                     ))
                 }
             }

@@ -147,7 +147,7 @@ impl PodTopologySpreadArgs {
                     return Err(cfg_err(
                         other,
                         "FieldValueNotSupported",
-                        format!("unknown field {other:?}"),
+                        format!("unknown field {}", crate::quote::go_quote(other)),
                     ))
                 }
             }
@@ -159,7 +159,10 @@ impl PodTopologySpreadArgs {
                 return Err(cfg_err(
                     "defaultingType",
                     "FieldValueNotSupported",
-                    format!("Unsupported value: {other:?}: supported values: \"System\", \"List\""),
+                    format!(
+                        "Unsupported value: {}: supported values: \"System\", \"List\"",
+                        crate::quote::go_quote(other)
+                    ),
                 ))
             }
         };
