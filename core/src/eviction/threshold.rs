@@ -79,7 +79,7 @@ impl Percentage {
     ///
     /// Every spelling Go accepts is accepted, with Go's value: hexadecimal
     /// floats (`0x1p-2%`), digit underscores (`1_0%`), `Inf`, `NaN`; see
-    /// [`strconv`](crate::strconv).
+    /// [`crate::strconv`].
     ///
     /// ```
     /// use kubelogic::eviction::Percentage;
