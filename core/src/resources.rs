@@ -52,8 +52,10 @@ use serde::Serialize;
 use crate::model::{Container, ContainerStatus, Pod, ResourceList};
 use crate::Quantity;
 
-mod scalar;
-pub use scalar::ScalarResources;
+/// The scheduler's scalar resources (extended resources, huge pages,
+/// attachable volumes) by name, in whole units: a short name-sorted list
+/// that iterates, compares and serializes as a `BTreeMap<String, i64>`.
+pub type ScalarResources = crate::SortedMap<String, i64>;
 
 /// `cpu`.
 pub const RESOURCE_CPU: &str = "cpu";
@@ -901,8 +903,8 @@ impl Resource {
                     self.ephemeral_storage = self.ephemeral_storage.saturating_add(value(q))
                 }
                 other if is_scalar_resource_name(other) => {
-                    self.scalar_resources
-                        .apply(other, value(q), i64::saturating_add);
+                    let v = self.scalar_resources.get_or_insert_default(other);
+                    *v = v.saturating_add(value(q));
                 }
                 _ => {}
             }
@@ -927,7 +929,8 @@ impl Resource {
         self.ephemeral_storage = op(self.ephemeral_storage, other.ephemeral_storage);
         self.allowed_pod_number = op(self.allowed_pod_number, other.allowed_pod_number);
         for (k, v) in &other.scalar_resources {
-            self.scalar_resources.apply(k, *v, op);
+            let mine = self.scalar_resources.get_or_insert_default(k.as_str());
+            *mine = op(*mine, *v);
         }
     }
 

@@ -176,6 +176,36 @@ impl<K: Ord, V> SortedMap<K, V> {
         }
     }
 
+    /// The value of `key`, inserted as `V::default()` first when absent (as
+    /// `BTreeMap`'s `entry(key.to_owned()).or_default()`, without allocating
+    /// the key when it is there).
+    ///
+    /// ```
+    /// use kubelogic::SortedMap;
+    ///
+    /// let mut m: SortedMap<String, i64> = SortedMap::new();
+    /// *m.get_or_insert_default("example.com/gpu") += 2;
+    /// *m.get_or_insert_default("example.com/gpu") += 1;
+    /// assert_eq!(m.get("example.com/gpu"), Some(&3));
+    /// ```
+    pub fn get_or_insert_default<Q>(&mut self, key: &Q) -> &mut V
+    where
+        K: Borrow<Q>,
+        Q: Ord + ToOwned<Owned = K> + ?Sized,
+        V: Default,
+    {
+        let i = match self.find(key) {
+            Ok(i) => i,
+            Err(i) => {
+                self.entries.insert(i, (key.to_owned(), V::default()));
+                i
+            }
+        };
+        // `i` is in bounds: found, or just inserted there.
+        #[allow(clippy::indexing_slicing)]
+        &mut self.entries[i].1
+    }
+
     /// Removes `key`, returning its value.
     pub fn remove<Q>(&mut self, key: &Q) -> Option<V>
     where

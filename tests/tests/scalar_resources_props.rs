@@ -1,6 +1,8 @@
-//! Property tests of `ScalarResources` against `BTreeMap<String, i64>`:
-//! after any sequence of inserts and saturating adds/subtracts both hold the
-//! same amounts, iterate in the same order, and print and serialize alike.
+//! Property tests of `ScalarResources` (a `SortedMap<String, i64>`) against
+//! `BTreeMap<String, i64>`: after any sequence of inserts and saturating
+//! adds/subtracts through `get_or_insert_default` (as `entry().or_default()`)
+//! both hold the same amounts, iterate in the same order, and print and
+//! serialize alike.
 
 use std::collections::BTreeMap;
 
@@ -47,12 +49,14 @@ quickcheck! {
                     }
                 }
                 Op::Add(n, v) => {
-                    s.apply(n, v, i64::saturating_add);
+                    let e = s.get_or_insert_default(n);
+                    *e = e.saturating_add(v);
                     let e = model.entry(n.to_owned()).or_insert(0);
                     *e = e.saturating_add(v);
                 }
                 Op::Sub(n, v) => {
-                    s.apply(n, v, i64::saturating_sub);
+                    let e = s.get_or_insert_default(n);
+                    *e = e.saturating_sub(v);
                     let e = model.entry(n.to_owned()).or_insert(0);
                     *e = e.saturating_sub(v);
                 }
@@ -61,7 +65,7 @@ quickcheck! {
         s.iter().eq(model.iter())
             && s.len() == model.len()
             && s.is_empty() == model.is_empty()
-            && NAMES.iter().all(|n| s.get(n) == model.get(*n))
+            && NAMES.iter().all(|n| s.get(*n) == model.get(*n))
             && format!("{s:?}") == format!("{model:?}")
             && serde_json::to_string(&s).ok() == serde_json::to_string(&model).ok()
             && s == model.into_iter().collect::<ScalarResources>()
