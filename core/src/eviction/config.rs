@@ -63,8 +63,9 @@ use std::fmt;
 use super::duration::Duration;
 use super::signal_map::SignalMap;
 use super::signals::Signal;
-use super::threshold::{go_strconv_quote, Operator, Percentage, Threshold, ThresholdValue};
+use super::threshold::{Operator, Percentage, Threshold, ThresholdValue};
 use crate::quantity::Quantity;
+use crate::quote::go_quote;
 use crate::SortedMap;
 
 /// The kubelet's default hard thresholds on Linux (`DefaultEvictionHard`).
@@ -302,7 +303,7 @@ impl KubeletEvictionSettings {
                 let message = match arg.strip_prefix('-').and_then(|b| b.chars().next()) {
                     // pflag reads `-abc` as shorthand flags; eviction flags have none.
                     Some(c) => format!("unknown shorthand flag: '{c}' in {arg}"),
-                    None => format!("unexpected argument {}: not a flag", go_strconv_quote(arg)),
+                    None => format!("unexpected argument {}: not a flag", go_quote(arg)),
                 };
                 return Err(EvictionConfigError::new(
                     EvictionConfigErrorKind::UnknownFlag,
@@ -365,8 +366,8 @@ impl KubeletEvictionSettings {
                 value,
                 format!(
                     "invalid argument {} for {} flag: {why}",
-                    go_strconv_quote(value),
-                    go_strconv_quote(&format!("--{}", field.flag_name()))
+                    go_quote(value),
+                    go_quote(&format!("--{}", field.flag_name()))
                 ),
             )
         };
@@ -406,10 +407,7 @@ impl KubeletEvictionSettings {
                 let v = parse_go_int32(value).map_err(|why| {
                     invalid(
                         EvictionConfigErrorKind::InvalidInteger,
-                        &format!(
-                            "strconv.ParseInt: parsing {}: {why}",
-                            go_strconv_quote(value)
-                        ),
+                        &format!("strconv.ParseInt: parsing {}: {why}", go_quote(value)),
                     )
                 })?;
                 self.eviction_max_pod_grace_period = Some(v);

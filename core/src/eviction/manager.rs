@@ -75,8 +75,9 @@ use super::pod::{EvictionPod, PodKey, PodStats};
 use super::rank::{rank_pods, FilesystemLayout, NodeReclaimAction, RankComparator, Ranking};
 use super::signal_map::SignalMap;
 use super::signals::{NodeConditionType, Signal, StarvedResource};
-use super::threshold::{go_strconv_quote, Threshold};
+use super::threshold::Threshold;
 use crate::quantity::{Format, Quantity};
+use crate::quote::go_quote;
 use crate::{sort, SortedMap};
 
 /// `immediateEvictionGracePeriodSeconds`.
@@ -941,8 +942,8 @@ fn local_storage_violation(
                 },
                 format!(
                     "Usage of EmptyDir volume {} exceeds the limit {}. ",
-                    go_strconv_quote(&v.name),
-                    go_strconv_quote(&size.to_string())
+                    go_quote(&v.name),
+                    go_quote(&size.to_string())
                 ),
             ));
         }
@@ -989,7 +990,7 @@ fn local_storage_violation(
                 format!(
                     "Container {} exceeded its local ephemeral storage limit {}. ",
                     cs.name,
-                    go_strconv_quote(&limit.to_string())
+                    go_quote(&limit.to_string())
                 ),
             ));
         }

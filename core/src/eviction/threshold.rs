@@ -30,6 +30,7 @@ use std::fmt;
 use super::duration::Duration;
 use super::signals::Signal;
 use crate::quantity::{Format, Quantity};
+use crate::quote::go_quote;
 use crate::strconv;
 
 /// The only operator Kubernetes defines for eviction thresholds.
@@ -59,7 +60,7 @@ impl fmt::Display for PercentageError {
         write!(
             f,
             "strconv.ParseFloat: parsing {}: {}",
-            go_strconv_quote(&self.number),
+            go_quote(&self.number),
             if self.out_of_range {
                 "value out of range"
             } else {
@@ -70,8 +71,6 @@ impl fmt::Display for PercentageError {
 }
 
 impl std::error::Error for PercentageError {}
-
-pub(crate) use crate::quote::go_quote as go_strconv_quote;
 
 impl Percentage {
     /// Parses `"<float>%"` as the kubelet's `parsePercentage`:
