@@ -43,8 +43,21 @@ fn tolerates_unschedulable(pod: &PodInfo) -> bool {
 }
 
 /// The Filter: `UnschedulableAndUnresolvable` on a cordoned node the pod does not tolerate.
+///
+/// Inlined into the per-node loop (the browser build keeps one-caller
+/// functions out of line): the common case, a schedulable node, is one test.
+#[inline(always)]
 pub fn filter(pod: &PodInfo, node: &NodeInfo) -> Status {
-    if !node.unschedulable || tolerates_unschedulable(pod) {
+    if node.unschedulable {
+        filter_cordoned(pod)
+    } else {
+        Status::success()
+    }
+}
+
+/// [`filter`] on a cordoned node.
+fn filter_cordoned(pod: &PodInfo) -> Status {
+    if tolerates_unschedulable(pod) {
         Status::success()
     } else {
         Status::unresolvable(ERR_REASON_UNSCHEDULABLE)

@@ -76,10 +76,20 @@ pub fn is_do_not_schedule_taint(taint: &Taint) -> bool {
 /// The Filter: `UnschedulableAndUnresolvable` when a `NoSchedule`/`NoExecute`
 /// taint is untolerated (or, failing that, when a numeric toleration could
 /// not be compared: the status then carries the parse error).
+///
+/// Inlined into the per-node loop (the browser build keeps one-caller
+/// functions out of line): the common case, an untainted node, is one test.
+#[inline(always)]
 pub fn filter(pod: &PodInfo, node: &NodeInfo, enable_comparison_operators: bool) -> Status {
-    if !node.has_taints {
-        return Status::success();
+    if node.has_taints {
+        filter_tainted(pod, node, enable_comparison_operators)
+    } else {
+        Status::success()
     }
+}
+
+/// [`filter`] on a node with taints.
+fn filter_tainted(pod: &PodInfo, node: &NodeInfo, enable_comparison_operators: bool) -> Status {
     let taints = &node.node.spec.taints;
     match find_matching_untolerated_taint(
         taints,
