@@ -2,12 +2,14 @@
 # Tests the WebAssembly bindings and the browser playground, for real:
 #   1. Debian's chromium (installed when /usr/bin/chromium is absent),
 #   2. the playground's npm packages (npm ci: playwright-core),
-#   3. the browser bundle (scripts/build-wasm.sh),
+#   3. the browser bundle (scripts/build-wasm.sh), and its size against the
+#      issue's budget: at most 250,000 bytes gzipped (gzip -9),
 #   4. the wasm-bindgen tests of kubelogic-wasm under node
 #      (wasm-bindgen-test-runner: conformance vectors through the JS API),
 #   5. the browser tests in headless Chromium (node --test web-demo/tests/),
 #      screenshots in web-demo/test-results/.
-# Steps 4 and 5 both run; any failure fails the script; nothing is skipped.
+# The size check and steps 4 and 5 all run; any failure fails the script;
+# nothing is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,6 +35,15 @@ step "build the browser bundle"
 bash scripts/build-wasm.sh
 
 failed=()
+
+budget=250000
+gz=$(gzip -9 -c web-demo/pkg/kubelogic_wasm_bg.wasm | wc -c) # as build-wasm.sh counts it
+if ((gz > budget)); then
+  printf '==> kubelogic_wasm_bg.wasm is %d bytes gzipped, over the %d-byte budget\n' "$gz" "$budget" >&2
+  failed+=("size budget")
+else
+  printf '==> kubelogic_wasm_bg.wasm: %d bytes gzipped, within the %d-byte budget\n' "$gz" "$budget"
+fi
 
 step "wasm-bindgen tests of kubelogic-wasm under node"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
