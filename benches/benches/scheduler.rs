@@ -16,18 +16,19 @@
 //! cargo bench -p kubelogic-benches --bench scheduler
 //! ```
 //!
-//! Criterion medians on the 2-core development machine (quiet, load ≈ 1.1),
+//! Criterion medians on the 2-core development machine (quiet, one run of the
+//! command above, 2026-11-23),
 //! every node filtered and scored, one core; the target is 10× upstream's
 //! scheduler_perf threshold for the shape (`test/integration/scheduler_perf/
 //! {misc,affinity}/performance-config.yaml`, 5,000 nodes):
 //!
 //! | shape | `schedule` pods/s | `place_all` pods/s | upstream threshold | 10× |
 //! |---|---|---|---|---|
-//! | (a) requests, 1,000 pods | 3,363 (20,159 with `percentageOfNodesToScore` adaptive) | 3,029 | 270 | 2,700 |
-//! | (b) node affinity, 5,000 pods | 2,624 | 2,244 | 220 | 2,200 |
-//! | (c) required pod anti-affinity, 1,000 pods | 2,581 | 2,354 | 60 | 600 |
-//! | (d) preferred pod affinity, 5,000 pods | 2,412 | 2,077 | 90 | 900 |
-//! | (e) topology spread over zones, 5,000 pods | 2,777 | 2,304 | 85 | 850 |
+//! | (a) requests, 1,000 pods | 3,358 (18,793 with `percentageOfNodesToScore` adaptive) | 3,230 | 270 | 2,700 |
+//! | (b) node affinity, 5,000 pods | 2,620 | 2,386 | 220 | 2,200 |
+//! | (c) required pod anti-affinity, 1,000 pods | 2,616 | 2,210 | 60 | 600 |
+//! | (d) preferred pod affinity, 5,000 pods | 2,393 | 2,073 | 90 | 900 |
+//! | (e) topology spread over zones, 5,000 pods | 2,891 | 2,424 | 85 | 850 |
 //!
 //! `cargo run --release -p kubelogic-benches --example cycle_cpu` prints the
 //! same decisions' CPU time, which holds up better on a busy machine.
