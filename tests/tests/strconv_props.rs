@@ -27,6 +27,23 @@ fn rust_expected(s: &str) -> Result<u32, ParseFloatError> {
     }
 }
 
+/// Whether `got` is `want` for the text `text`, printing the text when not.
+fn agrees(
+    text: &str,
+    got: Result<u32, ParseFloatError>,
+    want: Result<u32, ParseFloatError>,
+) -> bool {
+    if got != want {
+        eprintln!("{text:?}: got {got:?}, want {want:?}");
+    }
+    got == want
+}
+
+/// Runs `prop` on exactly `n` generated inputs.
+fn check<A: quickcheck::Testable>(n: u64, prop: A) {
+    QuickCheck::new().tests(n).max_tests(n).quickcheck(prop);
+}
+
 fn pick<T: Copy>(g: &mut Gen, items: &[T]) -> T {
     *g.choose(items).expect("non-empty")
 }
@@ -165,17 +182,13 @@ impl Arbitrary for DecimalText {
 #[test]
 fn decimal_text_is_rusts_f32() {
     fn prop(t: DecimalText) -> bool {
-        let got = parse_float32(&t.0).map(f32::to_bits);
-        let want = rust_expected(&t.0);
-        if got != want {
-            eprintln!("{:?}: got {got:?}, want {want:?}", t.0);
-        }
-        got == want
+        agrees(
+            &t.0,
+            parse_float32(&t.0).map(f32::to_bits),
+            rust_expected(&t.0),
+        )
     }
-    QuickCheck::new()
-        .tests(100_000)
-        .max_tests(100_000)
-        .quickcheck(prop as fn(DecimalText) -> bool);
+    check(100_000, prop as fn(DecimalText) -> bool);
 }
 
 #[test]
@@ -192,10 +205,7 @@ fn underscores_between_digits_change_nothing() {
         }
         parse_float32(&out).map(f32::to_bits) == rust_expected(&t.0)
     }
-    QuickCheck::new()
-        .tests(20_000)
-        .max_tests(20_000)
-        .quickcheck(prop as fn(DecimalText, Vec<u8>) -> bool);
+    check(20_000, prop as fn(DecimalText, Vec<u8>) -> bool);
 }
 
 #[test]
@@ -215,10 +225,7 @@ fn misplaced_underscores_are_invalid_syntax() {
         let underscores = if twice { "__" } else { "_" };
         parse_float32(&format!("{before}{underscores}{after}")) == Err(ParseFloatError::Syntax)
     }
-    QuickCheck::new()
-        .tests(20_000)
-        .max_tests(20_000)
-        .quickcheck(prop as fn(DecimalText, usize, bool) -> bool);
+    check(20_000, prop as fn(DecimalText, usize, bool) -> bool);
 }
 
 /// `m × 2^e` spelled in hexadecimal, with its exact value.
@@ -270,16 +277,9 @@ fn hex_text_rounds_once_to_nearest_even() {
         } else {
             Ok(nearest.to_bits())
         };
-        let got = parse_float32(&t.0).map(f32::to_bits);
-        if got != want {
-            eprintln!("{:?}: got {got:?}, want {want:?}", t.0);
-        }
-        got == want
+        agrees(&t.0, parse_float32(&t.0).map(f32::to_bits), want)
     }
-    QuickCheck::new()
-        .tests(50_000)
-        .max_tests(50_000)
-        .quickcheck(prop as fn(HexText) -> bool);
+    check(50_000, prop as fn(HexText) -> bool);
 }
 
 #[test]
