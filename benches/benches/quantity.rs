@@ -1,5 +1,5 @@
 //! `Quantity` parse / canonical string / milli value over 1000 quantities
-//! taken from real manifests (../shared/bench/quantities.txt), beside the
+//! taken from real manifests (tests/data/bench/quantities.txt), beside the
 //! `kube_quantity` crate doing the same work.
 //!
 //! Each iteration handles all 1000 quantities: divide the reported time by
@@ -17,7 +17,7 @@ use kube_quantity::ParsedQuantity;
 use kubelogic::Quantity;
 
 fn quantities() -> Vec<String> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench/quantities.txt");
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/data/bench/quantities.txt");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     let lines: Vec<String> = text

@@ -45,3 +45,40 @@ pub fn run_case(case: Value) -> Result<(), String> {
         other => Err(format!("unknown kind `{other}`")),
     }
 }
+
+/// Kinds whose vectors are in the shared set but whose component is the
+/// subject of a later issue: their cases are not run, and every run says so
+/// (the count per kind and the issue, printed before the summary line, and
+/// `K skipped` in it). A kind leaves this list in the change that implements
+/// it; a kind in neither list is a failure.
+pub const PENDING_KINDS: &[(&str, u32)] = &[
+    ("drain", 14),
+    ("cordon", 14),
+    ("evictionApi", 14),
+    ("pdbStatus", 14),
+    ("stalePodDisruption", 14),
+    ("nodeLifecycle", 15),
+    ("taintEviction", 15),
+    ("defaultTolerations", 15),
+    ("deploymentLimits", 16),
+    ("deploymentProgress", 16),
+    ("deploymentScale", 16),
+    ("rolloutFenceposts", 16),
+    ("rolloutStep", 16),
+    ("replicaSetAnnotations", 16),
+    ("replicaSetCounts", 16),
+    ("hpaBehavior", 16),
+    ("hpaPodGroups", 16),
+    ("hpaPodRequests", 16),
+    ("hpaReplicas", 16),
+    ("restartBackoff", 16),
+    ("scenario", 17),
+];
+
+/// The issue that implements `kind`, when its cases are pending.
+pub fn pending_issue(kind: &str) -> Option<u32> {
+    PENDING_KINDS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|&(_, issue)| issue)
+}

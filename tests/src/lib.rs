@@ -15,8 +15,13 @@ pub mod quantity;
 pub mod resources;
 pub mod scheduling;
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+/// The repository's copy of the public vectors (identical to
+/// `../shared/conformance`; `tests/tests/conformance.rs` checks it).
+pub const IN_REPO_VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/conformance");
 
 /// One failing case.
 #[derive(Debug, Clone)]
@@ -48,12 +53,39 @@ pub struct Report {
     pub passed: usize,
     /// Every failing case, in file order.
     pub failures: Vec<Failure>,
+    /// Cases not run because their kind is pending ([`cases::PENDING_KINDS`]):
+    /// kind → (the issue that implements it, how many cases).
+    pub pending: BTreeMap<String, (u32, usize)>,
 }
 
 impl Report {
-    /// `N passed, M failed`.
+    /// `N passed, M failed`, with `, K skipped` when kinds are pending.
     pub fn summary(&self) -> String {
-        format!("{} passed, {} failed", self.passed, self.failures.len())
+        let skipped = self.skipped();
+        if skipped == 0 {
+            format!("{} passed, {} failed", self.passed, self.failures.len())
+        } else {
+            format!(
+                "{} passed, {} failed, {skipped} skipped",
+                self.passed,
+                self.failures.len()
+            )
+        }
+    }
+
+    /// How many cases were not run because their kind is pending.
+    pub fn skipped(&self) -> usize {
+        self.pending.values().map(|&(_, n)| n).sum()
+    }
+
+    /// One line per pending kind: `skipped 42 cases of kind drain (issue 14: not implemented yet)`.
+    pub fn pending_lines(&self) -> Vec<String> {
+        self.pending
+            .iter()
+            .map(|(kind, (issue, n))| {
+                format!("skipped {n} cases of kind `{kind}` (issue {issue}: not implemented yet)")
+            })
+            .collect()
     }
 
     fn record(&mut self, file: &Path, case: String, result: Result<(), String>) {
@@ -148,6 +180,15 @@ pub fn run_file(file: &Path, report: &mut Report) {
             .get("name")
             .and_then(|n| n.as_str())
             .map_or_else(|| format!("case #{i}"), str::to_owned);
+        let kind = case.get("kind").and_then(|k| k.as_str()).unwrap_or("");
+        if let Some(issue) = cases::pending_issue(kind) {
+            report
+                .pending
+                .entry(kind.to_owned())
+                .or_insert((issue, 0))
+                .1 += 1;
+            continue;
+        }
         let result = cases::run_case(case);
         report.record(file, name, result);
     }

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 fn kind_fixture() -> Objects {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/fixtures/kind-one-node.json"
+        "/data/fixtures/kind-one-node.json"
     );
     let text = std::fs::read_to_string(path).expect("fixture kind-one-node.json");
     model::parse_objects(&text).expect("fixture parses")

@@ -13,10 +13,10 @@ use serde_json::{json, Value};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
-const QOS: &str = include_str!("../../../shared/conformance/qos/qos.json");
-const OOM: &str = include_str!("../../../shared/conformance/qos/oom.json");
-const EVICTION_CONFIG: &str = include_str!("../../../shared/conformance/eviction/config.json");
-const KIND: &str = include_str!("../../../shared/conformance/scheduling/real/kind.json");
+const QOS: &str = include_str!("../../tests/data/conformance/qos/qos.json");
+const OOM: &str = include_str!("../../tests/data/conformance/qos/oom.json");
+const EVICTION_CONFIG: &str = include_str!("../../tests/data/conformance/eviction/config.json");
+const KIND: &str = include_str!("../../tests/data/conformance/scheduling/real/kind.json");
 
 fn cases(text: &str) -> Vec<Value> {
     let all: Vec<Value> = serde_json::from_str(text).expect("a JSON array of cases");

@@ -10,9 +10,9 @@ use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
-const PARSE_EDGE: &str = include_str!("../../../shared/conformance/quantity/parse-edge.jsonl");
-const PARSE_RANDOM: &str = include_str!("../../../shared/conformance/quantity/parse-random.jsonl");
-const ARITH: &str = include_str!("../../../shared/conformance/quantity/arith.jsonl");
+const PARSE_EDGE: &str = include_str!("../../tests/data/conformance/quantity/parse-edge.jsonl");
+const PARSE_RANDOM: &str = include_str!("../../tests/data/conformance/quantity/parse-random.jsonl");
+const ARITH: &str = include_str!("../../tests/data/conformance/quantity/arith.jsonl");
 
 /// Every `stride`-th case of a JSON Lines file (all of them for stride 1).
 fn cases(jsonl: &str, stride: usize) -> Vec<Value> {
