@@ -31,16 +31,14 @@
 pub mod admission;
 pub mod eviction;
 pub mod features;
-pub mod float_text;
 pub mod model;
 pub mod qos;
 pub mod quantity;
-pub mod quote;
+pub(crate) mod quote;
 pub mod resources;
 pub mod scheduler;
-pub mod sort;
 pub mod sorted_map;
-pub mod strconv;
+mod strconv;
 
 pub use features::{FeatureGates, UnknownFeatureGate};
 pub use quantity::{

@@ -9,11 +9,7 @@
 //! difference from Go: an unassigned code point (`Cn`) prints as itself here,
 //! where Go escapes it.
 //!
-//! ```
-//! use kubelogic::quote::go_quote;
-//!
-//! assert_eq!(go_quote("a\"b\u{1}\u{200b}é"), r#""a\"b\x01\u200bé""#);
-//! ```
+//! (Examples: the `doc_examples` test below.)
 
 use std::fmt::Write;
 
@@ -106,5 +102,15 @@ mod tests {
         assert_eq!(go_quote("\u{85}\u{a0}\u{200b}"), r#""\u0085\u00a0\u200b""#);
         assert_eq!(go_quote("\u{e0001}🙂"), "\"\\U000e0001🙂\"");
         assert_eq!(go_quote("say \"hi\" \\ é"), r#""say \"hi\" \\ é""#);
+    }
+}
+
+#[cfg(test)]
+mod doc_examples {
+    use super::*;
+
+    #[test]
+    fn examples() {
+        assert_eq!(go_quote("a\"b\u{1}\u{200b}é"), r#""a\"b\x01\u200bé""#);
     }
 }

@@ -23,20 +23,7 @@
 //! 19-digit prefix that does not settle the rounding. This parser reads such
 //! text exactly.
 //!
-//! ```
-//! use kubelogic::strconv::{parse_float32, ParseFloatError};
-//!
-//! assert_eq!(parse_float32("10.5"), Ok(10.5));
-//! assert_eq!(parse_float32("0.1"), Ok(0.1f32));
-//! assert_eq!(parse_float32("0x1.8p1"), Ok(3.0));
-//! assert_eq!(parse_float32("1_000"), Ok(1000.0));
-//! assert_eq!(parse_float32("-Infinity"), Ok(f32::NEG_INFINITY));
-//! assert!(parse_float32("NaN").is_ok_and(f32::is_nan));
-//! assert_eq!(parse_float32("1e-46"), Ok(0.0));
-//! assert_eq!(parse_float32("1e39"), Err(ParseFloatError::Range));
-//! assert_eq!(parse_float32("1__0"), Err(ParseFloatError::Syntax));
-//! assert_eq!(ParseFloatError::Syntax.to_string(), "invalid syntax");
-//! ```
+//! (Examples: the `doc_examples` test below.)
 
 use std::fmt;
 
@@ -652,5 +639,28 @@ mod tests {
         ] {
             assert_eq!(parse_float32(s), Err(ParseFloatError::Syntax), "{s:?}");
         }
+    }
+}
+
+#[cfg(test)]
+#[path = "strconv_props.rs"]
+mod props;
+
+#[cfg(test)]
+mod doc_examples {
+    use super::*;
+
+    #[test]
+    fn examples() {
+        assert_eq!(parse_float32("10.5"), Ok(10.5));
+        assert_eq!(parse_float32("0.1"), Ok(0.1f32));
+        assert_eq!(parse_float32("0x1.8p1"), Ok(3.0));
+        assert_eq!(parse_float32("1_000"), Ok(1000.0));
+        assert_eq!(parse_float32("-Infinity"), Ok(f32::NEG_INFINITY));
+        assert!(parse_float32("NaN").is_ok_and(f32::is_nan));
+        assert_eq!(parse_float32("1e-46"), Ok(0.0));
+        assert_eq!(parse_float32("1e39"), Err(ParseFloatError::Range));
+        assert_eq!(parse_float32("1__0"), Err(ParseFloatError::Syntax));
+        assert_eq!(ParseFloatError::Syntax.to_string(), "invalid syntax");
     }
 }

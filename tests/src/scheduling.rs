@@ -54,7 +54,7 @@ pub struct Parsed {
     pub pod: Pod,
 }
 
-fn list<T: model::FromJson>(values: &[Value], field: &str) -> Result<Vec<T>, String> {
+fn list<T: serde::de::DeserializeOwned>(values: &[Value], field: &str) -> Result<Vec<T>, String> {
     values
         .iter()
         .enumerate()

@@ -153,7 +153,7 @@ fn pod_json(name: &str, p: &GenPod) -> Value {
     json!({"metadata": {"name": name, "namespace": "default", "labels": {"app": app}}, "spec": spec})
 }
 
-fn parse<T: model::FromJson>(v: &Value) -> T {
+fn parse<T: serde::de::DeserializeOwned>(v: &Value) -> T {
     model::from_value_at(v, "generated").expect("generated objects parse")
 }
 

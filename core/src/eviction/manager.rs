@@ -78,7 +78,7 @@ use super::signals::{NodeConditionType, Signal, StarvedResource};
 use super::threshold::Threshold;
 use crate::quantity::{Format, Quantity};
 use crate::quote::go_quote;
-use crate::{sort, SortedMap};
+use crate::SortedMap;
 
 /// `immediateEvictionGracePeriodSeconds`.
 pub const IMMEDIATE_EVICTION_GRACE_PERIOD_SECONDS: i64 = 1;
@@ -785,7 +785,7 @@ impl EvictionManager {
             let hard = t.is_some_and(Threshold::is_hard);
             (!memory, !hard, i)
         };
-        sort::sort_by(&mut active, &mut |&a, &b| order_key(a).cmp(&order_key(b)));
+        active.sort_by_key(|&i| order_key(i));
         let Some((chosen, threshold)) = active
             .first()
             .and_then(|&i| thresholds.get(i).map(|t| (i, t)))

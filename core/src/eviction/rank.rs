@@ -46,12 +46,10 @@
 //! # Ok::<(), kubelogic::QuantityError>(())
 //! ```
 
-use std::cell::Cell;
 use std::cmp::Ordering;
 
 use super::pod::{EvictionPod, PodKey, PodStats};
 use super::signals::{Signal, StarvedResource};
-use crate::sort::sorted_indices;
 
 /// One comparator of the kubelet's `orderedBy` chains.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
@@ -385,16 +383,15 @@ pub fn rank_pods(
     chain: &[RankComparator],
 ) -> Ranking {
     let mut keys: Vec<RankKeys> = Vec::with_capacity(pods.len());
-    // In `Cell`s for the size of the browser bundle only: std's unstable sort
-    // then sorts short runs by insertion, with less code than its general
-    // small sort (1.2 KB gzipped), as fast here (see `crate::sort`).
-    let mut packed: Vec<Cell<u128>> = Vec::with_capacity(pods.len());
+    // The chain's keys packed into one integer per pod (with its position
+    // last), when they fit: one integer sort instead of a comparator chain.
+    let mut packed: Vec<u128> = Vec::with_capacity(pods.len());
     let mut fits = true;
     for (i, p) in pods.iter().enumerate() {
         let k = rank_keys(p, resource, fs);
         if fits {
             match packed_key(chain, &k, i) {
-                Some(key) => packed.push(Cell::new(key)),
+                Some(key) => packed.push(key),
                 None => fits = false,
             }
         }
@@ -426,16 +423,17 @@ pub fn rank_pods(
     };
     if fits {
         // The input position makes every key distinct: unstable = stable.
-        packed.sort_unstable_by_key(Cell::get);
+        packed.sort_unstable();
         let mask = (1u128 << INDEX_BITS) - 1;
         let mut prev: Option<u128> = None;
-        for p in packed.iter().map(Cell::get) {
+        for &p in &packed {
             let chain_key = p >> INDEX_BITS;
             push((p & mask) as usize, prev == Some(chain_key));
             prev = Some(chain_key);
         }
     } else {
-        let order = sorted_indices(pods.len(), &mut |a, b| match (keys.get(a), keys.get(b)) {
+        let mut order: Vec<usize> = (0..pods.len()).collect();
+        order.sort_by(|&a, &b| match (keys.get(a), keys.get(b)) {
             (Some(ka), Some(kb)) => compare_chain(chain, ka, kb),
             _ => Ordering::Equal,
         });

@@ -77,8 +77,7 @@ impl Percentage {
     /// `strconv.ParseFloat(strings.TrimRight(s, "%"), 32)`, then `/ 100` in `float32`.
     ///
     /// Every spelling Go accepts is accepted, with Go's value: hexadecimal
-    /// floats (`0x1p-2%`), digit underscores (`1_0%`), `Inf`, `NaN`; see
-    /// [`crate::strconv`].
+    /// floats (`0x1p-2%`), digit underscores (`1_0%`), `Inf`, `NaN`.
     ///
     /// ```
     /// use kubelogic::eviction::Percentage;

@@ -1,17 +1,17 @@
 //! Object metadata (`metav1.ObjectMeta`) and owner references.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::SortedMap;
 
-use super::de::{deserialize_via_json, json_struct, nullable, FromJson};
+use super::de::nullable;
 
 /// Labels or annotations: string keys to string values, sorted.
 pub type Labels = SortedMap<String, String>;
 
 /// `metadata` of every object. Only the fields kubelogic reads; others are ignored.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ObjectMeta {
     /// `metadata.name`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -27,12 +27,15 @@ pub struct ObjectMeta {
     pub uid: Option<String>,
     /// `metadata.labels`.
     #[serde(skip_serializing_if = "SortedMap::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub labels: Labels,
     /// `metadata.annotations`.
     #[serde(skip_serializing_if = "SortedMap::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub annotations: Labels,
     /// `metadata.ownerReferences`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub owner_references: Vec<OwnerReference>,
     /// `metadata.creationTimestamp` (RFC 3339, kept as text).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -62,16 +65,20 @@ impl ObjectMeta {
 }
 
 /// `metadata.ownerReferences[]`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct OwnerReference {
     /// `apiVersion` of the owner.
+    #[serde(deserialize_with = "nullable")]
     pub api_version: String,
     /// `kind` of the owner (`ReplicaSet`, `StatefulSet`, `Node`, ...).
+    #[serde(deserialize_with = "nullable")]
     pub kind: String,
     /// Name of the owner.
+    #[serde(deserialize_with = "nullable")]
     pub name: String,
     /// UID of the owner.
+    #[serde(deserialize_with = "nullable")]
     pub uid: String,
     /// Whether this owner is the managing controller.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -80,30 +87,3 @@ pub struct OwnerReference {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub block_owner_deletion: Option<bool>,
 }
-
-json_struct! {
-    ObjectMeta {
-        "name" => name: FromJson::from_json,
-        "generateName" => generate_name: FromJson::from_json,
-        "namespace" => namespace: FromJson::from_json,
-        "uid" => uid: FromJson::from_json,
-        "labels" => labels: nullable,
-        "annotations" => annotations: nullable,
-        "ownerReferences" => owner_references: nullable,
-        "creationTimestamp" => creation_timestamp: FromJson::from_json,
-        "deletionTimestamp" => deletion_timestamp: FromJson::from_json,
-    }
-}
-
-json_struct! {
-    OwnerReference {
-        "apiVersion" => api_version: FromJson::from_json,
-        "kind" => kind: FromJson::from_json,
-        "name" => name: FromJson::from_json,
-        "uid" => uid: FromJson::from_json,
-        "controller" => controller: FromJson::from_json,
-        "blockOwnerDeletion" => block_owner_deletion: FromJson::from_json,
-    }
-}
-
-deserialize_via_json!(ObjectMeta, OwnerReference);

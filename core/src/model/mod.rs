@@ -30,7 +30,7 @@
 //! ```
 
 mod affinity;
-pub mod de;
+mod de;
 mod meta;
 mod node;
 pub mod nodeaffinity;
@@ -42,9 +42,14 @@ pub mod validation;
 
 use std::fmt;
 
+use serde::de::{
+    self as sde, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
-pub use de::FromJson;
+pub use de::from_deserializer;
 
 pub use affinity::{
     Affinity, NodeAffinity, NodeInclusionPolicy, PodAffinity, PodAffinityTerm,
@@ -102,16 +107,10 @@ impl ModelError {
         }
     }
 
-    fn at(path: &str, e: de::PathError) -> Self {
-        let full = match (path.is_empty(), e.path.is_empty()) {
-            (true, _) => e.path,
-            (false, true) => path.to_owned(),
-            (false, false) if e.path.starts_with('[') => format!("{path}{}", e.path),
-            (false, false) => format!("{path}.{}", e.path),
-        };
+    fn field(path: &str, message: impl Into<String>) -> Self {
         ModelError::Field {
-            path: full,
-            message: e.message,
+            path: path.to_owned(),
+            message: message.into(),
         }
     }
 }
@@ -135,29 +134,53 @@ impl fmt::Display for ModelError {
 impl std::error::Error for ModelError {}
 
 impl From<serde_json::Error> for ModelError {
+    /// A syntax error with its position; a data error without a path (the
+    /// readers below find the path).
     fn from(e: serde_json::Error) -> Self {
-        ModelError::Syntax {
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
+        if e.is_data() {
+            ModelError::field("", de::json_message(&e))
+        } else {
+            ModelError::Syntax {
+                line: e.line(),
+                column: e.column(),
+                message: de::json_message(&e),
+            }
         }
     }
 }
 
-/// Reads one object of a known type from JSON text.
-pub fn from_json_str<T: FromJson>(text: &str) -> Result<T, ModelError> {
-    let value: Value = serde_json::from_str(text)?;
-    from_value(&value)
+/// Reads one object of a known type from JSON text; an error names the
+/// field path.
+///
+/// ```
+/// use kubelogic::model::{self, Pod};
+///
+/// let pod: Pod = model::from_json_str(r#"{"spec": {"priority": 5, "containers": null}}"#)?;
+/// assert_eq!(pod.priority(), 5);
+/// let err = model::from_json_str::<Pod>(r#"{"spec": {"priority": "5"}}"#).unwrap_err();
+/// assert_eq!(err.to_string(), r#"spec.priority: invalid type: string "5", expected i32"#);
+/// # Ok::<(), model::ModelError>(())
+/// ```
+pub fn from_json_str<T: DeserializeOwned>(text: &str) -> Result<T, ModelError> {
+    serde_json::from_str(text).map_err(|e| de::json_error::<T>(text, "", e))
 }
 
 /// Reads one object of a known type from a JSON value.
-pub fn from_value<T: FromJson>(value: &Value) -> Result<T, ModelError> {
-    T::from_json(value).map_err(|e| ModelError::at("", e))
+pub fn from_value<T: DeserializeOwned>(value: &Value) -> Result<T, ModelError> {
+    from_value_at(value, "")
 }
 
 /// Reads a value found at `path` inside a larger document (errors carry the full path).
-pub fn from_value_at<T: FromJson>(value: &Value, path: &str) -> Result<T, ModelError> {
-    T::from_json(value).map_err(|e| ModelError::at(path, e))
+pub fn from_value_at<T: DeserializeOwned>(value: &Value, path: &str) -> Result<T, ModelError> {
+    T::deserialize(value).map_err(
+        |first| match serde_path_to_error::deserialize::<_, T>(value) {
+            Err(e) => ModelError::field(
+                &de::join_path(path, &de::path_text(e.path())),
+                de::json_message(e.inner()),
+            ),
+            Ok(_) => ModelError::field(path, de::json_message(&first)),
+        },
+    )
 }
 
 /// The objects of a document, by kind.
@@ -193,112 +216,369 @@ enum Kind {
     ReplicaSet,
 }
 
-fn kind_of(v: &Value) -> Result<Kind, String> {
-    let kind = v.get("kind").and_then(Value::as_str);
-    let guessed = match kind {
-        Some("Pod") => return Ok(Kind::Pod),
-        Some("Node") => return Ok(Kind::Node),
-        Some("Namespace") => return Ok(Kind::Namespace),
-        Some("PodDisruptionBudget") => return Ok(Kind::PodDisruptionBudget),
-        Some("PriorityClass") => return Ok(Kind::PriorityClass),
-        Some("Service") => return Ok(Kind::Service),
-        Some("ReplicaSet" | "ReplicationController" | "StatefulSet") => {
-            return Ok(Kind::ReplicaSet)
-        }
-        Some(other) => return Err(other.to_owned()),
-        None => {
-            // No kind (hand-written input): recognise the shape.
-            let spec = v.get("spec");
-            let status = v.get("status");
-            if spec.and_then(|s| s.get("containers")).is_some() {
-                Some(Kind::Pod)
-            } else if status
-                .is_some_and(|s| s.get("allocatable").is_some() || s.get("capacity").is_some())
-                || spec
-                    .is_some_and(|s| s.get("taints").is_some() || s.get("unschedulable").is_some())
-            {
-                Some(Kind::Node)
-            } else {
-                None
-            }
-        }
-    };
-    guessed.ok_or_else(|| "an object without `kind`".to_owned())
+impl Kind {
+    fn from_name(kind: &str) -> Option<Kind> {
+        Some(match kind {
+            "Pod" => Kind::Pod,
+            "Node" => Kind::Node,
+            "Namespace" => Kind::Namespace,
+            "PodDisruptionBudget" => Kind::PodDisruptionBudget,
+            "PriorityClass" => Kind::PriorityClass,
+            "Service" => Kind::Service,
+            "ReplicaSet" | "ReplicationController" | "StatefulSet" => Kind::ReplicaSet,
+            _ => return None,
+        })
+    }
 }
 
 /// Reads a document: one object, a `List` (`{"kind": "List", "items": [...]}`
 /// or any `*List`), or a JSON array of objects. Objects of kinds kubelogic
 /// does not use are listed in [`Objects::ignored`], never dropped silently.
+///
+/// The text is read once by serde_json; each item's top-level fields are
+/// kept as borrowed raw JSON (no copy, no `Value` tree) until its `kind` is
+/// known, and then read by that kind's derive. Fields of no interest
+/// (`managedFields`, most of `status`) are skipped without being built.
 pub fn parse_objects(text: &str) -> Result<Objects, ModelError> {
-    let value: Value = serde_json::from_str(text)?;
-    objects_from_value(&value)
+    let mut out = Objects::default();
+    let mut failure = None;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let seed = DocumentSeed {
+        out: &mut out,
+        failure: &mut failure,
+    };
+    let read = seed.deserialize(&mut de).and_then(|()| de.end());
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    match read {
+        Ok(()) => Ok(out),
+        Err(e) if e.is_data() => Err(ModelError::field("", de::json_message(&e))),
+        Err(e) => Err(e.into()),
+    }
 }
 
-/// [`parse_objects`] for an already parsed JSON value.
-pub fn objects_from_value(value: &Value) -> Result<Objects, ModelError> {
-    let mut out = Objects::default();
-    match value {
-        Value::Array(items) => add_items(&mut out, items, "")?,
-        Value::Object(map) => match map.get("items") {
-            Some(Value::Array(items)) => add_items(&mut out, items, "items")?,
-            Some(Value::Null) => {}
-            Some(other) => {
-                return Err(ModelError::Field {
-                    path: "items".into(),
-                    message: format!("expected a list, found {}", de::kind_of(other)),
-                })
+/// The top-level fields of one object, as borrowed raw JSON.
+type RawFields<'de> = Vec<(String, &'de RawValue)>;
+
+/// A failure of ours inside serde_json's pass: the real error waits in
+/// `failure`, and serde_json is stopped with this placeholder.
+fn stop<E: sde::Error>(failure: &mut Option<ModelError>, e: ModelError) -> E {
+    *failure = Some(e);
+    E::custom("stopped")
+}
+
+/// What kind of JSON value this is, for error messages.
+fn kind_word(unexpected: sde::Unexpected<'_>) -> &'static str {
+    match unexpected {
+        sde::Unexpected::Unit => "null",
+        sde::Unexpected::Bool(_) => "a boolean",
+        sde::Unexpected::Str(_) => "a string",
+        sde::Unexpected::Seq => "a list",
+        sde::Unexpected::Map => "an object",
+        _ => "a number",
+    }
+}
+
+/// The document: an object (a `List` or one object) or an array of objects.
+struct DocumentSeed<'a> {
+    out: &'a mut Objects,
+    failure: &'a mut Option<ModelError>,
+}
+
+impl<'de> DeserializeSeed<'de> for DocumentSeed<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl DocumentSeed<'_> {
+    fn wrong<E: sde::Error>(self, found: sde::Unexpected<'_>) -> Result<(), E> {
+        let message = format!(
+            "expected an object, a List or an array of objects, found {}",
+            kind_word(found)
+        );
+        Err(stop(self.failure, ModelError::field("", message)))
+    }
+}
+
+impl<'de> Visitor<'de> for DocumentSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object, a List or an array of objects")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        ItemsSeed {
+            out: self.out,
+            failure: self.failure,
+            prefix: "",
+        }
+        .visit_seq(seq)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut fields = RawFields::new();
+        let mut items = false;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "items" {
+                items = true;
+                map.next_value_seed(ItemsSeed {
+                    out: self.out,
+                    failure: self.failure,
+                    prefix: "items",
+                })?;
+            } else {
+                fields.push((key, map.next_value()?));
             }
-            None => add_object(&mut out, value, "")?,
-        },
-        other => {
-            return Err(ModelError::Field {
-                path: String::new(),
-                message: format!(
-                    "expected an object, a List or an array of objects, found {}",
-                    de::kind_of(other)
-                ),
-            })
+        }
+        if !items {
+            add_object(self.out, &fields, "").map_err(|e| stop(self.failure, e))?;
+        }
+        Ok(())
+    }
+
+    fn visit_bool<E: sde::Error>(self, v: bool) -> Result<(), E> {
+        self.wrong(sde::Unexpected::Bool(v))
+    }
+    fn visit_i64<E: sde::Error>(self, v: i64) -> Result<(), E> {
+        self.wrong(sde::Unexpected::Signed(v))
+    }
+    fn visit_u64<E: sde::Error>(self, v: u64) -> Result<(), E> {
+        self.wrong(sde::Unexpected::Unsigned(v))
+    }
+    fn visit_f64<E: sde::Error>(self, v: f64) -> Result<(), E> {
+        self.wrong(sde::Unexpected::Float(v))
+    }
+    fn visit_str<E: sde::Error>(self, v: &str) -> Result<(), E> {
+        self.wrong(sde::Unexpected::Str(v))
+    }
+    fn visit_unit<E: sde::Error>(self) -> Result<(), E> {
+        self.wrong(sde::Unexpected::Unit)
+    }
+}
+
+/// `items` (or a top-level array): each element an object; `null` is none.
+struct ItemsSeed<'a> {
+    out: &'a mut Objects,
+    failure: &'a mut Option<ModelError>,
+    prefix: &'static str,
+}
+
+impl<'de> DeserializeSeed<'de> for ItemsSeed<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl ItemsSeed<'_> {
+    fn wrong<E: sde::Error>(self, found: sde::Unexpected<'_>) -> Result<(), E> {
+        let message = format!("expected a list, found {}", kind_word(found));
+        Err(stop(self.failure, ModelError::field(self.prefix, message)))
+    }
+}
+
+impl<'de> Visitor<'de> for ItemsSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of objects")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut index = 0usize;
+        loop {
+            let path = format!("{}[{index}]", self.prefix);
+            let item = ItemSeed {
+                out: &mut *self.out,
+                failure: &mut *self.failure,
+                path: &path,
+            };
+            if seq.next_element_seed(item)?.is_none() {
+                return Ok(());
+            }
+            index += 1;
         }
     }
-    Ok(out)
+
+    fn visit_unit<E: sde::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+        self.wrong(sde::Unexpected::Map)
+    }
+    fn visit_bool<E: sde::Error>(self, v: bool) -> Result<(), E> {
+        self.wrong(sde::Unexpected::Bool(v))
+    }
+    fn visit_i64<E: sde::Error>(self, v: i64) -> Result<(), E> {
+        self.wrong(sde::Unexpected::Signed(v))
+    }
+    fn visit_u64<E: sde::Error>(self, v: u64) -> Result<(), E> {
+        self.wrong(sde::Unexpected::Unsigned(v))
+    }
+    fn visit_f64<E: sde::Error>(self, v: f64) -> Result<(), E> {
+        self.wrong(sde::Unexpected::Float(v))
+    }
+    fn visit_str<E: sde::Error>(self, v: &str) -> Result<(), E> {
+        self.wrong(sde::Unexpected::Str(v))
+    }
 }
 
-fn add_items(out: &mut Objects, items: &[Value], prefix: &str) -> Result<(), ModelError> {
-    for (i, item) in items.iter().enumerate() {
-        add_object(out, item, &format!("{prefix}[{i}]"))?;
-    }
-    Ok(())
+/// One element of `items`: an object, read by its kind.
+struct ItemSeed<'a> {
+    out: &'a mut Objects,
+    failure: &'a mut Option<ModelError>,
+    path: &'a str,
 }
 
-fn add_object(out: &mut Objects, v: &Value, path: &str) -> Result<(), ModelError> {
-    if !v.is_object() {
-        return Err(ModelError::Field {
-            path: path.to_owned(),
-            message: format!("expected an object, found {}", de::kind_of(v)),
-        });
+impl<'de> DeserializeSeed<'de> for ItemSeed<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
     }
-    match kind_of(v) {
-        Ok(Kind::Pod) => out.pods.push(from_value_at(v, path)?),
-        Ok(Kind::Node) => out.nodes.push(from_value_at(v, path)?),
-        Ok(Kind::Namespace) => out.namespaces.push(from_value_at(v, path)?),
-        Ok(Kind::PodDisruptionBudget) => out.pod_disruption_budgets.push(from_value_at(v, path)?),
-        Ok(Kind::PriorityClass) => out.priority_classes.push(from_value_at(v, path)?),
-        Ok(Kind::Service) => out.services.push(from_value_at(v, path)?),
-        Ok(Kind::ReplicaSet) => out.replica_sets.push(from_value_at(v, path)?),
-        Err(kind) => {
-            let name = v
-                .get("metadata")
-                .and_then(|m| m.get("name"))
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            let label = if path.is_empty() {
-                "document".to_owned()
+}
+
+impl ItemSeed<'_> {
+    fn wrong<E: sde::Error>(self, found: sde::Unexpected<'_>) -> Result<(), E> {
+        let message = format!("expected an object, found {}", kind_word(found));
+        Err(stop(self.failure, ModelError::field(self.path, message)))
+    }
+}
+
+impl<'de> Visitor<'de> for ItemSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut fields = RawFields::new();
+        while let Some(key) = map.next_key::<String>()? {
+            fields.push((key, map.next_value()?));
+        }
+        add_object(self.out, &fields, self.path).map_err(|e| stop(self.failure, e))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+        self.wrong(sde::Unexpected::Seq)
+    }
+    fn visit_unit<E: sde::Error>(self) -> Result<(), E> {
+        self.wrong(sde::Unexpected::Unit)
+    }
+    fn visit_bool<E: sde::Error>(self, v: bool) -> Result<(), E> {
+        self.wrong(sde::Unexpected::Bool(v))
+    }
+    fn visit_i64<E: sde::Error>(self, v: i64) -> Result<(), E> {
+        self.wrong(sde::Unexpected::Signed(v))
+    }
+    fn visit_u64<E: sde::Error>(self, v: u64) -> Result<(), E> {
+        self.wrong(sde::Unexpected::Unsigned(v))
+    }
+    fn visit_f64<E: sde::Error>(self, v: f64) -> Result<(), E> {
+        self.wrong(sde::Unexpected::Float(v))
+    }
+    fn visit_str<E: sde::Error>(self, v: &str) -> Result<(), E> {
+        self.wrong(sde::Unexpected::Str(v))
+    }
+}
+
+/// The raw value of a top-level field.
+fn field<'a, 'de>(fields: &'a RawFields<'de>, name: &str) -> Option<&'de RawValue> {
+    fields.iter().find(|(k, _)| k == name).map(|&(_, v)| v)
+}
+
+/// Which fields an object without `kind` has inside `spec` and `status`:
+/// enough to recognise a hand-written pod or node.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ShapeProbe {
+    containers: Option<IgnoredAny>,
+    taints: Option<IgnoredAny>,
+    unschedulable: Option<IgnoredAny>,
+    allocatable: Option<IgnoredAny>,
+    capacity: Option<IgnoredAny>,
+}
+
+fn probe(raw: Option<&RawValue>) -> ShapeProbe {
+    raw.and_then(|r| serde_json::from_str(r.get()).ok())
+        .unwrap_or_default()
+}
+
+/// `metadata.name`, for the list of ignored objects.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct NameProbe {
+    name: Option<String>,
+}
+
+/// Reads one object from its raw top-level fields into its kind's list.
+fn add_object(out: &mut Objects, fields: &RawFields<'_>, path: &str) -> Result<(), ModelError> {
+    let kind_raw = field(fields, "kind");
+    let kind: Option<String> = match kind_raw {
+        None => None,
+        Some(raw) => serde_json::from_str(raw.get())
+            .map_err(|e| ModelError::field(&de::join_path(path, "kind"), de::json_message(&e)))?,
+    };
+    let kind = match kind.as_deref() {
+        Some(name) => Kind::from_name(name).ok_or(name),
+        None => {
+            // No kind (hand-written input): recognise the shape.
+            let spec = probe(field(fields, "spec"));
+            let status = probe(field(fields, "status"));
+            if spec.containers.is_some() {
+                Ok(Kind::Pod)
+            } else if status.allocatable.is_some()
+                || status.capacity.is_some()
+                || spec.taints.is_some()
+                || spec.unschedulable.is_some()
+            {
+                Ok(Kind::Node)
             } else {
-                path.to_owned()
-            };
+                Err("an object without `kind`")
+            }
+        }
+    };
+    match kind {
+        Ok(Kind::Pod) => out.pods.push(read_fields(fields, path)?),
+        Ok(Kind::Node) => out.nodes.push(read_fields(fields, path)?),
+        Ok(Kind::Namespace) => out.namespaces.push(read_fields(fields, path)?),
+        Ok(Kind::PodDisruptionBudget) => {
+            out.pod_disruption_budgets.push(read_fields(fields, path)?)
+        }
+        Ok(Kind::PriorityClass) => out.priority_classes.push(read_fields(fields, path)?),
+        Ok(Kind::Service) => out.services.push(read_fields(fields, path)?),
+        Ok(Kind::ReplicaSet) => out.replica_sets.push(read_fields(fields, path)?),
+        Err(kind) => {
+            let name = field(fields, "metadata")
+                .and_then(|m| serde_json::from_str::<NameProbe>(m.get()).ok())
+                .and_then(|m| m.name)
+                .unwrap_or_default();
+            let label = if path.is_empty() { "document" } else { path };
             out.ignored
                 .push(format!("{label} ({kind} {name})").replace(" )", ")"));
         }
     }
     Ok(())
+}
+
+/// `T` from an object's raw top-level fields; an error names the path.
+fn read_fields<T: DeserializeOwned>(fields: &RawFields<'_>, path: &str) -> Result<T, ModelError> {
+    let map = || {
+        sde::value::MapDeserializer::<_, serde_json::Error>::new(
+            fields.iter().map(|(k, v)| (k.as_str(), *v)),
+        )
+    };
+    T::deserialize(map()).map_err(
+        |first| match serde_path_to_error::deserialize::<_, T>(map()) {
+            Err(e) => ModelError::field(
+                &de::join_path(path, &de::path_text(e.path())),
+                de::json_message(e.inner()),
+            ),
+            Ok(_) => ModelError::field(path, de::json_message(&first)),
+        },
+    )
 }

@@ -1,24 +1,24 @@
 //! Nodes (`v1.Node`): labels, taints, schedulability, capacity and images.
 
-use serde::Serialize;
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
 
 use super::affinity::TaintEffect;
-use super::de::{
-    deserialize_via_json, for_each_field, json_struct, missing_field, nullable, FromJson, PathError,
-};
+use super::de::nullable;
 use super::meta::{Labels, ObjectMeta};
 use super::pod::ResourceList;
 
 /// A Node as `kubectl get node -o json` prints it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Node {
     /// `metadata`.
+    #[serde(deserialize_with = "nullable")]
     pub metadata: ObjectMeta,
     /// `spec`.
+    #[serde(deserialize_with = "nullable")]
     pub spec: NodeSpec,
     /// `status`.
+    #[serde(deserialize_with = "nullable")]
     pub status: NodeStatus,
 }
 
@@ -35,22 +35,24 @@ impl Node {
 }
 
 /// `spec` of a node.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct NodeSpec {
     /// `true` after `kubectl cordon`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unschedulable: Option<bool>,
     /// Taints.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub taints: Vec<Taint>,
     /// The cloud provider's ID.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "providerID")]
     pub provider_id: Option<String>,
 }
 
 /// `spec.taints[]`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Taint {
     /// The key.
@@ -85,28 +87,33 @@ impl std::fmt::Display for Taint {
 }
 
 /// `status` of a node.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct NodeStatus {
     /// Total resources.
     #[serde(skip_serializing_if = "crate::SortedMap::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub capacity: ResourceList,
     /// Resources available to pods (capacity minus reservations).
     #[serde(skip_serializing_if = "crate::SortedMap::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub allocatable: ResourceList,
     /// Images present on the node.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub images: Vec<ContainerImage>,
     /// Conditions (`Ready`, `MemoryPressure`, ...).
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub conditions: Vec<NodeCondition>,
 }
 
 /// `status.images[]`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ContainerImage {
     /// The names (tags and digests) of the image.
+    #[serde(deserialize_with = "nullable")]
     pub names: Vec<String>,
     /// Size in bytes.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -114,13 +121,15 @@ pub struct ContainerImage {
 }
 
 /// `status.conditions[]` of a node.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct NodeCondition {
     /// The condition type.
     #[serde(rename = "type")]
+    #[serde(deserialize_with = "nullable")]
     pub type_: String,
     /// `True`, `False` or `Unknown`.
+    #[serde(deserialize_with = "nullable")]
     pub status: String,
     /// Machine-readable reason.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -129,78 +138,3 @@ pub struct NodeCondition {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
-
-json_struct! {
-    Node {
-        "metadata" => metadata: FromJson::from_json,
-        "spec" => spec: FromJson::from_json,
-        "status" => status: FromJson::from_json,
-    }
-}
-
-json_struct! {
-    NodeSpec {
-        "unschedulable" => unschedulable: FromJson::from_json,
-        "taints" => taints: nullable,
-        "providerId" => provider_id: FromJson::from_json,
-    }
-}
-
-impl FromJson for Taint {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut key = None;
-        let mut value = Default::default();
-        let mut effect = None;
-        let mut time_added = Default::default();
-        for_each_field(v, "struct Taint", &mut |k, v| {
-            match k {
-                "key" => key = Some(FromJson::from_json(v)?),
-                "value" => value = FromJson::from_json(v)?,
-                "effect" => effect = Some(FromJson::from_json(v)?),
-                "timeAdded" => time_added = FromJson::from_json(v)?,
-                _ => {}
-            }
-            Ok(())
-        })?;
-        Ok(Taint {
-            key: key.ok_or_else(|| missing_field("key"))?,
-            value,
-            effect: effect.ok_or_else(|| missing_field("effect"))?,
-            time_added,
-        })
-    }
-}
-
-json_struct! {
-    NodeStatus {
-        "capacity" => capacity: nullable,
-        "allocatable" => allocatable: nullable,
-        "images" => images: nullable,
-        "conditions" => conditions: nullable,
-    }
-}
-
-json_struct! {
-    ContainerImage {
-        "names" => names: nullable,
-        "sizeBytes" => size_bytes: FromJson::from_json,
-    }
-}
-
-json_struct! {
-    NodeCondition {
-        "type" => type_: FromJson::from_json,
-        "status" => status: FromJson::from_json,
-        "reason" => reason: FromJson::from_json,
-        "message" => message: FromJson::from_json,
-    }
-}
-
-deserialize_via_json!(
-    Node,
-    NodeSpec,
-    Taint,
-    NodeStatus,
-    ContainerImage,
-    NodeCondition
-);

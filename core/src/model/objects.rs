@@ -2,36 +2,40 @@
 //! PriorityClasses, Services and ReplicaSets (the last two for
 //! PodTopologySpread's system default constraints).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use super::de::{deserialize_via_json, json_struct, nullable, FromJson};
+use super::de::nullable;
 use super::meta::{Labels, ObjectMeta};
 use super::selector::LabelSelector;
 use crate::SortedMap;
 
 /// A Namespace: only its labels matter (`namespaceSelector`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Namespace {
     /// `metadata`.
+    #[serde(deserialize_with = "nullable")]
     pub metadata: ObjectMeta,
 }
 
 /// A PodDisruptionBudget (`policy/v1`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct PodDisruptionBudget {
     /// `metadata`.
+    #[serde(deserialize_with = "nullable")]
     pub metadata: ObjectMeta,
     /// `spec`.
+    #[serde(deserialize_with = "nullable")]
     pub spec: PodDisruptionBudgetSpec,
     /// `status`.
+    #[serde(deserialize_with = "nullable")]
     pub status: PodDisruptionBudgetStatus,
 }
 
 /// `spec` of a PodDisruptionBudget.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct PodDisruptionBudgetSpec {
     /// Which pods (absent: none; empty: all in the namespace).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -45,13 +49,15 @@ pub struct PodDisruptionBudgetSpec {
 }
 
 /// `status` of a PodDisruptionBudget.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct PodDisruptionBudgetStatus {
     /// How many more pods may be disrupted now.
+    #[serde(deserialize_with = "nullable")]
     pub disruptions_allowed: i32,
     /// Pods already being disrupted (name → time), not yet seen gone.
     #[serde(skip_serializing_if = "SortedMap::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub disrupted_pods: SortedMap<String, String>,
     /// Healthy pods counted.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -65,12 +71,14 @@ pub struct PodDisruptionBudgetStatus {
 }
 
 /// A PriorityClass (`scheduling.k8s.io/v1`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct PriorityClass {
     /// `metadata`.
+    #[serde(deserialize_with = "nullable")]
     pub metadata: ObjectMeta,
     /// The priority value.
+    #[serde(deserialize_with = "nullable")]
     pub value: i32,
     /// Whether pods without a class get this one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -84,41 +92,46 @@ pub struct PriorityClass {
 }
 
 /// A Service: its selector feeds the default topology spread.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Service {
     /// `metadata`.
+    #[serde(deserialize_with = "nullable")]
     pub metadata: ObjectMeta,
     /// `spec`.
+    #[serde(deserialize_with = "nullable")]
     pub spec: ServiceSpec,
 }
 
 /// `spec` of a Service.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ServiceSpec {
     /// Label selector (plain map).
     #[serde(skip_serializing_if = "SortedMap::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub selector: Labels,
 }
 
 /// A workload controller with a label selector: ReplicaSet, ReplicationController
 /// or StatefulSet (same `spec.selector` shape; the RC's is a plain map).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ReplicaSet {
     /// `kind`: `ReplicaSet` (also when absent), `ReplicationController` or `StatefulSet`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// `metadata`.
+    #[serde(deserialize_with = "nullable")]
     pub metadata: ObjectMeta,
     /// `spec`.
+    #[serde(deserialize_with = "nullable")]
     pub spec: ReplicaSetSpec,
 }
 
 /// `spec` of a ReplicaSet.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ReplicaSetSpec {
     /// The selector.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -127,85 +140,3 @@ pub struct ReplicaSetSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replicas: Option<i32>,
 }
-
-json_struct! {
-    Namespace {
-        "metadata" => metadata: FromJson::from_json,
-    }
-}
-
-json_struct! {
-    PodDisruptionBudget {
-        "metadata" => metadata: FromJson::from_json,
-        "spec" => spec: FromJson::from_json,
-        "status" => status: FromJson::from_json,
-    }
-}
-
-json_struct! {
-    PodDisruptionBudgetSpec {
-        "selector" => selector: FromJson::from_json,
-        "minAvailable" => min_available: FromJson::from_json,
-        "maxUnavailable" => max_unavailable: FromJson::from_json,
-    }
-}
-
-json_struct! {
-    PodDisruptionBudgetStatus {
-        "disruptionsAllowed" => disruptions_allowed: FromJson::from_json,
-        "disruptedPods" => disrupted_pods: nullable,
-        "currentHealthy" => current_healthy: FromJson::from_json,
-        "desiredHealthy" => desired_healthy: FromJson::from_json,
-        "expectedPods" => expected_pods: FromJson::from_json,
-    }
-}
-
-json_struct! {
-    PriorityClass {
-        "metadata" => metadata: FromJson::from_json,
-        "value" => value: FromJson::from_json,
-        "globalDefault" => global_default: FromJson::from_json,
-        "preemptionPolicy" => preemption_policy: FromJson::from_json,
-        "description" => description: FromJson::from_json,
-    }
-}
-
-json_struct! {
-    Service {
-        "metadata" => metadata: FromJson::from_json,
-        "spec" => spec: FromJson::from_json,
-    }
-}
-
-json_struct! {
-    ServiceSpec {
-        "selector" => selector: nullable,
-    }
-}
-
-json_struct! {
-    ReplicaSet {
-        "kind" => kind: FromJson::from_json,
-        "metadata" => metadata: FromJson::from_json,
-        "spec" => spec: FromJson::from_json,
-    }
-}
-
-json_struct! {
-    ReplicaSetSpec {
-        "selector" => selector: FromJson::from_json,
-        "replicas" => replicas: FromJson::from_json,
-    }
-}
-
-deserialize_via_json!(
-    Namespace,
-    PodDisruptionBudget,
-    PodDisruptionBudgetSpec,
-    PodDisruptionBudgetStatus,
-    PriorityClass,
-    Service,
-    ServiceSpec,
-    ReplicaSet,
-    ReplicaSetSpec
-);

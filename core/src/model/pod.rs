@@ -1,13 +1,9 @@
 //! Pods (`v1.Pod`): containers, resources, scheduling fields and status.
 
-use serde::Serialize;
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
 
 use super::affinity::{Affinity, Toleration, TopologySpreadConstraint};
-use super::de::{
-    deserialize_via_json, empty_as_none, for_each_field, json_enum, json_struct, nullable,
-    FromJson, PathError,
-};
+use super::de::{empty_as_none, nullable};
 use super::meta::{Labels, ObjectMeta};
 use crate::{Quantity, SortedMap};
 
@@ -29,14 +25,17 @@ pub type ResourceList = SortedMap<String, Quantity>;
 /// assert_eq!(pod.key(), "default/web");
 /// # Ok::<(), kubelogic::model::ModelError>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Pod {
     /// `metadata`.
+    #[serde(deserialize_with = "nullable")]
     pub metadata: ObjectMeta,
     /// `spec`.
+    #[serde(deserialize_with = "nullable")]
     pub spec: PodSpec,
     /// `status`.
+    #[serde(deserialize_with = "nullable")]
     pub status: PodStatus,
 }
 
@@ -71,38 +70,45 @@ impl Pod {
 }
 
 /// `spec` of a pod.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct PodSpec {
     /// Regular containers.
+    #[serde(deserialize_with = "nullable")]
     pub containers: Vec<Container>,
     /// Init containers, run in order before the regular ones;
     /// `restartPolicy: Always` makes one a sidecar.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub init_containers: Vec<Container>,
     /// Ephemeral (debug) containers: no resources, not counted anywhere.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub ephemeral_containers: Vec<Container>,
     /// Pod-level resources (`PodLevelResources` feature).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resources: Option<ResourceRequirements>,
     /// Resources of the pod sandbox (RuntimeClass overhead).
     #[serde(skip_serializing_if = "SortedMap::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub overhead: ResourceList,
     /// The node the pod is bound to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
     /// Node labels the node must have.
     #[serde(skip_serializing_if = "SortedMap::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub node_selector: Labels,
     /// Node and pod (anti-)affinity.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub affinity: Option<Affinity>,
     /// Tolerations of node taints.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub tolerations: Vec<Toleration>,
     /// Topology spread constraints.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub topology_spread_constraints: Vec<TopologySpreadConstraint>,
     /// Resolved priority (set by admission from the priority class).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -112,6 +118,7 @@ pub struct PodSpec {
     pub priority_class_name: Option<String>,
     /// `PreemptLowerPriority` (default) or `Never`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "empty_as_none")]
     pub preemption_policy: Option<PreemptionPolicy>,
     /// Seconds the pod gets to stop gracefully (default 30).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -127,14 +134,16 @@ pub struct PodSpec {
     pub host_network: Option<bool>,
     /// Volumes (only `emptyDir.sizeLimit` matters here).
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub volumes: Vec<Volume>,
     /// Dynamic resource claims of the pod.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub resource_claims: Vec<PodResourceClaim>,
 }
 
 /// `preemptionPolicy`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum PreemptionPolicy {
     /// May preempt lower-priority pods (the default).
     PreemptLowerPriority,
@@ -143,18 +152,21 @@ pub enum PreemptionPolicy {
 }
 
 /// A container (regular, init or ephemeral).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Container {
     /// The container name.
+    #[serde(deserialize_with = "nullable")]
     pub name: String,
     /// The image.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Requests and limits.
+    #[serde(deserialize_with = "nullable")]
     pub resources: ResourceRequirements,
     /// Ports (host ports matter to the scheduler).
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub ports: Vec<ContainerPort>,
     /// On an init container, `Always` makes it a restartable (sidecar) container.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -169,25 +181,29 @@ impl Container {
 }
 
 /// `resources` of a container or of the pod.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ResourceRequirements {
     /// `requests`.
     #[serde(skip_serializing_if = "SortedMap::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub requests: ResourceList,
     /// `limits`.
     #[serde(skip_serializing_if = "SortedMap::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub limits: ResourceList,
     /// `claims`: names of the pod's resource claims this container uses.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub claims: Vec<ResourceClaim>,
 }
 
 /// `resources.claims[]`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ResourceClaim {
     /// The name of an entry in `spec.resourceClaims`.
+    #[serde(deserialize_with = "nullable")]
     pub name: String,
     /// A request within the claim.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -195,10 +211,11 @@ pub struct ResourceClaim {
 }
 
 /// `spec.resourceClaims[]`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct PodResourceClaim {
     /// The name containers refer to.
+    #[serde(deserialize_with = "nullable")]
     pub name: String,
     /// The ResourceClaim object's name.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -209,16 +226,18 @@ pub struct PodResourceClaim {
 }
 
 /// `ports[]` of a container.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ContainerPort {
     /// The port in the container.
+    #[serde(deserialize_with = "nullable")]
     pub container_port: i32,
     /// The port on the host (0 or absent: none).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host_port: Option<i32>,
     /// The host IP to bind (absent or empty: all, `0.0.0.0`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "hostIP")]
     pub host_ip: Option<String>,
     /// `TCP` (default), `UDP` or `SCTP`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -229,10 +248,11 @@ pub struct ContainerPort {
 }
 
 /// `spec.volumes[]`: only what resource accounting reads.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Volume {
     /// The volume name.
+    #[serde(deserialize_with = "nullable")]
     pub name: String,
     /// An `emptyDir` volume.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -240,8 +260,8 @@ pub struct Volume {
 }
 
 /// `emptyDir`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct EmptyDirVolumeSource {
     /// `Memory` for tmpfs, or the node's default medium.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -252,14 +272,15 @@ pub struct EmptyDirVolumeSource {
 }
 
 /// `status` of a pod.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct PodStatus {
     /// `Pending`, `Running`, `Succeeded`, `Failed` or `Unknown`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phase: Option<String>,
     /// The QoS class the API server recorded.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "empty_as_none")]
     pub qos_class: Option<QosClass>,
     /// The node the scheduler nominated while preempting.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -269,26 +290,31 @@ pub struct PodStatus {
     pub start_time: Option<String>,
     /// Pod conditions (`PodScheduled`, `PodResizePending`, ...).
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub conditions: Vec<PodCondition>,
     /// Statuses of regular containers.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub container_statuses: Vec<ContainerStatus>,
     /// Statuses of init containers.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub init_container_statuses: Vec<ContainerStatus>,
     /// Pod-level actuated resources (in-place pod-level resize).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resources: Option<ResourceRequirements>,
     /// Pod-level allocated resources (in-place pod-level resize).
     #[serde(skip_serializing_if = "SortedMap::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub allocated_resources: ResourceList,
     /// DRA node-allocatable claim statuses (alpha `DRANodeAllocatableResources`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub node_allocatable_resource_claim_statuses: Vec<NodeAllocatableResourceClaimStatus>,
 }
 
 /// The QoS classes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum QosClass {
     /// Every container has equal cpu and memory requests and limits.
     Guaranteed,
@@ -310,13 +336,15 @@ impl QosClass {
 }
 
 /// `status.conditions[]`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct PodCondition {
     /// The condition type.
     #[serde(rename = "type")]
+    #[serde(deserialize_with = "nullable")]
     pub type_: String,
     /// `True`, `False` or `Unknown`.
+    #[serde(deserialize_with = "nullable")]
     pub status: String,
     /// Machine-readable reason (e.g. `Infeasible` for `PodResizePending`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -327,13 +355,15 @@ pub struct PodCondition {
 }
 
 /// `status.containerStatuses[]` / `initContainerStatuses[]`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ContainerStatus {
     /// The container's name.
+    #[serde(deserialize_with = "nullable")]
     pub name: String,
     /// Resources allocated by the kubelet (in-place resize).
     #[serde(skip_serializing_if = "SortedMap::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub allocated_resources: ResourceList,
     /// Resources actuated by the runtime (in-place resize).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -344,37 +374,44 @@ pub struct ContainerStatus {
 }
 
 /// `status.nodeAllocatableResourceClaimStatuses[]` (alpha).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct NodeAllocatableResourceClaimStatus {
     /// The ResourceClaim object's name.
+    #[serde(deserialize_with = "nullable")]
     pub resource_claim_name: String,
     /// The containers the claim's resources are charged to.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub containers: Vec<String>,
     /// The node-allocatable resources the claim maps to.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub mapping: Vec<ResourceMapping>,
     /// Overheads, one entry per resource.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub overhead: Vec<ClaimOverhead>,
 }
 
 /// `mapping[]` of a node-allocatable claim status.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ResourceMapping {
     /// The resource name.
+    #[serde(deserialize_with = "nullable")]
     pub name: String,
     /// The amount.
+    #[serde(deserialize_with = "nullable")]
     pub quantity: Quantity,
 }
 
 /// An overhead entry of a node-allocatable claim status.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ClaimOverhead {
     /// The resource name.
+    #[serde(deserialize_with = "nullable")]
     pub name: String,
     /// Charged once per pod.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -383,186 +420,3 @@ pub struct ClaimOverhead {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub per_container: Option<Quantity>,
 }
-
-json_struct! {
-    Pod {
-        "metadata" => metadata: FromJson::from_json,
-        "spec" => spec: FromJson::from_json,
-        "status" => status: FromJson::from_json,
-    }
-}
-
-json_struct! {
-    PodSpec {
-        "containers" => containers: nullable,
-        "initContainers" => init_containers: nullable,
-        "ephemeralContainers" => ephemeral_containers: nullable,
-        "resources" => resources: FromJson::from_json,
-        "overhead" => overhead: nullable,
-        "nodeName" => node_name: FromJson::from_json,
-        "nodeSelector" => node_selector: nullable,
-        "affinity" => affinity: FromJson::from_json,
-        "tolerations" => tolerations: nullable,
-        "topologySpreadConstraints" => topology_spread_constraints: nullable,
-        "priority" => priority: FromJson::from_json,
-        "priorityClassName" => priority_class_name: FromJson::from_json,
-        "preemptionPolicy" => preemption_policy: empty_as_none,
-        "terminationGracePeriodSeconds" => termination_grace_period_seconds: FromJson::from_json,
-        "schedulerName" => scheduler_name: FromJson::from_json,
-        "restartPolicy" => restart_policy: FromJson::from_json,
-        "hostNetwork" => host_network: FromJson::from_json,
-        "volumes" => volumes: nullable,
-        "resourceClaims" => resource_claims: nullable,
-    }
-}
-
-json_struct! {
-    Container {
-        "name" => name: FromJson::from_json,
-        "image" => image: FromJson::from_json,
-        "resources" => resources: FromJson::from_json,
-        "ports" => ports: nullable,
-        "restartPolicy" => restart_policy: FromJson::from_json,
-    }
-}
-
-json_struct! {
-    ResourceRequirements {
-        "requests" => requests: nullable,
-        "limits" => limits: nullable,
-        "claims" => claims: nullable,
-    }
-}
-
-json_struct! {
-    ResourceClaim {
-        "name" => name: FromJson::from_json,
-        "request" => request: FromJson::from_json,
-    }
-}
-
-json_struct! {
-    PodResourceClaim {
-        "name" => name: FromJson::from_json,
-        "resourceClaimName" => resource_claim_name: FromJson::from_json,
-        "resourceClaimTemplateName" => resource_claim_template_name: FromJson::from_json,
-    }
-}
-
-json_struct! {
-    ContainerPort {
-        "containerPort" => container_port: FromJson::from_json,
-        "hostPort" => host_port: FromJson::from_json,
-        "hostIp" => host_ip: FromJson::from_json,
-        "protocol" => protocol: FromJson::from_json,
-        "name" => name: FromJson::from_json,
-    }
-}
-
-json_struct! {
-    Volume {
-        "name" => name: FromJson::from_json,
-        "emptyDir" => empty_dir: FromJson::from_json,
-    }
-}
-
-json_struct! {
-    EmptyDirVolumeSource {
-        "medium" => medium: FromJson::from_json,
-        "sizeLimit" => size_limit: FromJson::from_json,
-    }
-}
-
-json_struct! {
-    PodStatus {
-        "phase" => phase: FromJson::from_json,
-        "qosClass" => qos_class: empty_as_none,
-        "nominatedNodeName" => nominated_node_name: FromJson::from_json,
-        "startTime" => start_time: FromJson::from_json,
-        "conditions" => conditions: nullable,
-        "containerStatuses" => container_statuses: nullable,
-        "initContainerStatuses" => init_container_statuses: nullable,
-        "resources" => resources: FromJson::from_json,
-        "allocatedResources" => allocated_resources: nullable,
-        "nodeAllocatableResourceClaimStatuses" => node_allocatable_resource_claim_statuses: nullable,
-    }
-}
-
-json_struct! {
-    PodCondition {
-        "type" => type_: FromJson::from_json,
-        "status" => status: FromJson::from_json,
-        "reason" => reason: FromJson::from_json,
-        "message" => message: FromJson::from_json,
-    }
-}
-
-json_struct! {
-    ContainerStatus {
-        "name" => name: FromJson::from_json,
-        "allocatedResources" => allocated_resources: nullable,
-        "resources" => resources: FromJson::from_json,
-        "restartCount" => restart_count: FromJson::from_json,
-    }
-}
-
-impl FromJson for NodeAllocatableResourceClaimStatus {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let mut out = Self::default();
-        for_each_field(
-            v,
-            "struct NodeAllocatableResourceClaimStatus",
-            &mut |k, v| {
-                match k {
-                    "resourceClaimName" => out.resource_claim_name = FromJson::from_json(v)?,
-                    "containers" => out.containers = nullable(v)?,
-                    "mapping" => out.mapping = nullable(v)?,
-                    "overhead" => out.overhead = nullable(v)?,
-                    _ => {}
-                }
-                Ok(())
-            },
-        )?;
-        Ok(out)
-    }
-}
-
-json_struct! {
-    ResourceMapping {
-        "name" => name: FromJson::from_json,
-        "quantity" => quantity: FromJson::from_json,
-    }
-}
-
-json_struct! {
-    ClaimOverhead {
-        "name" => name: FromJson::from_json,
-        "perPod" => per_pod: FromJson::from_json,
-        "perContainer" => per_container: FromJson::from_json,
-    }
-}
-
-json_enum! {
-    PreemptionPolicy { PreemptLowerPriority, Never }
-    QosClass { Guaranteed, Burstable, BestEffort }
-}
-
-deserialize_via_json!(
-    Pod,
-    PodSpec,
-    Container,
-    ResourceRequirements,
-    ResourceClaim,
-    PodResourceClaim,
-    ContainerPort,
-    Volume,
-    EmptyDirVolumeSource,
-    PodStatus,
-    PodCondition,
-    ContainerStatus,
-    NodeAllocatableResourceClaimStatus,
-    ResourceMapping,
-    ClaimOverhead,
-    PreemptionPolicy,
-    QosClass
-);

@@ -23,30 +23,28 @@
 
 use std::fmt;
 
-use serde::Serialize;
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
 
-use super::de::{
-    deserialize_via_json, for_each_field, json_enum, json_struct, missing_field, nullable,
-    FromJson, PathError,
-};
+use super::de::nullable;
 use super::meta::Labels;
 
 /// `metav1.LabelSelector`. An empty selector matches everything; an absent
 /// one (an `Option` that is `None` where it is used) matches nothing.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct LabelSelector {
     /// `matchLabels`: each key must have exactly this value.
     #[serde(skip_serializing_if = "Labels::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub match_labels: Labels,
     /// `matchExpressions`: each requirement must hold.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub match_expressions: Vec<LabelSelectorRequirement>,
 }
 
 /// `matchExpressions[]` of a label selector.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LabelSelectorRequirement {
     /// The label key.
@@ -55,11 +53,12 @@ pub struct LabelSelectorRequirement {
     pub operator: LabelSelectorOperator,
     /// The values (`In`/`NotIn`: non-empty; `Exists`/`DoesNotExist`: empty).
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "nullable")]
     pub values: Vec<String>,
 }
 
 /// The operators of a label selector requirement.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum LabelSelectorOperator {
     /// The label's value is one of `values`.
     In,
@@ -166,28 +165,31 @@ impl LabelSelector {
 }
 
 /// `v1.NodeSelector`: the terms are ORed.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct NodeSelector {
     /// `nodeSelectorTerms`.
+    #[serde(deserialize_with = "nullable")]
     pub node_selector_terms: Vec<NodeSelectorTerm>,
 }
 
 /// `v1.NodeSelectorTerm`: its expressions and fields are ANDed. A term with
 /// neither matches no node.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct NodeSelectorTerm {
     /// Requirements on node labels.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub match_expressions: Vec<NodeSelectorRequirement>,
     /// Requirements on node fields (only `metadata.name` is supported).
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(deserialize_with = "nullable")]
     pub match_fields: Vec<NodeSelectorRequirement>,
 }
 
 /// `v1.NodeSelectorRequirement`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NodeSelectorRequirement {
     /// The label key (or field name for `matchFields`).
@@ -196,11 +198,12 @@ pub struct NodeSelectorRequirement {
     pub operator: NodeSelectorOperator,
     /// The values.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "nullable")]
     pub values: Vec<String>,
 }
 
 /// The operators of a node selector requirement.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum NodeSelectorOperator {
     /// The value is one of `values`.
     In,
@@ -347,85 +350,3 @@ impl NodeSelector {
         Ok(())
     }
 }
-
-json_struct! {
-    LabelSelector {
-        "matchLabels" => match_labels: nullable,
-        "matchExpressions" => match_expressions: nullable,
-    }
-}
-
-/// The fields of a selector requirement: `key` and `operator` (both
-/// required) and `values`.
-fn requirement<O: FromJson>(
-    v: &Value,
-    expected: &str,
-) -> Result<(String, O, Vec<String>), PathError> {
-    let mut key = None;
-    let mut operator = None;
-    let mut values = Default::default();
-    for_each_field(v, expected, &mut |k, v| {
-        match k {
-            "key" => key = Some(FromJson::from_json(v)?),
-            "operator" => operator = Some(FromJson::from_json(v)?),
-            "values" => values = nullable(v)?,
-            _ => {}
-        }
-        Ok(())
-    })?;
-    Ok((
-        key.ok_or_else(|| missing_field("key"))?,
-        operator.ok_or_else(|| missing_field("operator"))?,
-        values,
-    ))
-}
-
-impl FromJson for LabelSelectorRequirement {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let (key, operator, values) = requirement(v, "struct LabelSelectorRequirement")?;
-        Ok(LabelSelectorRequirement {
-            key,
-            operator,
-            values,
-        })
-    }
-}
-
-json_struct! {
-    NodeSelector {
-        "nodeSelectorTerms" => node_selector_terms: nullable,
-    }
-}
-
-json_struct! {
-    NodeSelectorTerm {
-        "matchExpressions" => match_expressions: nullable,
-        "matchFields" => match_fields: nullable,
-    }
-}
-
-impl FromJson for NodeSelectorRequirement {
-    fn from_json(v: &Value) -> Result<Self, PathError> {
-        let (key, operator, values) = requirement(v, "struct NodeSelectorRequirement")?;
-        Ok(NodeSelectorRequirement {
-            key,
-            operator,
-            values,
-        })
-    }
-}
-
-json_enum! {
-    LabelSelectorOperator { In, NotIn, Exists, DoesNotExist }
-    NodeSelectorOperator { In, NotIn, Exists, DoesNotExist, Gt, Lt }
-}
-
-deserialize_via_json!(
-    LabelSelector,
-    LabelSelectorRequirement,
-    NodeSelector,
-    NodeSelectorTerm,
-    NodeSelectorRequirement,
-    LabelSelectorOperator,
-    NodeSelectorOperator
-);

@@ -58,7 +58,6 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use crate::model::{LabelSelector, LabelSelectorOperator, Node};
-use crate::sort;
 
 use super::snapshot::{NodeInfo, PodInfo};
 
@@ -562,7 +561,7 @@ impl SnapshotIndexes {
         for r in &selector.match_expressions {
             if r.operator == LabelSelectorOperator::In {
                 let mut values: Vec<&String> = r.values.iter().collect();
-                sort::sort(&mut values);
+                values.sort();
                 values.dedup();
                 options.push(values.into_iter().map(|v| lookup(&r.key, v)).collect());
             }

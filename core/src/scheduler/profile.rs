@@ -11,7 +11,6 @@ use serde_json::Value;
 use super::framework::{Code, CycleState, Plugin, PreFilterPlugin, PreFilterResult, Status};
 use super::plugins::{names, new_plugin, ConfigError};
 use super::snapshot::{NodeInfo, PodInfo, Snapshot};
-use crate::sort;
 use crate::FeatureGates;
 
 /// The default profile's plugins in order, with their score weights
@@ -165,7 +164,7 @@ impl Profile {
         let mut restricting: Vec<&'static str> = Vec::new();
         let mut rejected: Option<Status> = None;
         let outcome = |result, status, mut plugins: Vec<&'static str>| {
-            sort::sort(&mut plugins);
+            plugins.sort();
             PreFilterOutcome {
                 result,
                 status,
@@ -210,7 +209,7 @@ impl Profile {
                         format!("node(s) didn't satisfy plugin {}", restricting.join(" "))
                     } else {
                         let mut sorted = restricting.clone();
-                        sort::sort(&mut sorted);
+                        sorted.sort();
                         format!(
                             "node(s) didn't satisfy plugin(s) [{}] simultaneously",
                             sorted.join(" ")

@@ -8,7 +8,6 @@ use std::fmt;
 use serde::Serialize;
 
 use super::node_to_status::NodeToStatus;
-use crate::sort;
 
 /// What the failed Filter phase found (`framework.Diagnosis`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -80,7 +79,7 @@ impl FitError {
             .into_iter()
             .map(|(reason, count)| format!("{count} {reason}"))
             .collect();
-        sort::sort(&mut items);
+        items.sort();
         items
     }
 }

@@ -21,7 +21,6 @@ use crate::scheduler::preemption::{
 };
 use crate::scheduler::profile::Profile;
 use crate::scheduler::snapshot::{NodeInfo, PodInfo, Snapshot};
-use crate::sort;
 
 /// `No preemption victims found for incoming pod`.
 pub const ERR_NO_VICTIMS: &str = "No preemption victims found for incoming pod";
@@ -304,7 +303,7 @@ impl DefaultPreemption {
         if !status.is_success() {
             return Err(status);
         }
-        sort::sort_by(&mut potential, &mut |a, b| importance_order(&a.pod, &b.pod));
+        potential.sort_by(|a, b| importance_order(&a.pod, &b.pod));
         let (violating, non_violating) = filter_pods_with_pdb_violation(potential, pdbs);
         let both = !violating.is_empty() && !non_violating.is_empty();
         let mut victims = Vec::new();
@@ -318,7 +317,7 @@ impl DefaultPreemption {
             reprieve(profile, state, pod, p, node, snapshot, &mut victims)?;
         }
         if both {
-            sort::sort_by(&mut victims, &mut |a, b| importance_order(&a.pod, &b.pod));
+            victims.sort_by(|a, b| importance_order(&a.pod, &b.pod));
         }
         Ok((victims, num_violating))
     }

@@ -2,7 +2,6 @@
 //! (`pkg/scheduler/framework/plugins/<name>`), and the registry that builds
 //! them from KubeSchedulerConfiguration args.
 
-mod args;
 pub mod defaultpreemption;
 pub mod imagelocality;
 pub mod interpodaffinity;
@@ -72,7 +71,7 @@ impl ConfigError {
 /// Decodes a plugin's args (KubeSchedulerConfiguration JSON; `None` or
 /// `null`: the defaults). A field of the wrong shape is `FieldValueInvalid`
 /// at its path.
-pub fn decode_args<T: crate::model::FromJson + Default>(
+pub fn decode_args<T: serde::de::DeserializeOwned + Default>(
     plugin: &str,
     args: Option<&Value>,
 ) -> Result<T, ConfigError> {

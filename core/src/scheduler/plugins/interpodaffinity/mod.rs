@@ -43,8 +43,6 @@ pub mod scoring;
 
 use serde_json::Value;
 
-use crate::model::de::json_text;
-
 use crate::model::Labels;
 use crate::scheduler::framework::{
     CycleState, FilterPlugin, NodeScore, Plugin, PreFilterPlugin, PreFilterResult, PreScorePlugin,
@@ -111,7 +109,7 @@ impl InterPodAffinityArgs {
                         err(
                             k,
                             "FieldValueInvalid",
-                            format!("expected an integer, got {}", json_text(v)),
+                            format!("expected an integer, got {}", v),
                         )
                     })?;
                     if !(0..=100).contains(&w) {
@@ -128,7 +126,7 @@ impl InterPodAffinityArgs {
                         err(
                             k,
                             "FieldValueInvalid",
-                            format!("expected a boolean, got {}", json_text(v)),
+                            format!("expected a boolean, got {}", v),
                         )
                     })?;
                 }

@@ -44,8 +44,6 @@ pub mod scoring;
 
 use serde_json::Value;
 
-use crate::model::de::json_text;
-
 use crate::model::{
     self, Pod, TopologySpreadConstraint as V1Constraint, UnsatisfiableConstraintAction,
 };
@@ -128,7 +126,7 @@ impl PodTopologySpreadArgs {
                         return Err(cfg_err(
                             k,
                             "FieldValueInvalid",
-                            format!("expected a string, got {}", json_text(other)),
+                            format!("expected a string, got {}", other),
                         ))
                     }
                 },
@@ -139,7 +137,7 @@ impl PodTopologySpreadArgs {
                         return Err(cfg_err(
                             k,
                             "FieldValueInvalid",
-                            format!("expected a list, got {}", json_text(other)),
+                            format!("expected a list, got {}", other),
                         ))
                     }
                 },
@@ -181,7 +179,7 @@ impl PodTopologySpreadArgs {
                 Some(other) => Some(cfg_err(
                     &field,
                     "FieldValueNotSupported",
-                    format!("Unsupported value: {}: supported values: \"DoNotSchedule\", \"ScheduleAnyway\"", json_text(other)),
+                    format!("Unsupported value: {}: supported values: \"DoNotSchedule\", \"ScheduleAnyway\"", other),
                 )),
             };
             let mut raw = raw.clone();

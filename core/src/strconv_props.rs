@@ -1,4 +1,4 @@
-//! Property tests of `kubelogic::strconv::parse_float32` (Go's
+//! Property tests of `parse_float32` (Go's
 //! `strconv.ParseFloat(s, 32)`).
 //!
 //! Decimal text: Go and Rust agree on the decimal syntax and both round
@@ -13,8 +13,8 @@
 //! conversion to `f32` rounds once, to nearest even: the expected value.
 //! Underscores between digits never change the value.
 
-use kubelogic::eviction::Percentage;
-use kubelogic::strconv::{parse_float32, ParseFloatError};
+use super::{parse_float32, ParseFloatError};
+use crate::eviction::Percentage;
 use quickcheck::{Arbitrary, Gen, QuickCheck};
 
 /// What Go returns, derived from Rust's parser, for text without letters
