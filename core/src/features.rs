@@ -114,4 +114,11 @@ impl fmt::Display for UnknownFeatureGate {
     }
 }
 
+impl UnknownFeatureGate {
+    /// The name as Kubernetes quotes it in its messages (Go's `%q`).
+    pub fn quoted_name(&self) -> String {
+        crate::quote::go_quote(&self.0)
+    }
+}
+
 impl std::error::Error for UnknownFeatureGate {}

@@ -2,20 +2,18 @@
 //! `EvictionSimulator` handle, and the pure `evictionRun`.
 
 use kubelogic::eviction::{
-    ConfigField, ContainerStats, Duration, EvictionConfig, EvictionConfigError, EvictionManager,
-    EvictionPod, FeatureGates, FilesystemLayout, FsUsage, KubeletEvictionSettings, ManagerOptions,
-    Observation, Observations, PodStats, Signal, StepInput, VolumeStats,
+    ConfigField, Duration, EvictionConfig, EvictionConfigError, EvictionManager,
+    EvictionPod, FeatureGates, FilesystemLayout, KubeletEvictionSettings, ManagerOptions,
+    Observation, Observations, PodStats, Signal, StepInput,
 };
-use kubelogic::float_text;
 use kubelogic::model::Pod;
-use serde::Serialize;
-use serde_json::Value;
+use kubelogic::SortedMap;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::convert::to_js;
 use crate::error::BindingError;
-use crate::input::{self, join, Amount};
-use crate::read::{self, FromJs, NumberOrText, ReadError, SortedMap};
+use crate::input::{self, join, Amount, KubernetesJson};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_EVICTION: &'static str = r#"
@@ -191,67 +189,21 @@ export interface EvictionRunInput extends EvictionConfigInput {
 }
 "#;
 
-#[derive(Debug)]
+/// `flags`: a kubelet command line (`["--eviction-hard=..."]`) or a map
+/// from flag name to value.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
 pub(crate) enum Flags {
     Args(Vec<String>),
-    Map(SortedMap<String>),
+    Map(SortedMap<String, String>),
 }
 
-impl FromJs for Flags {
-    /// As an untagged enum: a list of strings or an object of strings
-    /// (anything else does not match either variant).
-    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
-        read::content(v)?;
-        let mut all_strings = true;
-        if js_sys::Array::is_array(v) {
-            let mut args = Vec::new();
-            read::for_each_element(v, &mut |e| {
-                match read::content_string(e) {
-                    Some(s) => args.push(s),
-                    None => all_strings = false,
-                }
-                Ok(())
-            })?;
-            if all_strings {
-                return Ok(Flags::Args(args));
-            }
-        } else if v.is_object() && read::content_string(v).is_none() {
-            let mut map = SortedMap::new();
-            read::for_each_pair(v, "a map", &mut |k, e| {
-                match (read::content_string(&k), read::content_string(&e)) {
-                    (Some(k), Some(e)) => {
-                        map.insert(k, e);
-                    }
-                    _ => all_strings = false,
-                }
-                Ok(())
-            })?;
-            if all_strings {
-                return Ok(Flags::Map(map));
-            }
-        }
-        Err(read::custom(
-            "data did not match any variant of untagged enum Flags",
-        ))
-    }
-}
-
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub(crate) struct ConfigInput {
     flags: Option<Flags>,
     config: Option<KubeletEvictionSettings>,
     defaults: Option<bool>,
-}
-
-impl FromJs for ConfigInput {
-    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
-        let o = read::object(v, "struct ConfigInput")?;
-        let mut out = ConfigInput::default();
-        read::set(o, "flags", &mut out.flags)?;
-        read::set(o, "config", &mut out.config)?;
-        read::set(o, "defaults", &mut out.defaults)?;
-        Ok(out)
-    }
 }
 
 fn config_error(e: &EvictionConfigError, from_flags: bool) -> BindingError {
@@ -297,28 +249,13 @@ pub fn parse_eviction_config(
     to_js(&read_config(&input)?)
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub(crate) struct SimulatorOptions {
     dedicated_image_fs: bool,
     separate_container_fs: bool,
     pod_termination_completes: Option<bool>,
-    feature_gates: SortedMap<bool>,
-}
-
-impl FromJs for SimulatorOptions {
-    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
-        let o = read::object(v, "struct SimulatorOptions")?;
-        let mut out = SimulatorOptions::default();
-        read::set(o, "dedicatedImageFs", &mut out.dedicated_image_fs)?;
-        read::set(o, "separateContainerFs", &mut out.separate_container_fs)?;
-        read::set(
-            o,
-            "podTerminationCompletes",
-            &mut out.pod_termination_completes,
-        )?;
-        read::set(o, "featureGates", &mut out.feature_gates)?;
-        Ok(out)
-    }
+    feature_gates: SortedMap<String, bool>,
 }
 
 fn manager_options(o: &SimulatorOptions, path: &str) -> Result<ManagerOptions, BindingError> {
@@ -330,7 +267,7 @@ fn manager_options(o: &SimulatorOptions, path: &str) -> Result<ManagerOptions, B
                 return Err(BindingError::new(
                     format!(
                         "unknown feature gate {} (known: KubeletSeparateDiskGC)",
-                        kubelogic::quote::go_quote(other)
+                        kubelogic::UnknownFeatureGate(other.to_owned()).quoted_name()
                     ),
                     join(path, "featureGates"),
                 ))
@@ -347,195 +284,38 @@ fn manager_options(o: &SimulatorOptions, path: &str) -> Result<ManagerOptions, B
     })
 }
 
-#[derive(Debug)]
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub(crate) struct ObservationInput {
     available: Amount,
+    #[serde(default)]
     capacity: Option<Amount>,
 }
 
-impl FromJs for ObservationInput {
-    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
-        let o = read::object(v, "struct ObservationInput")?;
-        let available = read::required(o, "available")?;
-        let mut capacity = None;
-        read::set(o, "capacity", &mut capacity)?;
-        Ok(ObservationInput {
-            available: available.ok_or_else(|| read::missing_field("available"))?,
-            capacity,
-        })
-    }
-}
-
-#[derive(Debug)]
+/// `at`: whole seconds or a Go duration.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
 pub(crate) enum At {
     Seconds(f64),
     Text(String),
 }
 
-impl FromJs for At {
-    /// As an untagged enum: a number or a string.
-    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
-        Ok(match NumberOrText::read(v, "At")? {
-            NumberOrText::Number(n) => At::Seconds(n),
-            NumberOrText::Text(s) => At::Text(s),
-        })
-    }
-}
-
-#[derive(Debug)]
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub(crate) struct StepDto {
     at: At,
-    observations: SortedMap<ObservationInput>,
-    observations_after_reclaim: Option<SortedMap<ObservationInput>>,
-    pods: Option<Vec<Value>>,
-    pod_stats: Option<SortedMap<PodStats>>,
-}
-
-impl FromJs for StepDto {
-    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
-        let o = read::object(v, "struct StepDto")?;
-        let at = read::required(o, "at")?;
-        let mut observations = SortedMap::default();
-        read::set(o, "observations", &mut observations)?;
-        let mut observations_after_reclaim = None;
-        read::set(
-            o,
-            "observationsAfterReclaim",
-            &mut observations_after_reclaim,
-        )?;
-        let mut pods = None;
-        read::set(o, "pods", &mut pods)?;
-        let mut pod_stats = None;
-        read::set(o, "podStats", &mut pod_stats)?;
-        Ok(StepDto {
-            at: at.ok_or_else(|| read::missing_field("at"))?,
-            observations,
-            observations_after_reclaim,
-            pods,
-            pod_stats,
-        })
-    }
-}
-
-impl FromJs for KubeletEvictionSettings {
-    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
-        let o = read::object(v, "struct KubeletEvictionSettings")?;
-        let mut out = KubeletEvictionSettings::default();
-        read::set(o, "evictionHard", &mut out.eviction_hard)?;
-        read::set(o, "evictionSoft", &mut out.eviction_soft)?;
-        read::set(
-            o,
-            "evictionSoftGracePeriod",
-            &mut out.eviction_soft_grace_period,
-        )?;
-        read::set(
-            o,
-            "evictionMinimumReclaim",
-            &mut out.eviction_minimum_reclaim,
-        )?;
-        read::set(
-            o,
-            "evictionMaxPodGracePeriod",
-            &mut out.eviction_max_pod_grace_period,
-        )?;
-        read::set(
-            o,
-            "evictionPressureTransitionPeriod",
-            &mut out.eviction_pressure_transition_period,
-        )?;
-        read::set(
-            o,
-            "enforceNodeAllocatable",
-            &mut out.enforce_node_allocatable,
-        )?;
-        read::set(
-            o,
-            "mergeDefaultEvictionSettings",
-            &mut out.merge_default_eviction_settings,
-        )?;
-        read::set(
-            o,
-            "localStorageCapacityIsolation",
-            &mut out.local_storage_capacity_isolation,
-        )?;
-        Ok(out)
-    }
-}
-
-impl FromJs for PodStats {
-    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
-        let o = read::object(v, "struct PodStats")?;
-        let mut out = PodStats::default();
-        read::set(o, "memoryWorkingSet", &mut out.memory_working_set)?;
-        read::set(o, "ephemeralStorageUsed", &mut out.ephemeral_storage_used)?;
-        read::set(o, "processCount", &mut out.process_count)?;
-        read::set(o, "containers", &mut out.containers)?;
-        read::set(o, "volumes", &mut out.volumes)?;
-        Ok(out)
-    }
-}
-
-impl FromJs for ContainerStats {
-    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
-        let o = read::object(v, "struct ContainerStats")?;
-        let name = read::required(o, "name")?;
-        let mut out = ContainerStats::default();
-        read::set(o, "memoryWorkingSet", &mut out.memory_working_set)?;
-        read::set(o, "rootfs", &mut out.rootfs)?;
-        read::set(o, "logs", &mut out.logs)?;
-        out.name = name.ok_or_else(|| read::missing_field("name"))?;
-        Ok(out)
-    }
-}
-
-impl FromJs for FsUsage {
-    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
-        let o = read::object(v, "struct FsUsage")?;
-        let mut out = FsUsage::default();
-        read::set(o, "usedBytes", &mut out.used_bytes)?;
-        read::set(o, "inodesUsed", &mut out.inodes_used)?;
-        Ok(out)
-    }
-}
-
-impl FromJs for VolumeStats {
-    /// `usage` is flattened: serde reads the struct as a map, keeps the
-    /// other entries as content and reads the usage from those.
-    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
-        let mut name = None;
-        let (mut used, mut inodes) = (JsValue::UNDEFINED, JsValue::UNDEFINED);
-        read::for_each_entry(
-            v,
-            "struct VolumeStats",
-            "field identifier",
-            &mut |k, item| {
-                match k.as_str() {
-                    "name" => name = Some(String::from_js(item)?),
-                    // The other entries are buffered as content first.
-                    "usedBytes" => {
-                        read::content(item)?;
-                        used = item.clone();
-                    }
-                    "inodesUsed" => {
-                        read::content(item)?;
-                        inodes = item.clone();
-                    }
-                    _ => read::content(item)?,
-                }
-                Ok(())
-            },
-        )?;
-        let name = name.ok_or_else(|| read::missing_field("name"))?;
-        let usage = FsUsage {
-            used_bytes: read::content_u64(&used)?,
-            inodes_used: read::content_u64(&inodes)?,
-        };
-        Ok(VolumeStats { name, usage })
-    }
+    #[serde(default)]
+    observations: SortedMap<String, ObservationInput>,
+    #[serde(default)]
+    observations_after_reclaim: Option<SortedMap<String, ObservationInput>>,
+    #[serde(default)]
+    pods: Option<Vec<KubernetesJson<Pod>>>,
+    #[serde(default)]
+    pod_stats: Option<SortedMap<String, PodStats>>,
 }
 
 fn observations(
-    map: &SortedMap<ObservationInput>,
+    map: &SortedMap<String, ObservationInput>,
     path: &str,
 ) -> Result<Observations, BindingError> {
     let mut out = Observations::default();
@@ -571,26 +351,19 @@ fn at_duration(at: &At, path: &str) -> Result<Duration, BindingError> {
         }
         At::Seconds(s) => Err(BindingError::new(
             format!(
-                "expected whole seconds or a Go duration such as \"1m30s\", got {}",
-                float_text::display(*s)
+                "expected whole seconds or a Go duration such as \"1m30s\", got {s}"
             ),
             path,
         )),
     }
 }
 
-fn eviction_pods(
-    pods: &[Value],
-    stats: &SortedMap<PodStats>,
-    path: &str,
-) -> Result<Vec<EvictionPod>, BindingError> {
+fn eviction_pods(pods: &[KubernetesJson<Pod>], stats: &SortedMap<String, PodStats>) -> Vec<EvictionPod> {
     pods.iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let pod: Pod = input::object_at(v, &format!("{path}[{i}]"))?;
-            let mut p = EvictionPod::from_pod(&pod, true);
+        .map(|pod| {
+            let mut p = EvictionPod::from_pod(&pod.0, true);
             p.stats = stats.get(p.key.as_str()).cloned();
-            Ok(p)
+            p
         })
         .collect()
 }
@@ -607,8 +380,8 @@ fn step_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
 #[derive(Debug)]
 pub struct EvictionSimulator {
     manager: EvictionManager,
-    pods: Vec<Value>,
-    stats: SortedMap<PodStats>,
+    pods: Vec<KubernetesJson<Pod>>,
+    stats: SortedMap<String, PodStats>,
 }
 
 impl EvictionSimulator {
@@ -638,7 +411,7 @@ impl EvictionSimulator {
             .as_ref()
             .map(|m| observations(m, &join(path, "observationsAfterReclaim")))
             .transpose()?;
-        let pods = eviction_pods(&self.pods, &self.stats, &join(path, "pods"))?;
+        let pods = eviction_pods(&self.pods, &self.stats);
         let input = StepInput {
             at,
             observations: &obs,
@@ -696,41 +469,18 @@ impl EvictionSimulator {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub(crate) struct RunDto {
-    flags: Option<Flags>,
-    config: Option<KubeletEvictionSettings>,
-    defaults: Option<bool>,
+    #[serde(flatten)]
+    config: ConfigInput,
+    #[serde(default)]
     options: SimulatorOptions,
-    pods: Vec<Value>,
-    pod_stats: SortedMap<PodStats>,
+    #[serde(default)]
+    pods: Vec<KubernetesJson<Pod>>,
+    #[serde(default)]
+    pod_stats: SortedMap<String, PodStats>,
     steps: Vec<StepDto>,
-}
-
-impl FromJs for RunDto {
-    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
-        let o = read::object(v, "struct RunDto")?;
-        let mut config = ConfigInput::default();
-        read::set(o, "flags", &mut config.flags)?;
-        read::set(o, "config", &mut config.config)?;
-        read::set(o, "defaults", &mut config.defaults)?;
-        let mut options = SimulatorOptions::default();
-        read::set(o, "options", &mut options)?;
-        let mut pods = Vec::new();
-        read::set(o, "pods", &mut pods)?;
-        let mut pod_stats = SortedMap::default();
-        read::set(o, "podStats", &mut pod_stats)?;
-        let steps = read::required(o, "steps")?;
-        Ok(RunDto {
-            flags: config.flags,
-            config: config.config,
-            defaults: config.defaults,
-            options,
-            pods,
-            pod_stats,
-            steps: steps.ok_or_else(|| read::missing_field("steps"))?,
-        })
-    }
 }
 
 /// Runs the eviction manager over a timeline: one result per step.
@@ -739,12 +489,7 @@ pub fn eviction_run(
     #[wasm_bindgen(unchecked_param_type = "EvictionRunInput")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
     let run: RunDto = input::options_required(&input, "")?;
-    let config = ConfigInput {
-        flags: run.flags,
-        config: run.config,
-        defaults: run.defaults,
-    };
-    let mut sim = EvictionSimulator::create(&config, &run.options)?;
+    let mut sim = EvictionSimulator::create(&run.config, &run.options)?;
     sim.pods = run.pods;
     sim.stats = run.pod_stats;
     let results = js_sys::Array::new();

@@ -37,7 +37,6 @@ pub mod outcome;
 pub mod panic_hook;
 pub mod qos;
 pub mod quantity;
-pub mod read;
 pub mod scheduler;
 
 use wasm_bindgen::prelude::*;

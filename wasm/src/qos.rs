@@ -2,13 +2,13 @@
 
 use kubelogic::model::Pod;
 use kubelogic::qos::{self, OomOptions, QosError};
-use serde::Serialize;
+use kubelogic::SortedMap;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::convert::to_js;
 use crate::error::{BindingError, IntoBindingError};
 use crate::input::{self, Amount};
-use crate::read::{self, FromJs, ReadError, SortedMap};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_QOS: &'static str = r#"
@@ -58,23 +58,14 @@ impl IntoBindingError for QosError {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub(crate) struct QosOptions {
     memory_capacity: Option<Amount>,
-    feature_gates: SortedMap<bool>,
+    feature_gates: SortedMap<String, bool>,
 }
 
-impl FromJs for QosOptions {
-    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
-        let o = read::object(v, "struct QosOptions")?;
-        let mut out = QosOptions::default();
-        read::set(o, "memoryCapacity", &mut out.memory_capacity)?;
-        read::set(o, "featureGates", &mut out.feature_gates)?;
-        Ok(out)
-    }
-}
-
-fn oom_options(gates: &SortedMap<bool>) -> Result<OomOptions, BindingError> {
+fn oom_options(gates: &SortedMap<String, bool>) -> Result<OomOptions, BindingError> {
     let mut opts = OomOptions::default();
     for (name, on) in gates.iter() {
         opts.set_gate(name, *on)
@@ -191,7 +182,7 @@ pub fn oom_score_adj(
 ) -> Result<i32, JsValue> {
     let pod: Pod = input::object(&pod, "pod")?;
     let capacity = input::amount(&memory_capacity, "memoryCapacity")?;
-    let gates: SortedMap<bool> = match feature_gates {
+    let gates: SortedMap<String, bool> = match feature_gates {
         Some(o) => input::options(&o.into(), "featureGates")?,
         None => SortedMap::default(),
     };

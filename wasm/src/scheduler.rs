@@ -8,13 +8,13 @@
 
 use std::collections::BTreeMap;
 
-use kubelogic::float_text;
 use kubelogic::model::{Objects, Pod};
 use kubelogic::scheduler::cycle::ScheduleResult;
 use kubelogic::scheduler::place::{self, Placement};
 use kubelogic::scheduler::{ConfigError, Profile, Snapshot};
 use kubelogic::FeatureGates;
-use serde::Serialize;
+use kubelogic::SortedMap;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
@@ -22,7 +22,6 @@ use crate::convert::to_js;
 use crate::error::BindingError;
 use crate::input::{self, join};
 use crate::outcome::ScheduleOutcome;
-use crate::read::{self, FromJs, ReadError, SortedMap};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_SCHEDULER: &'static str = r#"
@@ -196,96 +195,46 @@ export type PlaceAllInput = PlacePods & {
 "#;
 
 /// `ProfileInput`.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ProfileInput {
     plugins: Option<Vec<String>>,
     plugin_config: BTreeMap<String, Value>,
     percentage_of_nodes_to_score: Option<u32>,
 }
 
-impl FromJs for ProfileInput {
-    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
-        let o = read::object(v, "struct ProfileInput")?;
-        let mut out = ProfileInput::default();
-        read::set(o, "plugins", &mut out.plugins)?;
-        read::set(o, "pluginConfig", &mut out.plugin_config)?;
-        read::set(
-            o,
-            "percentageOfNodesToScore",
-            &mut out.percentage_of_nodes_to_score,
-        )?;
-        Ok(out)
-    }
-}
-
 /// `ScheduleOutcomeOptions`.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub(crate) struct OutcomeOptions {
     profile: Option<ProfileInput>,
 }
 
-impl FromJs for OutcomeOptions {
-    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
-        let o = read::object(v, "struct OutcomeOptions")?;
-        let mut out = OutcomeOptions::default();
-        read::set(o, "profile", &mut out.profile)?;
-        Ok(out)
-    }
-}
-
 /// `ScheduleOptions`.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub(crate) struct ScheduleOptions {
     profile: Option<ProfileInput>,
     detail: Detail,
 }
 
-impl FromJs for ScheduleOptions {
-    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
-        let o = read::object(v, "struct ScheduleOptions")?;
-        let mut out = ScheduleOptions::default();
-        read::set(o, "profile", &mut out.profile)?;
-        read::set(o, "detail", &mut out.detail)?;
-        Ok(out)
-    }
-}
-
-#[derive(Debug, Default, PartialEq, Eq)]
+/// `"full"` or `"summary"`.
+#[derive(Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub(crate) enum Detail {
     #[default]
     Full,
     Summary,
 }
 
-impl FromJs for Detail {
-    /// `"full"` or `"summary"`.
-    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
-        match read::unit_variant(v, "enum Detail", &["full", "summary"])? {
-            0 => Ok(Detail::Full),
-            _ => Ok(Detail::Summary),
-        }
-    }
-}
-
 /// `ScheduleInput` without the objects (read separately, for their paths).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub(crate) struct CallOptions {
     profile: Option<ProfileInput>,
     detail: Detail,
-    feature_gates: SortedMap<bool>,
+    feature_gates: SortedMap<String, bool>,
     replicas: Option<f64>,
-}
-
-impl FromJs for CallOptions {
-    fn from_js(v: &JsValue) -> Result<Self, ReadError> {
-        let o = read::object(v, "struct CallOptions")?;
-        let mut out = CallOptions::default();
-        read::set(o, "profile", &mut out.profile)?;
-        read::set(o, "detail", &mut out.detail)?;
-        read::set(o, "featureGates", &mut out.feature_gates)?;
-        read::set(o, "replicas", &mut out.replicas)?;
-        Ok(out)
-    }
 }
 
 fn config_error(e: &ConfigError, path: &str) -> BindingError {
@@ -368,11 +317,10 @@ impl Cluster {
         gates: FeatureGates,
         path: &str,
     ) -> Result<Cluster, BindingError> {
-        let value = input::json(cluster, path)?;
-        let objects: Objects = kubelogic::model::objects_from_value(&value).map_err(|e| {
+        let text = input::json_text(cluster, path)?;
+        let objects: Objects = kubelogic::model::parse_objects(&text).map_err(|e| {
             use crate::error::IntoBindingError;
-            let e = e.at("");
-            BindingError::new(e.message().to_owned(), join(path, e.path()))
+            e.at(path)
         })?;
         let profile = Profile::default_profile(gates).map_err(|e| config_error(&e, "profile"))?;
         Ok(Cluster {
@@ -435,15 +383,11 @@ fn read_pods(input: &JsValue, replicas: Option<f64>) -> Result<Vec<Pod>, Binding
     let pod = field("pod").filter(|v| !v.is_undefined() && !v.is_null());
     match (pods, pod) {
         (Some(pods), None) => {
-            let list = input::json(&pods, "pods")?;
-            let Value::Array(items) = list else {
+            if !js_sys::Array::is_array(&pods) && !pods.is_string() {
                 return Err(BindingError::new("expected an array of pods", "pods"));
-            };
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| input::object_at(v, &format!("pods[{i}]")))
-                .collect()
+            }
+            let pods: Vec<Pod> = input::object(&pods, "pods")?;
+            Ok(pods)
         }
         (None, Some(pod)) => {
             let template: Pod = input::object(&pod, "pod")?;
@@ -456,10 +400,7 @@ fn read_pods(input: &JsValue, replicas: Option<f64>) -> Result<Vec<Pod>, Binding
                 }
                 Some(n) => {
                     return Err(BindingError::new(
-                        format!(
-                            "replicas must be a whole number from 0 to 100000, got {}",
-                            float_text::display(n)
-                        ),
+                        format!("replicas must be a whole number from 0 to 100000, got {n}"),
                         "replicas",
                     ))
                 }
@@ -485,7 +426,7 @@ impl Cluster {
         #[wasm_bindgen(js_name = featureGates, unchecked_optional_param_type = "FeatureGateOverrides")]
         feature_gates: Option<js_sys::Object>,
     ) -> Result<Cluster, JsValue> {
-        let overrides: SortedMap<bool> = match feature_gates {
+        let overrides: SortedMap<String, bool> = match feature_gates {
             Some(o) => input::options(&o.into(), "featureGates")?,
             None => SortedMap::default(),
         };

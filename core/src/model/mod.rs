@@ -487,7 +487,7 @@ impl<'de> Visitor<'de> for ItemSeed<'_> {
 }
 
 /// The raw value of a top-level field.
-fn field<'a, 'de>(fields: &'a RawFields<'de>, name: &str) -> Option<&'de RawValue> {
+fn field<'de>(fields: &RawFields<'de>, name: &str) -> Option<&'de RawValue> {
     fields.iter().find(|(k, _)| k == name).map(|&(_, v)| v)
 }
 
