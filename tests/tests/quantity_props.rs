@@ -205,3 +205,62 @@ fn parse_never_panics() {
     }
     qc().quickcheck(prop as fn(String, QuantityText) -> bool);
 }
+
+/// A quantity written as a JSON number reads exactly as the same text
+/// written as a JSON string (apimachinery's `UnmarshalJSON` parses the raw
+/// bytes of either), in a single value, inside a manifest read by the
+/// model, and inside a whole dump read by `parse_objects`: never through
+/// an `f64` (`1e3` stays `1e3`; 40 digits keep every digit).
+#[test]
+fn json_numbers_read_as_their_text() {
+    static TRIED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    fn prop(t: QuantityText) -> TestResult {
+        // Only text that is a JSON number: no suffix, no leading `+` or zeros.
+        let text = t.0.trim();
+        if serde_json::from_str::<serde::de::IgnoredAny>(text).is_err()
+            || !text.starts_with(|c: char| c == '-' || c.is_ascii_digit())
+        {
+            return TestResult::discard();
+        }
+        TRIED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let want = Quantity::parse_manifest(text).map(|q| q.to_string());
+        let single = serde_json::from_str::<Quantity>(text).map(|q| q.to_string());
+        let doc = format!(
+            r#"{{"kind": "List", "items": [{{"kind": "Node", "metadata": {{"name": "n"}},
+                "status": {{"allocatable": {{"cpu": {text}}}}}}}]}}"#
+        );
+        let in_dump = kubelogic::model::parse_objects(&doc)
+            .map(|o| o.nodes[0].status.allocatable["cpu"].to_string());
+        let pod = format!(
+            r#"{{"spec": {{"containers": [{{"name": "c", "resources": {{"requests": {{"cpu": {text}}}}}}}]}}}}"#
+        );
+        let in_pod = kubelogic::model::from_json_str::<kubelogic::model::Pod>(&pod)
+            .map(|p| p.spec.containers[0].resources.requests["cpu"].to_string());
+        match &want {
+            Ok(w) => TestResult::from_bool(
+                single.as_ref().ok() == Some(w)
+                    && in_dump.as_ref().ok() == Some(w)
+                    && in_pod.as_ref().ok() == Some(w),
+            ),
+            Err(_) => TestResult::from_bool(single.is_err() && in_dump.is_err() && in_pod.is_err()),
+        }
+    }
+    qc().quickcheck(prop as fn(QuantityText) -> TestResult);
+    let tried = TRIED.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(tried >= 100, "only {tried} JSON numbers generated");
+    // The two numbers that went through f64 before.
+    for (number, canonical) in [
+        ("1e3", "1e3"),
+        ("1E3", "1E3"),
+        ("123456789.123456789", "123456789.123456789"),
+        (
+            "1234567890123456789012345678901234567890",
+            "1234567890123456789012345678901234567890",
+        ),
+        ("0.5", "500m"),
+    ] {
+        let q: Quantity = serde_json::from_str(number).expect(number);
+        assert_eq!(q.to_string(), canonical, "{number}");
+        assert_eq!(q, Quantity::parse(number).expect(number), "{number}");
+    }
+}

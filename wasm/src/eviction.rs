@@ -2,9 +2,9 @@
 //! `EvictionSimulator` handle, and the pure `evictionRun`.
 
 use kubelogic::eviction::{
-    ConfigField, Duration, EvictionConfig, EvictionConfigError, EvictionManager,
-    EvictionPod, FeatureGates, FilesystemLayout, KubeletEvictionSettings, ManagerOptions,
-    Observation, Observations, PodStats, Signal, StepInput,
+    ConfigField, Duration, EvictionConfig, EvictionConfigError, EvictionManager, EvictionPod,
+    FeatureGates, FilesystemLayout, KubeletEvictionSettings, ManagerOptions, Observation,
+    Observations, PodStats, Signal, StepInput,
 };
 use kubelogic::model::Pod;
 use kubelogic::SortedMap;
@@ -350,15 +350,16 @@ fn at_duration(at: &At, path: &str) -> Result<Duration, BindingError> {
             Ok(Duration::from_secs(*s as i64))
         }
         At::Seconds(s) => Err(BindingError::new(
-            format!(
-                "expected whole seconds or a Go duration such as \"1m30s\", got {s}"
-            ),
+            format!("expected whole seconds or a Go duration such as \"1m30s\", got {s}"),
             path,
         )),
     }
 }
 
-fn eviction_pods(pods: &[KubernetesJson<Pod>], stats: &SortedMap<String, PodStats>) -> Vec<EvictionPod> {
+fn eviction_pods(
+    pods: &[KubernetesJson<Pod>],
+    stats: &SortedMap<String, PodStats>,
+) -> Vec<EvictionPod> {
     pods.iter()
         .map(|pod| {
             let mut p = EvictionPod::from_pod(&pod.0, true);

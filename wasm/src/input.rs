@@ -68,7 +68,10 @@ pub fn object<T: DeserializeOwned>(value: &JsValue, path: &str) -> Result<T, Bin
 }
 
 /// An options object (a DTO of this crate); `undefined` or `null` gives the default.
-pub fn options<T: DeserializeOwned + Default>(value: &JsValue, path: &str) -> Result<T, BindingError> {
+pub fn options<T: DeserializeOwned + Default>(
+    value: &JsValue,
+    path: &str,
+) -> Result<T, BindingError> {
     if value.is_undefined() || value.is_null() {
         return Ok(T::default());
     }
@@ -76,7 +79,10 @@ pub fn options<T: DeserializeOwned + Default>(value: &JsValue, path: &str) -> Re
 }
 
 /// An input object (a DTO of this crate) that must be given.
-pub fn options_required<T: DeserializeOwned>(value: &JsValue, path: &str) -> Result<T, BindingError> {
+pub fn options_required<T: DeserializeOwned>(
+    value: &JsValue,
+    path: &str,
+) -> Result<T, BindingError> {
     let text = stringify(value, path)?.unwrap_or_else(|| "null".to_owned());
     model::from_json_str(&text).map_err(|e| e.at(path))
 }
@@ -141,7 +147,9 @@ impl Amount {
                 Ok(*n as i64)
             }
             Amount::Number(n) => Err(BindingError::new(
-                format!("expected a whole number of units below 2^53 or a quantity string, got {n}"),
+                format!(
+                    "expected a whole number of units below 2^53 or a quantity string, got {n}"
+                ),
                 path,
             )),
             Amount::Text(s) => {

@@ -240,12 +240,21 @@ impl Kind {
 /// known, and then read by that kind's derive. Fields of no interest
 /// (`managedFields`, most of `status`) are skipped without being built.
 pub fn parse_objects(text: &str) -> Result<Objects, ModelError> {
+    // The fast pass streams each object whose `kind` comes before its other
+    // large fields (as kubectl prints them) straight into its type; on any
+    // failure the document is read again, keeping every object's fields
+    // as raw text, for an error that names the field path.
+    read_objects(text, true).or_else(|_| read_objects(text, false))
+}
+
+fn read_objects(text: &str, fast: bool) -> Result<Objects, ModelError> {
     let mut out = Objects::default();
     let mut failure = None;
     let mut de = serde_json::Deserializer::from_str(text);
     let seed = DocumentSeed {
         out: &mut out,
         failure: &mut failure,
+        fast,
     };
     let read = seed.deserialize(&mut de).and_then(|()| de.end());
     if let Some(e) = failure {
@@ -284,6 +293,7 @@ fn kind_word(unexpected: sde::Unexpected<'_>) -> &'static str {
 struct DocumentSeed<'a> {
     out: &'a mut Objects,
     failure: &'a mut Option<ModelError>,
+    fast: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for DocumentSeed<'_> {
@@ -315,6 +325,7 @@ impl<'de> Visitor<'de> for DocumentSeed<'_> {
             out: self.out,
             failure: self.failure,
             prefix: "",
+            fast: self.fast,
         }
         .visit_seq(seq)
     }
@@ -329,6 +340,7 @@ impl<'de> Visitor<'de> for DocumentSeed<'_> {
                     out: self.out,
                     failure: self.failure,
                     prefix: "items",
+                    fast: self.fast,
                 })?;
             } else {
                 fields.push((key, map.next_value()?));
@@ -365,6 +377,7 @@ struct ItemsSeed<'a> {
     out: &'a mut Objects,
     failure: &'a mut Option<ModelError>,
     prefix: &'static str,
+    fast: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for ItemsSeed<'_> {
@@ -396,6 +409,7 @@ impl<'de> Visitor<'de> for ItemsSeed<'_> {
                 out: &mut *self.out,
                 failure: &mut *self.failure,
                 path: &path,
+                fast: self.fast,
             };
             if seq.next_element_seed(item)?.is_none() {
                 return Ok(());
@@ -432,6 +446,7 @@ struct ItemSeed<'a> {
     out: &'a mut Objects,
     failure: &'a mut Option<ModelError>,
     path: &'a str,
+    fast: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for ItemSeed<'_> {
@@ -458,7 +473,36 @@ impl<'de> Visitor<'de> for ItemSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut fields = RawFields::new();
         while let Some(key) = map.next_key::<String>()? {
-            fields.push((key, map.next_value()?));
+            let raw: &'de RawValue = map.next_value()?;
+            let is_kind = key == "kind";
+            fields.push((key, raw));
+            if !(self.fast && is_kind) {
+                continue;
+            }
+            let kind: String = serde_json::from_str(raw.get()).map_err(sde::Error::custom)?;
+            let Some(kind) = Kind::from_name(&kind) else {
+                continue;
+            };
+            let rest = Chain {
+                pending: std::mem::take(&mut fields).into_iter(),
+                value: None,
+                map: &mut map,
+            };
+            let d = sde::value::MapAccessDeserializer::new(rest);
+            let out = self.out;
+            match kind {
+                Kind::Pod => out.pods.push(Deserialize::deserialize(d)?),
+                Kind::Node => out.nodes.push(Deserialize::deserialize(d)?),
+                Kind::Namespace => out.namespaces.push(Deserialize::deserialize(d)?),
+                Kind::PodDisruptionBudget => {
+                    out.pod_disruption_budgets
+                        .push(Deserialize::deserialize(d)?);
+                }
+                Kind::PriorityClass => out.priority_classes.push(Deserialize::deserialize(d)?),
+                Kind::Service => out.services.push(Deserialize::deserialize(d)?),
+                Kind::ReplicaSet => out.replica_sets.push(Deserialize::deserialize(d)?),
+            }
+            return Ok(());
         }
         add_object(self.out, &fields, self.path).map_err(|e| stop(self.failure, e))
     }
@@ -483,6 +527,38 @@ impl<'de> Visitor<'de> for ItemSeed<'_> {
     }
     fn visit_str<E: sde::Error>(self, v: &str) -> Result<(), E> {
         self.wrong(sde::Unexpected::Str(v))
+    }
+}
+
+/// An object's fields: those already read (as raw text), then the rest of
+/// the live map, for a derive that reads the object in the same pass.
+struct Chain<'a, 'de, A> {
+    pending: std::vec::IntoIter<(String, &'de RawValue)>,
+    value: Option<&'de RawValue>,
+    map: &'a mut A,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Chain<'_, 'de, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        if let Some((key, raw)) = self.pending.next() {
+            self.value = Some(raw);
+            return seed
+                .deserialize(sde::value::StringDeserializer::<A::Error>::new(key))
+                .map(Some);
+        }
+        self.map.next_key_seed(seed)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        match self.value.take() {
+            Some(raw) => seed.deserialize(raw).map_err(sde::Error::custom),
+            None => self.map.next_value_seed(seed),
+        }
     }
 }
 
