@@ -289,6 +289,28 @@ fn kind_word(unexpected: sde::Unexpected<'_>) -> &'static str {
     }
 }
 
+/// The `visit_*` methods of the scalars a document's part must not be:
+/// each is the visitor's `wrong` error.
+macro_rules! reject_scalars {
+    () => {
+        fn visit_bool<E: sde::Error>(self, v: bool) -> Result<(), E> {
+            self.wrong(sde::Unexpected::Bool(v))
+        }
+        fn visit_i64<E: sde::Error>(self, v: i64) -> Result<(), E> {
+            self.wrong(sde::Unexpected::Signed(v))
+        }
+        fn visit_u64<E: sde::Error>(self, v: u64) -> Result<(), E> {
+            self.wrong(sde::Unexpected::Unsigned(v))
+        }
+        fn visit_f64<E: sde::Error>(self, v: f64) -> Result<(), E> {
+            self.wrong(sde::Unexpected::Float(v))
+        }
+        fn visit_str<E: sde::Error>(self, v: &str) -> Result<(), E> {
+            self.wrong(sde::Unexpected::Str(v))
+        }
+    };
+}
+
 /// The document: an object (a `List` or one object) or an array of objects.
 struct DocumentSeed<'a> {
     out: &'a mut Objects,
@@ -352,21 +374,7 @@ impl<'de> Visitor<'de> for DocumentSeed<'_> {
         Ok(())
     }
 
-    fn visit_bool<E: sde::Error>(self, v: bool) -> Result<(), E> {
-        self.wrong(sde::Unexpected::Bool(v))
-    }
-    fn visit_i64<E: sde::Error>(self, v: i64) -> Result<(), E> {
-        self.wrong(sde::Unexpected::Signed(v))
-    }
-    fn visit_u64<E: sde::Error>(self, v: u64) -> Result<(), E> {
-        self.wrong(sde::Unexpected::Unsigned(v))
-    }
-    fn visit_f64<E: sde::Error>(self, v: f64) -> Result<(), E> {
-        self.wrong(sde::Unexpected::Float(v))
-    }
-    fn visit_str<E: sde::Error>(self, v: &str) -> Result<(), E> {
-        self.wrong(sde::Unexpected::Str(v))
-    }
+    reject_scalars!();
     fn visit_unit<E: sde::Error>(self) -> Result<(), E> {
         self.wrong(sde::Unexpected::Unit)
     }
@@ -424,21 +432,7 @@ impl<'de> Visitor<'de> for ItemsSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<(), A::Error> {
         self.wrong(sde::Unexpected::Map)
     }
-    fn visit_bool<E: sde::Error>(self, v: bool) -> Result<(), E> {
-        self.wrong(sde::Unexpected::Bool(v))
-    }
-    fn visit_i64<E: sde::Error>(self, v: i64) -> Result<(), E> {
-        self.wrong(sde::Unexpected::Signed(v))
-    }
-    fn visit_u64<E: sde::Error>(self, v: u64) -> Result<(), E> {
-        self.wrong(sde::Unexpected::Unsigned(v))
-    }
-    fn visit_f64<E: sde::Error>(self, v: f64) -> Result<(), E> {
-        self.wrong(sde::Unexpected::Float(v))
-    }
-    fn visit_str<E: sde::Error>(self, v: &str) -> Result<(), E> {
-        self.wrong(sde::Unexpected::Str(v))
-    }
+    reject_scalars!();
 }
 
 /// One element of `items`: an object, read by its kind.
@@ -513,21 +507,7 @@ impl<'de> Visitor<'de> for ItemSeed<'_> {
     fn visit_unit<E: sde::Error>(self) -> Result<(), E> {
         self.wrong(sde::Unexpected::Unit)
     }
-    fn visit_bool<E: sde::Error>(self, v: bool) -> Result<(), E> {
-        self.wrong(sde::Unexpected::Bool(v))
-    }
-    fn visit_i64<E: sde::Error>(self, v: i64) -> Result<(), E> {
-        self.wrong(sde::Unexpected::Signed(v))
-    }
-    fn visit_u64<E: sde::Error>(self, v: u64) -> Result<(), E> {
-        self.wrong(sde::Unexpected::Unsigned(v))
-    }
-    fn visit_f64<E: sde::Error>(self, v: f64) -> Result<(), E> {
-        self.wrong(sde::Unexpected::Float(v))
-    }
-    fn visit_str<E: sde::Error>(self, v: &str) -> Result<(), E> {
-        self.wrong(sde::Unexpected::Str(v))
-    }
+    reject_scalars!();
 }
 
 /// An object's fields: those already read (as raw text), then the rest of
