@@ -41,6 +41,7 @@
 pub mod filtering;
 pub mod scoring;
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::model::Labels;
@@ -63,8 +64,11 @@ pub use scoring::PreScoreState;
 /// `v1.DefaultHardPodAffinitySymmetricWeight`.
 pub const DEFAULT_HARD_POD_AFFINITY_WEIGHT: i32 = 1;
 
-/// `InterPodAffinityArgs` (KubeSchedulerConfiguration v1).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// `InterPodAffinityArgs` (KubeSchedulerConfiguration v1), decoded strictly
+/// (an unknown field is an error, as upstream's strict decoding).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct InterPodAffinityArgs {
     /// `hardPodAffinityWeight`: the score an existing pod's required affinity
     /// term adds when the incoming pod matches it (0..=100, default 1).
@@ -72,6 +76,10 @@ pub struct InterPodAffinityArgs {
     /// `ignorePreferredTermsOfExistingPods`: skip scoring when the incoming
     /// pod has no preferred terms of its own.
     pub ignore_preferred_terms_of_existing_pods: bool,
+    /// `apiVersion` (the args' TypeMeta; not used).
+    pub api_version: Option<String>,
+    /// `kind` (the args' TypeMeta; not used).
+    pub kind: Option<String>,
 }
 
 impl Default for InterPodAffinityArgs {
@@ -79,65 +87,26 @@ impl Default for InterPodAffinityArgs {
         InterPodAffinityArgs {
             hard_pod_affinity_weight: DEFAULT_HARD_POD_AFFINITY_WEIGHT,
             ignore_preferred_terms_of_existing_pods: false,
+            api_version: None,
+            kind: None,
         }
     }
 }
 
 impl InterPodAffinityArgs {
-    /// Reads and validates the args' JSON form (`None`: the defaults), as
-    /// `ValidateInterPodAffinityArgs` does.
+    /// Reads the args' JSON form (`None`: the defaults) and validates them
+    /// as `ValidateInterPodAffinityArgs` does
+    /// (`pkg/scheduler/apis/config/validation/validation_pluginargs.go`).
     pub fn from_json(args: Option<&Value>) -> Result<Self, ConfigError> {
-        let mut out = InterPodAffinityArgs::default();
-        let Some(args) = args.filter(|v| !v.is_null()) else {
-            return Ok(out);
-        };
-        let err = |field: &str, ty: &str, msg: String| {
-            ConfigError::new(names::INTER_POD_AFFINITY, field, ty, msg)
-        };
-        let Some(map) = args.as_object() else {
-            return Err(err(
-                "",
+        let out: InterPodAffinityArgs = super::decode_args(names::INTER_POD_AFFINITY, args)?;
+        let w = out.hard_pod_affinity_weight;
+        if !(0..=100).contains(&w) {
+            return Err(ConfigError::new(
+                names::INTER_POD_AFFINITY,
+                "hardPodAffinityWeight",
                 "FieldValueInvalid",
-                "args must be an object".into(),
+                format!("Invalid value: {w}: not in valid range [0, 100]"),
             ));
-        };
-        for (k, v) in map {
-            match k.as_str() {
-                "apiVersion" | "kind" => {}
-                "hardPodAffinityWeight" => {
-                    let w = v.as_i64().ok_or_else(|| {
-                        err(
-                            k,
-                            "FieldValueInvalid",
-                            format!("expected an integer, got {}", v),
-                        )
-                    })?;
-                    if !(0..=100).contains(&w) {
-                        return Err(err(
-                            k,
-                            "FieldValueInvalid",
-                            format!("Invalid value: {w}: not in valid range [0, 100]"),
-                        ));
-                    }
-                    out.hard_pod_affinity_weight = i32::try_from(w).unwrap_or(0);
-                }
-                "ignorePreferredTermsOfExistingPods" => {
-                    out.ignore_preferred_terms_of_existing_pods = v.as_bool().ok_or_else(|| {
-                        err(
-                            k,
-                            "FieldValueInvalid",
-                            format!("expected a boolean, got {}", v),
-                        )
-                    })?;
-                }
-                other => {
-                    return Err(err(
-                        other,
-                        "FieldValueNotSupported",
-                        format!("unknown field {}", crate::quote::go_quote(other)),
-                    ))
-                }
-            }
         }
         Ok(out)
     }
