@@ -40,7 +40,7 @@ pub mod scheduler;
 pub mod sorted_map;
 mod strconv;
 
-pub use features::{FeatureGates, UnknownFeatureGate};
+pub use features::{FeatureGates, KubernetesVersion, UnknownFeatureGate, UnknownKubernetesVersion};
 pub use quantity::{
     Canonical, CanonicalBuffer, Format, Quantity, QuantityError, QuantityErrorKind,
 };

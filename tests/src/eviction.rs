@@ -13,12 +13,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use kubelogic::eviction::{
     rank_pods, ContainerStats, Duration, EvictionConfig, EvictionManager, EvictionPod,
-    FeatureGates, FilesystemLayout, FsStatsType, FsUsage, KubeletEvictionSettings, ManagerOptions,
-    Observation, Observations, PodStats, RankComparator, Signal, StarvedResource, StepInput,
-    StepResult, ThresholdValue, VolumeStats,
+    FilesystemLayout, FsStatsType, FsUsage, KubeletEvictionSettings, ManagerOptions, Observation,
+    Observations, PodStats, RankComparator, Signal, StarvedResource, StepInput, StepResult,
+    ThresholdValue, VolumeStats,
 };
 use kubelogic::model::{self, Pod};
-use kubelogic::{Quantity, SortedMap};
+use kubelogic::{FeatureGates, Quantity, SortedMap};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 

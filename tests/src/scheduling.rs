@@ -41,6 +41,8 @@ pub struct SchedulingCase {
     pub plugin_config: BTreeMap<String, Value>,
     #[serde(default)]
     pub feature_gates: BTreeMap<String, bool>,
+    /// `"v1.28"`: that minor's default gates and rules (absent: current).
+    pub kubernetes_version: Option<kubelogic::KubernetesVersion>,
     pub feasible_nodes: Option<Vec<String>>,
     pub filter_statuses: Option<BTreeMap<String, Value>>,
     pub expect: BTreeMap<String, Value>,
@@ -64,7 +66,7 @@ fn list<T: serde::de::DeserializeOwned>(values: &[Value], field: &str) -> Result
 
 impl SchedulingCase {
     pub fn parse(&self) -> Result<Parsed, String> {
-        let gates = FeatureGates::default()
+        let gates = FeatureGates::for_version(self.kubernetes_version.unwrap_or_default())
             .with(&self.feature_gates)
             .map_err(|e| e.to_string())?;
         let objects = Objects {

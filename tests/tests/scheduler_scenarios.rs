@@ -385,3 +385,86 @@ fn binding_the_nominated_pod_ends_its_nomination() {
     let r = schedule(&snap, &cpu_pod("tiny", "1", 0), &default_profile());
     assert_eq!(r.selected_name(), Some("n1"));
 }
+
+/// Older releases: the same kind cluster under v1.28 (the FailedScheduling
+/// message ends in `..`, kubernetes' `SeparatorFormat = " %v."`), and a
+/// tainted node under v1.34 (the reason names the taint) and v1.35.
+#[test]
+fn kubernetes_versions_change_the_texts() {
+    use kubelogic::KubernetesVersion;
+    let (_, pending) = kind_cluster();
+    let mut objects = kind_fixture();
+    objects.pods.retain(|p| p.spec.node_name.is_some());
+    let v1_28 = FeatureGates::for_version(KubernetesVersion::V1_28);
+    let snapshot = Snapshot::from_objects(objects, v1_28);
+    let profile = Profile::default_profile(v1_28).expect("profile");
+    let result = schedule(&snapshot, &pending[0], &profile);
+    assert_eq!(
+        result.message().as_deref(),
+        Some(
+            "0/1 nodes are available: 1 Insufficient memory. preemption: 0/1 nodes are \
+             available: 1 No preemption victims found for incoming pod.."
+        )
+    );
+    let tainted = node(
+        json!({"metadata": {"name": "t", "labels": {"kubernetes.io/hostname": "t"}},
+        "spec": {"taints": [{"key": "dedicated", "value": "gpu", "effect": "NoSchedule"}]},
+        "status": {"allocatable": {"cpu": "8", "memory": "32Gi", "pods": "110"}}}),
+    );
+    let small = pod(json!({"metadata": {"name": "p", "namespace": "default"},
+        "spec": {"containers": [{"name": "c", "resources": {"requests": {"cpu": "100m"}}}]}}));
+    for (version, want) in [
+        (
+            KubernetesVersion::V1_34,
+            "0/1 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}. \
+             preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.",
+        ),
+        (
+            KubernetesVersion::V1_35,
+            "0/1 nodes are available: 1 node(s) had untolerated taint(s). \
+             preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.",
+        ),
+    ] {
+        let gates = FeatureGates::for_version(version);
+        let objects = Objects {
+            nodes: vec![tainted.clone()],
+            ..Objects::default()
+        };
+        let snapshot = Snapshot::from_objects(objects, gates);
+        let profile = Profile::default_profile(gates).expect("profile");
+        assert_eq!(
+            schedule(&snapshot, &small, &profile).message().as_deref(),
+            Some(want),
+            "{version}"
+        );
+    }
+    // A request above allocatable: Unresolvable since v1.35, preemption tried before.
+    let big = pod(json!({"metadata": {"name": "b", "namespace": "default"},
+        "spec": {"containers": [{"name": "c", "resources": {"requests": {"memory": "64Gi"}}}]}}));
+    let plain = node(
+        json!({"metadata": {"name": "n", "labels": {"kubernetes.io/hostname": "n"}},
+        "status": {"allocatable": {"cpu": "8", "memory": "32Gi", "pods": "110"}}}),
+    );
+    for (version, tail) in [
+        (
+            KubernetesVersion::V1_34,
+            "1 No preemption victims found for incoming pod.",
+        ),
+        (
+            KubernetesVersion::V1_35,
+            "1 Preemption is not helpful for scheduling.",
+        ),
+    ] {
+        let gates = FeatureGates::for_version(version);
+        let objects = Objects {
+            nodes: vec![plain.clone()],
+            ..Objects::default()
+        };
+        let snapshot = Snapshot::from_objects(objects, gates);
+        let profile = Profile::default_profile(gates).expect("profile");
+        let message = schedule(&snapshot, &big, &profile)
+            .message()
+            .unwrap_or_default();
+        assert!(message.ends_with(tail), "{version}: {message}");
+    }
+}

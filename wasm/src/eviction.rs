@@ -3,8 +3,8 @@
 
 use kubelogic::eviction::{
     ConfigField, Duration, EvictionConfig, EvictionConfigError, EvictionManager, EvictionPod,
-    FeatureGates, FilesystemLayout, KubeletEvictionSettings, ManagerOptions, Observation,
-    Observations, PodStats, Signal, StepInput,
+    FilesystemLayout, KubeletEvictionSettings, ManagerOptions, Observation, Observations, PodStats,
+    Signal, StepInput,
 };
 use kubelogic::model::Pod;
 use kubelogic::SortedMap;
@@ -259,21 +259,7 @@ pub(crate) struct SimulatorOptions {
 }
 
 fn manager_options(o: &SimulatorOptions, path: &str) -> Result<ManagerOptions, BindingError> {
-    let mut gates = FeatureGates::default();
-    for (name, on) in o.feature_gates.iter() {
-        match name.as_str() {
-            "KubeletSeparateDiskGC" => gates.kubelet_separate_disk_gc = *on,
-            other => {
-                return Err(BindingError::new(
-                    format!(
-                        "unknown feature gate {} (known: KubeletSeparateDiskGC)",
-                        kubelogic::UnknownFeatureGate(other.to_owned()).quoted_name()
-                    ),
-                    join(path, "featureGates"),
-                ))
-            }
-        }
-    }
+    let gates = input::feature_gates(&o.feature_gates, &join(path, "featureGates"))?;
     Ok(ManagerOptions {
         layout: FilesystemLayout {
             dedicated_image_fs: o.dedicated_image_fs,

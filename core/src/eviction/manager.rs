@@ -158,30 +158,13 @@ impl<'de> serde::Deserialize<'de> for Observations {
     }
 }
 
-/// Feature gates the eviction manager reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct FeatureGates {
-    /// `KubeletSeparateDiskGC` (default on): allows a split image filesystem.
-    #[serde(rename = "KubeletSeparateDiskGC")]
-    pub kubelet_separate_disk_gc: bool,
-}
-
-impl Default for FeatureGates {
-    fn default() -> Self {
-        FeatureGates {
-            kubelet_separate_disk_gc: true,
-        }
-    }
-}
-
 /// How the manager is set up besides its configuration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ManagerOptions {
     /// The node's filesystem layout.
     pub layout: FilesystemLayout,
-    /// Feature gates.
-    pub feature_gates: FeatureGates,
+    /// Feature gates (the manager reads `KubeletSeparateDiskGC`).
+    pub feature_gates: crate::FeatureGates,
     /// Whether an evicted pod finishes terminating before the next step
     /// (default true). When false, a soft eviction stays in progress until
     /// [`EvictionManager::pod_terminated`] is called or the pod leaves the
@@ -193,7 +176,7 @@ impl Default for ManagerOptions {
     fn default() -> Self {
         ManagerOptions {
             layout: FilesystemLayout::default(),
-            feature_gates: FeatureGates::default(),
+            feature_gates: crate::FeatureGates::default(),
             pod_termination_completes: true,
         }
     }

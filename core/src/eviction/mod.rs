@@ -43,8 +43,8 @@ pub use config::{
 pub use duration::{Duration, DurationError};
 pub use manager::{
     update_container_fs_thresholds, Admission, EvictedPodStatus, Eviction, EvictionCause,
-    EvictionManager, FeatureGates, ManagerError, ManagerOptions, Observation, Observations,
-    Outcome, PodCondition, ReclaimReport, StepInput, StepResult, ThresholdStatus,
+    EvictionManager, ManagerError, ManagerOptions, Observation, Observations, Outcome,
+    PodCondition, ReclaimReport, StepInput, StepResult, ThresholdStatus,
     IMMEDIATE_EVICTION_GRACE_PERIOD_SECONDS,
 };
 pub use pod::{

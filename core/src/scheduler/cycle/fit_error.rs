@@ -35,7 +35,7 @@ pub struct Diagnosis {
 /// diagnosis.node_to_status.set("a", Status::unschedulable("Insufficient memory"));
 /// diagnosis.node_to_status.set("b", Status::unresolvable("node(s) had untolerated taint(s)"));
 /// diagnosis.node_to_status.set("c", Status::unresolvable("node(s) had untolerated taint(s)"));
-/// let err = FitError { pod: "default/web".into(), num_all_nodes: 3, diagnosis };
+/// let err = FitError { pod: "default/web".into(), num_all_nodes: 3, diagnosis, version: Default::default() };
 /// assert_eq!(
 ///     err.to_string(),
 ///     "0/3 nodes are available: 1 Insufficient memory, 2 node(s) had untolerated taint(s)."
@@ -50,6 +50,10 @@ pub struct FitError {
     pub num_all_nodes: usize,
     /// The statuses and messages.
     pub diagnosis: Diagnosis,
+    /// The release whose message format applies (v1.28 and v1.29 end the
+    /// preemption part with a second `.`).
+    #[serde(skip)]
+    pub version: crate::KubernetesVersion,
 }
 
 /// `NoNodeAvailableMsg`.
@@ -110,7 +114,14 @@ impl fmt::Display for FitError {
         }
         let post = &self.diagnosis.post_filter_msg;
         if !post.is_empty() {
-            write!(f, " {post}")?;
+            // v1.28-v1.29: `SeparatorFormat = " %v."` after the PostFilter
+            // message too, whose own text already ends in `.`.
+            let dot = if self.version.double_dot_after_preemption() {
+                "."
+            } else {
+                ""
+            };
+            write!(f, " {post}{dot}")?;
         }
         Ok(())
     }

@@ -776,6 +776,7 @@ fn finish_unschedulable(
         pod: pod.pod.key(),
         num_all_nodes: b.snapshot.nodes().len(),
         diagnosis,
+        version: b.snapshot.gates.version,
     });
     b.finish()
 }

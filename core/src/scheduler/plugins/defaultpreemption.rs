@@ -465,6 +465,7 @@ impl DefaultPreemption {
                     node_to_status,
                     ..Diagnosis::default()
                 },
+                version: snapshot.gates.version,
             };
             result.nominated_node = Some(String::new());
             result.status = Status::unschedulable(fit_error.to_string());

@@ -13,9 +13,15 @@
 //!     "spec": {"taints": [{"key": "dedicated", "value": "gpu", "effect": "NoSchedule"}]}}"#)?;
 //! let pod: Pod = serde_json::from_str(r#"{"metadata": {"name": "p"}, "spec": {}}"#)?;
 //! let gates = FeatureGates::default();
-//! let status = tainttoleration::filter(&PodInfo::new(pod, &gates), &NodeInfo::new(node), false);
+//! let plugin = tainttoleration::TaintToleration::new(&gates);
+//! let (pod, node) = (PodInfo::new(pod, &gates), NodeInfo::new(node));
+//! let status = tainttoleration::filter(&pod, &node, plugin);
 //! assert_eq!(status.code, Code::UnschedulableAndUnresolvable);
 //! assert_eq!(status.reasons, ["node(s) had untolerated taint(s)"]);
+//! // v1.34 and before named the taint.
+//! let v1_34 = FeatureGates::for_version(kubelogic::KubernetesVersion::V1_34);
+//! let status = tainttoleration::filter(&pod, &node, tainttoleration::TaintToleration::new(&v1_34));
+//! assert_eq!(status.reasons, ["node(s) had untolerated taint {dedicated: gpu}"]);
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 
@@ -31,21 +37,34 @@ use crate::scheduler::plugins::names;
 use crate::scheduler::snapshot::{NodeInfo, PodInfo, Snapshot};
 use crate::FeatureGates;
 
-/// The Filter reason (`ErrReasonNotMatch`, v1.35 text).
+/// The Filter reason (since v1.35; kubernetes#134740).
 pub const ERR_REASON_NOT_MATCH: &str = "node(s) had untolerated taint(s)";
+
+/// The Filter reason before v1.35, naming the taint:
+/// `fmt.Sprintf("node(s) had untolerated taint {%s: %s}", taint.Key, taint.Value)`.
+pub fn err_reason_untolerated_taint(taint: &Taint) -> String {
+    format!(
+        "node(s) had untolerated taint {{{}: {}}}",
+        taint.key,
+        taint.value()
+    )
+}
 
 /// The TaintToleration plugin.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct TaintToleration {
     /// Gate `TaintTolerationComparisonOperators`: `Lt`/`Gt` tolerations.
     pub enable_comparison_operators: bool,
+    /// The Filter reason names the taint (before v1.35).
+    pub taint_in_reason: bool,
 }
 
 impl TaintToleration {
-    /// The plugin under `gates`.
+    /// The plugin under `gates` (and their Kubernetes version).
     pub fn new(gates: &FeatureGates) -> Self {
         TaintToleration {
             enable_comparison_operators: gates.taint_toleration_comparison_operators,
+            taint_in_reason: gates.version.taint_in_untolerated_reason(),
         }
     }
 }
@@ -80,24 +99,27 @@ pub fn is_do_not_schedule_taint(taint: &Taint) -> bool {
 /// Inlined into the per-node loop (the browser build keeps one-caller
 /// functions out of line): the common case, an untainted node, is one test.
 #[inline(always)]
-pub fn filter(pod: &PodInfo, node: &NodeInfo, enable_comparison_operators: bool) -> Status {
+pub fn filter(pod: &PodInfo, node: &NodeInfo, plugin: TaintToleration) -> Status {
     if node.has_taints {
-        filter_tainted(pod, node, enable_comparison_operators)
+        filter_tainted(pod, node, plugin)
     } else {
         Status::success()
     }
 }
 
 /// [`filter`] on a node with taints.
-fn filter_tainted(pod: &PodInfo, node: &NodeInfo, enable_comparison_operators: bool) -> Status {
+fn filter_tainted(pod: &PodInfo, node: &NodeInfo, plugin: TaintToleration) -> Status {
     let taints = &node.node.spec.taints;
     match find_matching_untolerated_taint(
         taints,
         &pod.pod.spec.tolerations,
         is_do_not_schedule_taint,
-        enable_comparison_operators,
+        plugin.enable_comparison_operators,
     ) {
         UntoleratedTaint::None => Status::success(),
+        UntoleratedTaint::Taint(t) if plugin.taint_in_reason => {
+            Status::unresolvable(err_reason_untolerated_taint(t))
+        }
         UntoleratedTaint::Taint(_) => Status::unresolvable(ERR_REASON_NOT_MATCH),
         UntoleratedTaint::Error(_, e) => Status::unresolvable(e.to_string()),
     }
@@ -105,7 +127,7 @@ fn filter_tainted(pod: &PodInfo, node: &NodeInfo, enable_comparison_operators: b
 
 impl FilterPlugin for TaintToleration {
     fn filter(&self, _state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status {
-        filter(pod, node, self.enable_comparison_operators)
+        filter(pod, node, *self)
     }
 }
 

@@ -220,6 +220,9 @@ pub struct Fit {
     pub enable_sidecar_containers: bool,
     /// Gate `PodLevelResources`.
     pub enable_pod_level_resources: bool,
+    /// A request above the node's allocatable is `UnschedulableAndUnresolvable`
+    /// (since v1.35, kubernetes#131345; `Unschedulable` before).
+    pub unresolvable_above_allocatable: bool,
     /// The scoring strategy.
     pub scorer: ResourceAllocationScorer,
 }
@@ -260,6 +263,7 @@ impl Fit {
             ignored_resource_groups: name_set(args.ignored_resource_groups),
             enable_sidecar_containers: gates.sidecar_containers,
             enable_pod_level_resources: gates.pod_level_resources,
+            unresolvable_above_allocatable: gates.version.request_above_allocatable_unresolvable(),
             scorer: ResourceAllocationScorer::new(name, &strategy.resources, false, scorer),
         })
     }
@@ -497,12 +501,21 @@ pub fn fits(pod: &Pod, node: &NodeInfo, gates: &FeatureGates) -> Vec<Insufficien
     )
 }
 
-/// The Filter status for what [`fits_request`] found.
+/// The Filter status for what [`fits_request`] found (current upstream).
 pub fn status_of(insufficient: &[InsufficientResource]) -> Status {
+    status_of_at(insufficient, true)
+}
+
+/// [`status_of`], with `UnschedulableAndUnresolvable` for a request above
+/// allocatable only when `unresolvable_above_allocatable` (since v1.35).
+pub fn status_of_at(
+    insufficient: &[InsufficientResource],
+    unresolvable_above_allocatable: bool,
+) -> Status {
     if insufficient.is_empty() {
         return Status::success();
     }
-    let code = if insufficient.iter().any(|r| r.unresolvable) {
+    let code = if unresolvable_above_allocatable && insufficient.iter().any(|r| r.unresolvable) {
         Code::UnschedulableAndUnresolvable
     } else {
         Code::Unschedulable
@@ -565,12 +578,15 @@ impl Fit {
         if fits_native(&s.request, node) {
             return Status::success();
         }
-        status_of(&fits_request(
-            &s.request,
-            node,
-            &self.ignored_resources,
-            &self.ignored_resource_groups,
-        ))
+        status_of_at(
+            &fits_request(
+                &s.request,
+                node,
+                &self.ignored_resources,
+                &self.ignored_resource_groups,
+            ),
+            self.unresolvable_above_allocatable,
+        )
     }
 }
 
