@@ -67,6 +67,8 @@ export interface EvictionSimulatorOptions {
   podTerminationCompletes?: boolean;
   /** `{ KubeletSeparateDiskGC: false }`. */
   featureGates?: Record<string, boolean>;
+  /** The release whose default gates apply (default: current). */
+  kubernetesVersion?: KubernetesVersion;
 }
 
 /** A signal's observation: available and capacity, as numbers (bytes, inodes, pids) or quantities. */
@@ -256,10 +258,15 @@ pub(crate) struct SimulatorOptions {
     separate_container_fs: bool,
     pod_termination_completes: Option<bool>,
     feature_gates: SortedMap<String, bool>,
+    kubernetes_version: Option<kubelogic::KubernetesVersion>,
 }
 
 fn manager_options(o: &SimulatorOptions, path: &str) -> Result<ManagerOptions, BindingError> {
-    let gates = input::feature_gates(&o.feature_gates, &join(path, "featureGates"))?;
+    let gates = input::feature_gates(
+        &o.feature_gates,
+        o.kubernetes_version,
+        &join(path, "featureGates"),
+    )?;
     Ok(ManagerOptions {
         layout: FilesystemLayout {
             dedicated_image_fs: o.dedicated_image_fs,

@@ -9,7 +9,7 @@
 //! error with its line and column. No reader of the bindings' own.
 
 use kubelogic::model::{self, ModelError};
-use kubelogic::{FeatureGates, Quantity, SortedMap};
+use kubelogic::{FeatureGates, KubernetesVersion, Quantity, SortedMap};
 use serde::de::{self, DeserializeOwned, Deserializer};
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
@@ -47,6 +47,20 @@ fn stringify(value: &JsValue, path: &str) -> Result<Option<String>, BindingError
         BindingError::new(format!("not JSON: {why}"), path)
     })?;
     Ok(text.as_string())
+}
+
+/// `value` without the named properties (a shallow copy): the options of a
+/// call whose Kubernetes objects are read on their own, with their paths,
+/// so that a whole cluster is not turned into text twice.
+pub fn without(value: &JsValue, names: &[&str]) -> JsValue {
+    if !value.is_object() {
+        return value.clone();
+    }
+    let copy = js_sys::Object::assign(&js_sys::Object::new(), &js_sys::Object::from(value.clone()));
+    for name in names {
+        let _ = js_sys::Reflect::delete_property(&copy, &JsValue::from_str(name));
+    }
+    copy.into()
 }
 
 /// A Kubernetes object's JSON text: a string as it is, anything else through
@@ -113,12 +127,14 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for KubernetesJson<T> {
     }
 }
 
-/// Feature gate overrides (`{"PodLevelResources": false}`) on the v1.35 defaults.
+/// Feature gate overrides (`{"PodLevelResources": false}`) on the default
+/// gates of `version` (absent: current upstream).
 pub fn feature_gates(
     overrides: &SortedMap<String, bool>,
+    version: Option<KubernetesVersion>,
     path: &str,
 ) -> Result<FeatureGates, BindingError> {
-    let mut gates = FeatureGates::default();
+    let mut gates = FeatureGates::for_version(version.unwrap_or_default());
     for (name, on) in overrides.iter() {
         gates
             .set(name, *on)

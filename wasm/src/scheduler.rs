@@ -12,8 +12,8 @@ use kubelogic::model::{Objects, Pod};
 use kubelogic::scheduler::cycle::ScheduleResult;
 use kubelogic::scheduler::place::{self, Placement};
 use kubelogic::scheduler::{ConfigError, Profile, Snapshot};
-use kubelogic::FeatureGates;
 use kubelogic::SortedMap;
+use kubelogic::{FeatureGates, KubernetesVersion};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -185,12 +185,17 @@ export interface ScheduleInput extends ScheduleOptions {
    *  `Cluster.scheduleOutcome` and the pods of `placeAll`. */
   pod: KubernetesJson;
   featureGates?: FeatureGateOverrides;
+  /** The release whose default gates, rules and texts apply (`"v1.28"` to `"v1.35"`; default: current). */
+  kubernetesVersion?: KubernetesVersion;
 }
+
+export type KubernetesVersion = "v1.28" | "v1.29" | "v1.30" | "v1.31" | "v1.32" | "v1.33" | "v1.34" | "v1.35";
 
 export type PlaceAllInput = PlacePods & {
   cluster: KubernetesJson;
   profile?: ProfileInput;
   featureGates?: FeatureGateOverrides;
+  kubernetesVersion?: KubernetesVersion;
 };
 "#;
 
@@ -234,6 +239,7 @@ pub(crate) struct CallOptions {
     profile: Option<ProfileInput>,
     detail: Detail,
     feature_gates: SortedMap<String, bool>,
+    kubernetes_version: Option<KubernetesVersion>,
     replicas: Option<f64>,
 }
 
@@ -425,12 +431,18 @@ impl Cluster {
         #[wasm_bindgen(unchecked_param_type = "KubernetesJson")] cluster: JsValue,
         #[wasm_bindgen(js_name = featureGates, unchecked_optional_param_type = "FeatureGateOverrides")]
         feature_gates: Option<js_sys::Object>,
+        #[wasm_bindgen(js_name = kubernetesVersion, unchecked_optional_param_type = "KubernetesVersion")]
+        kubernetes_version: Option<String>,
     ) -> Result<Cluster, JsValue> {
         let overrides: SortedMap<String, bool> = match feature_gates {
             Some(o) => input::options(&o.into(), "featureGates")?,
             None => SortedMap::default(),
         };
-        let gates = input::feature_gates(&overrides, "featureGates")?;
+        let version = kubernetes_version
+            .map(|v| v.parse::<KubernetesVersion>())
+            .transpose()
+            .map_err(|e| BindingError::new(e.to_string(), "kubernetesVersion"))?;
+        let gates = input::feature_gates(&overrides, version, "featureGates")?;
         Ok(Cluster::read(&cluster, gates, "cluster")?)
     }
 
@@ -500,7 +512,7 @@ impl Cluster {
         #[wasm_bindgen(unchecked_param_type = "PlacePods & { profile?: ProfileInput }")]
         input: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let options: CallOptions = input::options(&input, "")?;
+        let options: CallOptions = input::options(&input::without(&input, &["pod", "pods"]), "")?;
         let pods = read_pods(&input, options.replicas)?;
         let profile = build_profile(options.profile.as_ref(), self.gates, "profile")?;
         self.place(&pods, profile.as_ref())
@@ -512,8 +524,13 @@ impl Cluster {
 pub fn schedule(
     #[wasm_bindgen(unchecked_param_type = "ScheduleInput")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let options: CallOptions = input::options(&input, "")?;
-    let gates = input::feature_gates(&options.feature_gates, "featureGates")?;
+    let options: CallOptions =
+        input::options(&input::without(&input, &["cluster", "pod", "pods"]), "")?;
+    let gates = input::feature_gates(
+        &options.feature_gates,
+        options.kubernetes_version,
+        "featureGates",
+    )?;
     let cluster = Cluster::read(&get(&input, "cluster")?, gates, "cluster")?;
     let mut pod: Pod = input::object(&get(&input, "pod")?, "pod")?;
     cluster.admit(&mut pod, "pod")?;
@@ -526,8 +543,13 @@ pub fn schedule(
 pub fn place_all(
     #[wasm_bindgen(unchecked_param_type = "PlaceAllInput")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let options: CallOptions = input::options(&input, "")?;
-    let gates = input::feature_gates(&options.feature_gates, "featureGates")?;
+    let options: CallOptions =
+        input::options(&input::without(&input, &["cluster", "pod", "pods"]), "")?;
+    let gates = input::feature_gates(
+        &options.feature_gates,
+        options.kubernetes_version,
+        "featureGates",
+    )?;
     let cluster = Cluster::read(&get(&input, "cluster")?, gates, "cluster")?;
     let pods = read_pods(&input, options.replicas)?;
     let profile = build_profile(options.profile.as_ref(), gates, "profile")?;

@@ -146,6 +146,31 @@ test('taints preset: the cordoned and tainted nodes are rejected with their reas
   await page.close();
 });
 
+test('Kubernetes version: v1.28 ends the kind line in "..", v1.34 names the taint, kept in the URL', async () => {
+  const { page, problems } = await open();
+  const event = page.locator('#scheduling-event');
+  await event.waitFor();
+  await page.selectOption('#cluster-version', 'v1.28');
+  await page.waitForFunction(() => document.querySelector('#scheduling-event')?.textContent.endsWith('pod..'));
+  assert.equal(await event.textContent(), `Warning  FailedScheduling  default-scheduler  ${KIND_LINE}.`);
+  await page.selectOption('#cluster-version', 'v1.34');
+  await page.selectOption('#cluster-preset', 'taints-cordon-anti-affinity');
+  await page.waitForFunction(() => document.querySelector('#scheduling-event')?.textContent.includes('node-4'));
+  const reasons = await page.locator('#scheduling-table tr[data-node="node-2"] td.reasons').textContent();
+  assert.match(reasons, /^TaintToleration: node\(s\) had untolerated taint \{[^}]+\}$/);
+  await page.waitForFunction(() => {
+    const raw = new URLSearchParams(location.hash.slice(1)).get('s');
+    if (!raw) return false;
+    const state = JSON.parse(atob(raw.replace(/-/g, '+').replace(/_/g, '/')));
+    return state.cluster?.version === 'v1.34';
+  });
+  const again = await open(new URL(page.url()).hash);
+  assert.equal(await again.page.locator('#cluster-version').inputValue(), 'v1.34');
+  await again.page.close();
+  assert.deepEqual([...problems, ...again.problems], []);
+  await page.close();
+});
+
 test('eviction: memory.available below the hard threshold evicts a pod with the kubelet message', async () => {
   const { page, problems } = await open();
   await page.locator('#eviction-steps tr').first().waitFor();

@@ -27,9 +27,15 @@ export async function mount(section, { store, events }) {
     'aria-describedby': 'cluster-input-error',
   });
   const summary = h('p', { class: 'summary', id: 'cluster-summary', 'aria-live': 'polite' });
+  // The release whose default feature gates, rules and message texts apply.
+  const VERSIONS = ['v1.35', 'v1.34', 'v1.33', 'v1.32', 'v1.31', 'v1.30', 'v1.29', 'v1.28'];
+  const version = h('select', { id: 'cluster-version', title: 'Kubernetes version: its default feature gates, rules and messages' },
+    VERSIONS.map((v, i) => h('option', { value: v }, i === 0 ? `${v} (current)` : v)));
+  version.value = VERSIONS.includes(saved.version) ? saved.version : VERSIONS[0];
 
   section.querySelector('.panel-body').replaceChildren(
     h('div', { class: 'field' }, h('label', { for: select.id }, 'Preset'), select, about),
+    h('div', { class: 'field' }, h('label', { for: version.id }, 'Kubernetes version'), version),
     h('div', { class: 'field' },
       h('div', { class: 'label-row' },
         h('label', { for: text.id }, 'Nodes and pods (JSON or YAML)'),
@@ -66,8 +72,15 @@ export async function mount(section, { store, events }) {
 
   const save = () => store.set(id, {
     preset: select.value,
+    ...(version.value !== VERSIONS[0] ? { version: version.value } : {}),
     ...(format.value === 'yaml' ? { format: 'yaml' } : {}),
     ...(select.value ? {} : { text: text.value }),
+  });
+
+  events.publish('kubernetesVersion', version.value);
+  version.addEventListener('change', () => {
+    save();
+    events.publish('kubernetesVersion', version.value);
   });
 
   select.addEventListener('change', async () => {

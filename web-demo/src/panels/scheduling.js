@@ -217,18 +217,28 @@ export function mount(section, { wasm, events }) {
       placed ? placements(placed) : null].filter(Boolean));
   }
 
-  events.subscribe('cluster', (list) => {
+  let clusterList = null;
+  let kubernetesVersion;
+  function readCluster() {
     cluster?.free();
     cluster = null;
     clusterError = null;
-    if (list) {
+    if (clusterList) {
       try {
-        cluster = new wasm.Cluster(list);
+        cluster = new wasm.Cluster(clusterList, undefined, kubernetesVersion);
       } catch (e) {
         clusterError = e;
       }
     }
     render();
+  }
+  events.subscribe('cluster', (list) => {
+    clusterList = list;
+    readCluster();
+  });
+  events.subscribe('kubernetesVersion', (v) => {
+    kubernetesVersion = v;
+    if (clusterList) readCluster();
   });
   events.subscribe('pod', (detail) => {
     pod = detail;
