@@ -9,10 +9,10 @@
 //!   camelCase (`parseQuantity`, `explainQos`, `schedule`, `placeAll`,
 //!   `parseEvictionConfig`, `evictionRun`; handles `Cluster`,
 //!   `ScheduleOutcome` and `EvictionSimulator`); DTO fields are camelCase too.
-//! - **Inputs**: Kubernetes objects as JSON text or plain JS objects, read by
-//!   the core's model so errors carry the field path ([`input`]); option
-//!   objects are read by hand from the JS values, exactly as
-//!   `serde-wasm-bindgen`'s deserializer reads a serde derive ([`read`]).
+//! - **Inputs**: Kubernetes objects as JSON text or plain JS objects, options
+//!   objects as plain JS objects; every one becomes JSON text (a JS value
+//!   through `JSON.stringify`) read by the core's serde derives, so errors
+//!   carry the field path ([`input`]). No reader of the bindings' own.
 //! - **Results**: plain JS objects produced by `serde-wasm-bindgen`'s
 //!   JSON-compatible serializer ([`convert::to_js`]), so Rust maps become plain
 //!   objects and every result survives `JSON.stringify`.
