@@ -8,10 +8,10 @@
 use arbitrary::Arbitrary;
 use kubelogic::eviction::{
     ContainerStats, Duration, EvictionConfig, EvictionContainer, EvictionManager, EvictionPod,
-    EvictionVolume, FeatureGates, FilesystemLayout, FsUsage, ManagerOptions, Observation,
+    EvictionVolume, FilesystemLayout, FsUsage, ManagerOptions, Observation,
     Observations, Outcome, PodStats, Signal, Threshold, ThresholdValue, VolumeStats,
 };
-use kubelogic::{Format, Quantity};
+use kubelogic::{FeatureGates, Format, Quantity};
 use libfuzzer_sys::fuzz_target;
 
 #[derive(Debug, Arbitrary)]
