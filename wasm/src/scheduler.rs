@@ -519,19 +519,25 @@ impl Cluster {
     }
 }
 
-/// One scheduling cycle: `schedule({cluster, pod, profile?, featureGates?, detail?})`.
-#[wasm_bindgen(js_name = schedule, unchecked_return_type = "ScheduleResult")]
-pub fn schedule(
-    #[wasm_bindgen(unchecked_param_type = "ScheduleInput")] input: JsValue,
-) -> Result<JsValue, JsValue> {
+/// The options, gates and cluster of a `schedule` or `placeAll` input.
+fn call_input(input: &JsValue) -> Result<(CallOptions, FeatureGates, Cluster), BindingError> {
     let options: CallOptions =
-        input::options(&input::without(&input, &["cluster", "pod", "pods"]), "")?;
+        input::options(&input::without(input, &["cluster", "pod", "pods"]), "")?;
     let gates = input::feature_gates(
         &options.feature_gates,
         options.kubernetes_version,
         "featureGates",
     )?;
-    let cluster = Cluster::read(&get(&input, "cluster")?, gates, "cluster")?;
+    let cluster = Cluster::read(&get(input, "cluster")?, gates, "cluster")?;
+    Ok((options, gates, cluster))
+}
+
+/// One scheduling cycle: `schedule({cluster, pod, profile?, featureGates?, detail?})`.
+#[wasm_bindgen(js_name = schedule, unchecked_return_type = "ScheduleResult")]
+pub fn schedule(
+    #[wasm_bindgen(unchecked_param_type = "ScheduleInput")] input: JsValue,
+) -> Result<JsValue, JsValue> {
+    let (options, gates, cluster) = call_input(&input)?;
     let mut pod: Pod = input::object(&get(&input, "pod")?, "pod")?;
     cluster.admit(&mut pod, "pod")?;
     let profile = build_profile(options.profile.as_ref(), gates, "profile")?;
@@ -543,14 +549,7 @@ pub fn schedule(
 pub fn place_all(
     #[wasm_bindgen(unchecked_param_type = "PlaceAllInput")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let options: CallOptions =
-        input::options(&input::without(&input, &["cluster", "pod", "pods"]), "")?;
-    let gates = input::feature_gates(
-        &options.feature_gates,
-        options.kubernetes_version,
-        "featureGates",
-    )?;
-    let cluster = Cluster::read(&get(&input, "cluster")?, gates, "cluster")?;
+    let (options, gates, cluster) = call_input(&input)?;
     let pods = read_pods(&input, options.replicas)?;
     let profile = build_profile(options.profile.as_ref(), gates, "profile")?;
     cluster.place(&pods, profile.as_ref())
