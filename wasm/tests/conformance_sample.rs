@@ -224,8 +224,8 @@ fn schedule_outcome_reads_what_schedule_returns() {
     check_all(&cases(KIND), |case| {
         let mut items = case["nodes"].as_array().cloned().unwrap_or_default();
         items.extend(case["pods"].as_array().cloned().unwrap_or_default());
-        let cluster =
-            Cluster::new(js(&json!({ "kind": "List", "items": items })), None).map_err(message)?;
+        let cluster = Cluster::new(js(&json!({ "kind": "List", "items": items })), None, None)
+            .map_err(message)?;
         let full = rust(cluster.schedule(js(&case["pod"]), None).map_err(message)?);
         let outcome = cluster
             .schedule_outcome(js(&case["pod"]), None)
