@@ -184,6 +184,21 @@ struct CaseStats {
     logs_inodes: Option<Quantity>,
     volumes: Option<BTreeMap<String, Quantity>>,
     volume_inodes: Option<BTreeMap<String, Quantity>>,
+    /// Per-container stats by container name (`PodStats.Containers`).
+    containers: Option<BTreeMap<String, CaseContainerStats>>,
+}
+
+/// One container's own stats (`ContainerStats`): its working set, writable
+/// layer and logs. Fields left out fall back to the pod-level `rootfs`,
+/// `logs` (and inode) values, as the Go helpers write them.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct CaseContainerStats {
+    memory_working_set: Option<Quantity>,
+    rootfs: Option<Quantity>,
+    logs: Option<Quantity>,
+    rootfs_inodes: Option<Quantity>,
+    logs_inodes: Option<Quantity>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -329,11 +344,23 @@ fn pod_stats(pod: &EvictionPod, s: &CaseStats) -> PodStats {
         .containers
         .iter()
         .filter(|c| !c.init)
-        .map(|c| ContainerStats {
-            name: c.name.clone(),
-            memory_working_set: None,
-            rootfs: fs(&s.rootfs, &s.rootfs_inodes),
-            logs: fs(&s.logs, &s.logs_inodes),
+        .map(|c| {
+            let own = s.containers.as_ref().and_then(|m| m.get(&c.name));
+            let or = |mine: Option<&Option<Quantity>>, pod: &Option<Quantity>| {
+                mine.and_then(Option::as_ref).or(pod.as_ref()).cloned()
+            };
+            ContainerStats {
+                name: c.name.clone(),
+                memory_working_set: own.and_then(|o| o.memory_working_set.as_ref()).map(units),
+                rootfs: fs(
+                    &or(own.map(|o| &o.rootfs), &s.rootfs),
+                    &or(own.map(|o| &o.rootfs_inodes), &s.rootfs_inodes),
+                ),
+                logs: fs(
+                    &or(own.map(|o| &o.logs), &s.logs),
+                    &or(own.map(|o| &o.logs_inodes), &s.logs_inodes),
+                ),
+            }
         })
         .collect();
     let mut names: BTreeSet<&String> = BTreeSet::new();

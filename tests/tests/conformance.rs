@@ -146,3 +146,45 @@ fn same_tree(copy: &Path, shared: &Path) {
         shared.display()
     );
 }
+
+/// The runner reads `podStats.<pod>.containers` (NOTES.md): the eviction
+/// message names the container whose working set is above its request,
+/// as `TestMemoryPressure_VerifyPodStatus` expects. Without container
+/// stats the message has no container part; a wrong expectation fails.
+#[test]
+fn eviction_runner_reads_container_stats() {
+    let case = |containers: serde_json::Value, message: &str| {
+        serde_json::json!({
+            "name": "container stats",
+            "kind": "evictionRun",
+            "config": {"evictionHard": {"memory.available": "2Gi"}, "evictionPressureTransitionPeriod": "5m0s"},
+            "pods": [
+                {"metadata": {"name": "below-requests", "namespace": "default"},
+                 "spec": {"priority": 0, "containers": [{"name": "below-requests",
+                   "resources": {"requests": {"memory": "1Gi"}, "limits": {"memory": "1Gi"}}}]}},
+                {"metadata": {"name": "above-requests", "namespace": "default"},
+                 "spec": {"priority": 0, "containers": [{"name": "above-requests",
+                   "resources": {"requests": {"memory": "100Mi"}, "limits": {"memory": "1Gi"}}}]}}
+            ],
+            "podStats": {
+                "default/below-requests": {"memoryWorkingSet": "500Mi"},
+                "default/above-requests": {"memoryWorkingSet": "700Mi", "containers": containers}
+            },
+            "steps": [{
+                "at": "0s",
+                "observations": {"memory.available": {"available": "1500Mi", "capacity": "4Gi"}},
+                "expect": {"conditions": ["MemoryPressure"], "evict": {"podStatus": {
+                    "phase": "Failed", "reason": "Evicted", "message": message,
+                    "conditions": [{"type": "DisruptionTarget", "status": "True",
+                                    "reason": "TerminationByKubelet", "message": message}]}}}
+            }]
+        })
+    };
+    let with = "The node was low on resource: memory. Threshold quantity: 2Gi, available: 1500Mi. Container above-requests was using 700Mi, request is 100Mi, has larger consumption of memory. ";
+    let without =
+        "The node was low on resource: memory. Threshold quantity: 2Gi, available: 1500Mi. ";
+    let stats = serde_json::json!({"above-requests": {"memoryWorkingSet": "700Mi"}});
+    kubelogic_conformance::eviction::run_run(case(stats.clone(), with)).unwrap();
+    kubelogic_conformance::eviction::run_run(case(serde_json::Value::Null, without)).unwrap();
+    assert!(kubelogic_conformance::eviction::run_run(case(stats, without)).is_err());
+}

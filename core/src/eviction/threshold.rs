@@ -227,8 +227,26 @@ impl Threshold {
     }
 
     /// Whether `available` meets this threshold (`thresholdsMet`), optionally
-    /// with the minimum reclaim added to the value. `None` when a percentage
-    /// has no capacity to apply to (the threshold is then not evaluated).
+    /// with the minimum reclaim added to the value. `None` when the value is
+    /// a percentage and there is no capacity to apply it to (the threshold is
+    /// then not evaluated); a quantity threshold needs only `available`.
+    ///
+    /// ```
+    /// use kubelogic::eviction::EvictionConfig;
+    ///
+    /// let config = EvictionConfig::from_flags([
+    ///     "--eviction-hard=memory.available<1Gi,nodefs.available<10%",
+    ///     "--eviction-minimum-reclaim=memory.available=5%",
+    /// ])
+    /// .unwrap();
+    /// let find = |s: &str| config.thresholds.iter().find(|t| t.signal.to_string() == s).unwrap();
+    /// let (memory, nodefs) = (find("memory.available"), find("nodefs.available"));
+    /// assert_eq!(memory.to_string(), "memory.available<1Gi");
+    /// // No capacity observed: the quantity still counts, a 5% minimum
+    /// // reclaim adds nothing, a percentage threshold cannot be evaluated.
+    /// assert_eq!(memory.is_met(512 << 20, None, true), Some(true));
+    /// assert_eq!(nodefs.is_met(512 << 20, None, false), None);
+    /// ```
     pub fn is_met(
         &self,
         available: i64,
@@ -245,7 +263,10 @@ impl Threshold {
                         .map(|s| quantity_ceil_units(&s))
                         .unwrap_or_else(|| value.saturating_add(quantity_ceil_units(b))),
                     // A percentage resolves to whole units: ⌈a + n⌉ = ⌈a⌉ + n.
-                    _ => value.saturating_add(min.ceil_units(capacity)?),
+                    // Without a capacity a percentage minimum reclaim has
+                    // nothing to apply to: the threshold itself still counts
+                    // (only percentages need the capacity).
+                    _ => value.saturating_add(min.ceil_units(capacity).unwrap_or(0)),
                 };
             }
         }
