@@ -1,6 +1,7 @@
 //! Go's `strconv.ParseFloat(s, 32)`: text to the nearest `float32`, with Go's
-//! syntax and errors, and without the fast-path tables of Rust's own float
-//! parser (so the browser bundle stays small).
+//! syntax and errors. Go's syntax is checked here; decimal text is then
+//! rounded by std's `str::parse::<f32>` (correctly rounded, as Go's), and
+//! hexadecimal text by a port of `atofHex` (std reads no hexadecimal floats).
 //!
 //! The syntax is Go's (`strconv/atof.go`, `readFloat` and `special`): an
 //! optional sign; `inf`, `infinity` or `nan` in any case (`nan` unsigned); a
@@ -9,19 +10,17 @@
 //! Underscores may separate digits, and a base prefix from a digit (Go's
 //! `underscoreOK`): `1_000.5`, `0x_1p-2`.
 //!
-//! Decimal input is converted exactly with Go's slow path, the
-//! multi-precision decimal of `strconv/decimal.go` shifted by powers of two,
-//! and rounded to the nearest `float32`, ties to even; hexadecimal input
-//! follows `atofHex`. A finite value beyond the largest `float32` (by at least
-//! half an ulp) is [`ParseFloatError::Range`]; one below the smallest subnormal
-//! rounds to zero, keeping its sign.
+//! Both round to the nearest `float32`, ties to even. A finite value beyond
+//! the largest `float32` (by at least half an ulp) is
+//! [`ParseFloatError::Range`]; one below the smallest subnormal rounds to
+//! zero, keeping its sign.
 //!
 //! One known difference: Go's `decimal.set` places the point after at most
 //! the 800 digits it stores, so Go misreads text with more than 800
 //! significant digits before the point whenever its fast path
 //! (Eisel-Lemire) cannot decide: a subnormal or out-of-range result, or a
 //! 19-digit prefix that does not settle the rounding. This parser reads such
-//! text exactly.
+//! text exactly (std's parser has no digit limit).
 //!
 //! (Examples: the `doc_examples` test below.)
 
@@ -59,12 +58,14 @@ pub fn parse_float32(s: &str) -> Result<f32, ParseFloatError> {
         return Ok(f);
     }
     match read_float(s.as_bytes()).ok_or(ParseFloatError::Syntax)? {
-        Number::Decimal(mut d) => {
-            let (bits, overflow) = d.float_bits();
-            if overflow {
-                Err(ParseFloatError::Range)
-            } else {
-                Ok(f32::from_bits(bits))
+        Number::Decimal => {
+            // Go's syntax is checked; std rounds correctly (to nearest,
+            // ties to even, any length). Underscores are only separators.
+            let digits: String = s.chars().filter(|&c| c != '_').collect();
+            match digits.parse::<f32>() {
+                Ok(v) if v.is_infinite() => Err(ParseFloatError::Range),
+                Ok(v) => Ok(v),
+                Err(_) => Err(ParseFloatError::Syntax),
             }
         }
         Number::Hex(h) => h.float_bits().map(f32::from_bits),
@@ -101,12 +102,14 @@ fn special(s: &[u8]) -> Option<f32> {
 
 /// A well-formed number, ready to round.
 enum Number {
-    Decimal(Decimal),
+    /// Decimal text: std's parser rounds it.
+    Decimal,
     Hex(Hex),
 }
 
-/// Go's `readFloat` and `decimal.set` in one pass: the sign, the mantissa's
-/// digits and where its point is, and the exponent. `None` is invalid syntax.
+/// Go's `readFloat`: checks the syntax, and for a hexadecimal number reads
+/// the mantissa's first sixteen digits, where its point is and the
+/// exponent. `None` is invalid syntax.
 fn read_float(s: &[u8]) -> Option<Number> {
     let mut i = 0;
     let neg = match s.first() {
@@ -139,7 +142,6 @@ fn read_float(s: &[u8]) -> Option<Number> {
     let mut dp: i64 = 0;
     let mut mantissa: u64 = 0;
     let mut trunc = false;
-    let mut decimal = Decimal::default();
     while let Some(&c) = s.get(i) {
         let digit = match c {
             b'_' => {
@@ -170,9 +172,6 @@ fn read_float(s: &[u8]) -> Option<Number> {
             nd_mant += 1;
         } else if digit != 0 {
             trunc = true;
-        }
-        if !hex {
-            decimal.push_digit(digit);
         }
     }
     if !saw_digits {
@@ -232,10 +231,7 @@ fn read_float(s: &[u8]) -> Option<Number> {
             trunc,
         }));
     }
-    decimal.dp = if decimal.d.is_empty() { 0 } else { dp };
-    decimal.neg = neg;
-    decimal.trim();
-    Some(Number::Decimal(decimal))
+    Some(Number::Decimal)
 }
 
 /// Go's `underscoreOK`: underscores only between digits, or between a base
@@ -275,226 +271,11 @@ fn underscore_ok(s: &[u8]) -> bool {
     saw != Saw::Underscore
 }
 
-/// Go caps its decimal at 800 digits; beyond them only "some nonzero digit
-/// was dropped" (`trunc`) is kept, which is all that rounding needs.
-const MAX_DIGITS: usize = 800;
-
-/// The largest shift done in one pass: `9 << MAX_SHIFT` fits in a `u64`.
-const MAX_SHIFT: u32 = 60;
-
-/// Go's `decimal`: the value `0.d[0]d[1]... × 10^dp`, digits as values
-/// `0..=9`, no leading or trailing zeros (zero has no digits).
-#[derive(Default)]
-struct Decimal {
-    d: Vec<u8>,
-    dp: i64,
-    neg: bool,
-    /// Nonzero digits were dropped beyond `d`.
-    trunc: bool,
-}
-
-impl Decimal {
-    fn push_digit(&mut self, digit: u8) {
-        if self.d.len() < MAX_DIGITS {
-            self.d.push(digit);
-        } else if digit != 0 {
-            self.trunc = true;
-        }
-    }
-
-    /// Drops trailing zeros (meaningless: the point is kept in `dp`).
-    fn trim(&mut self) {
-        while self.d.last() == Some(&0) {
-            self.d.pop();
-        }
-        if self.d.is_empty() {
-            self.dp = 0;
-        }
-    }
-
-    /// Keeps at most [`MAX_DIGITS`] digits, noting dropped nonzero ones.
-    fn cap(&mut self) {
-        if let Some(tail) = self.d.get(MAX_DIGITS..) {
-            self.trunc |= tail.iter().any(|&d| d != 0);
-            self.d.truncate(MAX_DIGITS);
-        }
-        self.trim();
-    }
-
-    /// Multiplies by `2^k` (`k > 0`) or divides by `2^-k` (`k < 0`).
-    fn shift(&mut self, k: i64) {
-        let mut k = k;
-        while k > 0 && !self.d.is_empty() {
-            let step = k.min(i64::from(MAX_SHIFT));
-            self.left_shift(u32::try_from(step).unwrap_or(MAX_SHIFT));
-            k -= step;
-        }
-        while k < 0 && !self.d.is_empty() {
-            let step = (-k).min(i64::from(MAX_SHIFT));
-            self.right_shift(u32::try_from(step).unwrap_or(MAX_SHIFT));
-            k += step;
-        }
-    }
-
-    /// Multiplies by `2^k`, `k <= MAX_SHIFT`: digits from the last, carrying.
-    fn left_shift(&mut self, k: u32) {
-        let mut out = Vec::with_capacity(self.d.len() + 20);
-        let mut n: u64 = 0;
-        for &c in self.d.iter().rev() {
-            n += u64::from(c) << k;
-            out.push(digit_of(n % 10));
-            n /= 10;
-        }
-        while n > 0 {
-            out.push(digit_of(n % 10));
-            n /= 10;
-            self.dp += 1;
-        }
-        out.reverse();
-        self.d = out;
-        self.cap();
-    }
-
-    /// Divides by `2^k`, `k <= MAX_SHIFT`: long division from the first
-    /// digit, on until the remainder is zero (it always gets there).
-    fn right_shift(&mut self, k: u32) {
-        let mut out = Vec::with_capacity(self.d.len() + usize::try_from(k).unwrap_or(0));
-        let mut n: u64 = 0;
-        let mut digits = self.d.iter();
-        loop {
-            let c = match digits.next() {
-                Some(&c) => c,
-                None if n == 0 => break,
-                None => 0,
-            };
-            n = n * 10 + u64::from(c);
-            let q = n >> k;
-            n -= q << k;
-            if out.is_empty() && q == 0 {
-                // A leading zero of the quotient moves the point.
-                self.dp -= 1;
-            } else {
-                out.push(digit_of(q));
-            }
-        }
-        self.d = out;
-        self.cap();
-    }
-
-    /// Go's `shouldRoundUp`: whether cutting after `nd` digits rounds up
-    /// (ties to even; a dropped nonzero tail breaks the tie upwards).
-    fn should_round_up(&self, nd: i64) -> bool {
-        let Some(at) = usize::try_from(nd).ok().filter(|&at| at < self.d.len()) else {
-            return false;
-        };
-        match self.d.get(at) {
-            Some(5) if at + 1 == self.d.len() => {
-                self.trunc
-                    || at
-                        .checked_sub(1)
-                        .and_then(|prev| self.d.get(prev))
-                        .is_some_and(|prev| prev % 2 == 1)
-            }
-            Some(&digit) => digit >= 5,
-            None => false,
-        }
-    }
-
-    /// Go's `RoundedInteger`: the integer part, rounded. Only called with a
-    /// small `dp` (at most 8 digits here); saturates rather than wrap.
-    fn rounded_integer(&self) -> u64 {
-        if self.dp > 20 {
-            return u64::MAX;
-        }
-        let int_digits = usize::try_from(self.dp).unwrap_or(0);
-        let mut n: u64 = 0;
-        for i in 0..int_digits {
-            n = n
-                .saturating_mul(10)
-                .saturating_add(u64::from(self.d.get(i).copied().unwrap_or(0)));
-        }
-        if self.should_round_up(self.dp) {
-            n = n.saturating_add(1);
-        }
-        n
-    }
-
-    /// Go's `decimal.floatBits` for `float32info`: the bits and whether the
-    /// value overflowed (then the bits are ±Inf).
-    fn float_bits(&mut self) -> (u32, bool) {
-        /// Binary shifts that keep a decimal point move of `i` in range.
-        const POWTAB: [i64; 9] = [1, 3, 6, 9, 13, 16, 19, 23, 26];
-        let sign = if self.neg { SIGN_BIT } else { 0 };
-        let inf = sign | (((1 << EXP_BITS) - 1) << MANT_BITS);
-        if self.d.is_empty() {
-            return (sign, false);
-        }
-        // Obvious overflow or underflow.
-        if self.dp > 310 {
-            return (inf, true);
-        }
-        if self.dp < -330 {
-            return (sign, false);
-        }
-        let pow = |dp: i64| {
-            usize::try_from(dp)
-                .ok()
-                .and_then(|i| POWTAB.get(i))
-                .copied()
-                .unwrap_or(27)
-        };
-        // Scale by powers of two into [0.5, 1).
-        let mut exp: i64 = 0;
-        while self.dp > 0 {
-            let n = pow(self.dp);
-            self.shift(-n);
-            exp += n;
-        }
-        while self.dp < 0 || (self.dp == 0 && self.d.first().is_some_and(|&d| d < 5)) {
-            let n = pow(-self.dp);
-            self.shift(n);
-            exp -= n;
-        }
-        // [0.5, 1) is [1, 2) one binary place lower.
-        exp -= 1;
-        // Below the smallest normal exponent: denormalize.
-        if exp < BIAS + 1 {
-            let n = BIAS + 1 - exp;
-            self.shift(-n);
-            exp += n;
-        }
-        if exp - BIAS >= (1 << EXP_BITS) - 1 {
-            return (inf, true);
-        }
-        // 1 + 23 bits, rounded.
-        self.shift(i64::from(1 + MANT_BITS));
-        let mut mant = self.rounded_integer();
-        if mant == 2 << MANT_BITS {
-            // Rounding carried into a new bit.
-            mant >>= 1;
-            exp += 1;
-            if exp - BIAS >= (1 << EXP_BITS) - 1 {
-                return (inf, true);
-            }
-        }
-        if mant & (1 << MANT_BITS) == 0 {
-            // Subnormal.
-            exp = BIAS;
-        }
-        (assemble(mant, exp, sign), false)
-    }
-}
-
 /// The low bits of `mant`, the biased exponent `exp` and the sign as `float32` bits.
 fn assemble(mant: u64, exp: i64, sign: u32) -> u32 {
     let mant = u32::try_from(mant & ((1 << MANT_BITS) - 1)).unwrap_or(0);
     let biased = u32::try_from((exp - BIAS) & ((1 << EXP_BITS) - 1)).unwrap_or(0);
     sign | (biased << MANT_BITS) | mant
-}
-
-/// A value below ten as a digit.
-fn digit_of(n: u64) -> u8 {
-    u8::try_from(n).unwrap_or(0)
 }
 
 /// A hexadecimal number: `mantissa × 2^exp`, `trunc` when nonzero digits
