@@ -1,5 +1,7 @@
 //! What the API server does to a new pod before the scheduler sees it, as
-//! far as scheduling depends on it: the `Priority` admission plugin
+//! far as scheduling depends on it: validation of the preferred affinity
+//! weights (`pkg/apis/core/validation/validation.go`, [`validate_pod`]) and
+//! the `Priority` admission plugin
 //! (`plugin/pkg/admission/priority/admission.go`), which resolves
 //! `spec.priorityClassName` to `spec.priority` and `spec.preemptionPolicy`.
 //!
@@ -31,6 +33,7 @@
 
 use std::fmt;
 
+use crate::model::validation::{aggregate_message, validate_affinity_weights, FieldError};
 use crate::model::{Pod, PreemptionPolicy, PriorityClass};
 
 /// `scheduling.SystemClusterCritical`.
@@ -55,6 +58,13 @@ pub enum AdmissionError {
         /// What is wrong, in the admission plugin's words.
         reason: String,
     },
+    /// `errors.NewInvalid`: the pod fails validation.
+    Invalid {
+        /// The pod's name (`generateName` when it has no name yet).
+        pod: String,
+        /// The field errors, in validation order.
+        errors: Vec<FieldError>,
+    },
 }
 
 impl fmt::Display for AdmissionError {
@@ -67,6 +77,12 @@ impl fmt::Display for AdmissionError {
                     crate::quote::go_quote(pod)
                 )
             }
+            AdmissionError::Invalid { pod, errors } => write!(
+                f,
+                "Pod {} is invalid: {}",
+                crate::quote::go_quote(pod),
+                aggregate_message(errors)
+            ),
         }
     }
 }
@@ -98,6 +114,49 @@ pub fn default_priority_class(classes: &[PriorityClass]) -> Option<&PriorityClas
         .min_by_key(|c| c.value)
 }
 
+fn pod_name(pod: &Pod) -> String {
+    pod.metadata
+        .name
+        .clone()
+        .or_else(|| pod.metadata.generate_name.clone())
+        .unwrap_or_default()
+}
+
+/// The API server's validation of a new pod (`ValidatePodCreate`), the
+/// part that scheduling depends on: preferred affinity weights in 1–100
+/// ([`validate_affinity_weights`]). A pod that fails is never created,
+/// so nothing schedules it.
+///
+/// ```
+/// use kubelogic::admission::validate_pod;
+/// use kubelogic::model::{from_json_str, Pod};
+///
+/// let pod: Pod = from_json_str(r#"{"metadata": {"name": "web"}, "spec": {"affinity":
+///     {"podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution":
+///     [{"weight": 101, "podAffinityTerm": {"topologyKey": "zone"}}]}}}}"#)?;
+/// assert_eq!(validate_pod(&pod).unwrap_err().to_string(),
+///     "Pod \"web\" is invalid: spec.affinity.podAntiAffinity.\
+///      preferredDuringSchedulingIgnoredDuringExecution[0].weight: Invalid value: 101: \
+///      must be in the range 1-100");
+/// # Ok::<(), kubelogic::model::ModelError>(())
+/// ```
+pub fn validate_pod(pod: &Pod) -> Result<(), AdmissionError> {
+    let errors = pod
+        .spec
+        .affinity
+        .as_ref()
+        .map(|a| validate_affinity_weights(a, "spec.affinity"))
+        .unwrap_or_default();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AdmissionError::Invalid {
+            pod: pod_name(pod),
+            errors,
+        })
+    }
+}
+
 /// The Priority admission plugin on pod creation (`admitPod`): sets
 /// `spec.priority` (and `spec.preemptionPolicy`) from `spec.priorityClassName`,
 /// or from the global default class (whose name it also sets), or 0 with
@@ -109,12 +168,7 @@ pub fn default_priority_class(classes: &[PriorityClass]) -> Option<&PriorityClas
 /// gives. On error the pod is left as it was.
 pub fn admit_priority(pod: &mut Pod, classes: &[PriorityClass]) -> Result<(), AdmissionError> {
     let forbidden = |pod: &Pod, reason: String| AdmissionError::Forbidden {
-        pod: pod
-            .metadata
-            .name
-            .clone()
-            .or_else(|| pod.metadata.generate_name.clone())
-            .unwrap_or_default(),
+        pod: pod_name(pod),
         reason,
     };
     let class_name = pod.spec.priority_class_name.clone().unwrap_or_default();

@@ -1,15 +1,22 @@
 //! Arbitrary small clusters and pods through the node and resource plugins
 //! (TaintToleration, NodeAffinity, NodePorts, ImageLocality,
 //! NodeResourcesFit with each strategy, NodeResourcesBalancedAllocation):
-//! never panics; a rejecting Filter gives reasons; normalized scores are in
-//! 0..=100; a pod tolerating everything passes TaintToleration.
+//! never panics; a rejecting Filter gives reasons; for a pod the API server
+//! accepts (`admission::validate_pod`: preferred weights in 1-100) normalized
+//! scores are in 0..=100; for one it refuses (a weight of -5) the cycle
+//! either scores in range or ends in the framework's Error status naming the
+//! plugin (`applying score defaultWeights on Score plugins: ...`), never a
+//! decision on an out-of-range score; a pod tolerating everything passes
+//! TaintToleration.
 #![no_main]
 
 use arbitrary::Arbitrary;
 use kubelogic::model::{self, Node, Pod};
-use kubelogic::scheduler::framework::{CycleState, NodeScore};
+use kubelogic::admission::validate_pod;
+use kubelogic::scheduler::cycle::{schedule, ScheduleError};
+use kubelogic::scheduler::framework::{CycleState, ExtensionPoint, NodeScore};
 use kubelogic::scheduler::plugins::new_plugin;
-use kubelogic::scheduler::{NodeInfo, PodInfo, Snapshot};
+use kubelogic::scheduler::{NodeInfo, PodInfo, Profile, Snapshot};
 use kubelogic::FeatureGates;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
@@ -165,6 +172,24 @@ fuzz_target!(|input: Input| {
     let Some(pod) = pod(&input.pod) else { return };
     let snap = cluster(&input.nodes, gates);
     let info = PodInfo::new(pod.clone(), &gates);
+    let accepted = validate_pod(&pod).is_ok();
+    let profile = Profile::default_profile(gates).expect("default profile");
+    let result = schedule(&snap, &pod, &profile);
+    if let Some(ScheduleError::Plugin {
+        plugin,
+        extension_point: ExtensionPoint::Score,
+        message,
+    }) = &result.error
+    {
+        // Only a weight the API server refuses can push a score out of range.
+        assert!(!accepted, "{plugin}: {message}");
+        assert!(
+            message.starts_with("applying score defaultWeights on Score plugins: plugin ")
+                && message.contains(plugin.as_str()),
+            "{message}"
+        );
+        assert!(result.selected.is_none());
+    }
     let nodes: Vec<&NodeInfo> = snap.nodes().iter().collect();
     let strategies = [
         Value::Null,
@@ -212,8 +237,10 @@ fuzz_target!(|input: Input| {
             })
             .collect();
         assert!(sc.normalize(&state, &info, &mut scores).is_success());
-        for s in &scores {
-            assert!((0..=100).contains(&s.score), "{name}: {s:?}");
+        if accepted {
+            for s in &scores {
+                assert!((0..=100).contains(&s.score), "{name}: {s:?}");
+            }
         }
     }
     let mut everything = pod;

@@ -6,7 +6,7 @@
 use kubelogic::model::{self, Pod, PodDisruptionBudget};
 use kubelogic::scheduler::cycle::{schedule, ScheduleError};
 use kubelogic::scheduler::framework::{
-    CycleState, FilterPlugin, PreFilterPlugin, PreFilterResult, ScorePlugin, Status,
+    CycleState, ExtensionPoint, FilterPlugin, PreFilterPlugin, PreFilterResult, ScorePlugin, Status,
 };
 use kubelogic::scheduler::{NodeInfo, Plugin, PodInfo, Profile, ProfilePlugin, Snapshot};
 use kubelogic::FeatureGates;
@@ -246,7 +246,7 @@ fn filter_error_stops_the_cycle() {
     );
     let r = schedule(&snap, &pod("p", "1", 0, json!({})), &profile(false));
     assert!(
-        matches!(&r.error, Some(ScheduleError::Plugin { plugin, extension_point: "Filter", message })
+        matches!(&r.error, Some(ScheduleError::Plugin { plugin, extension_point: ExtensionPoint::Filter, message })
             if plugin == "FakeFit" && message == "running \"FakeFit\" filter plugin: broken node"),
         "{:?}",
         r.error
@@ -445,4 +445,48 @@ fn preemption_messages() {
         Some("0/2 nodes are available: 2 Insufficient cpu.")
     );
     assert!(r.preemption.is_none());
+}
+
+/// NodeAffinity's `addedAffinity` may carry any weight (upstream's args
+/// validation does not check it), so a -5 gives every matching node a
+/// negative normalized score. The framework does not decide on it: it
+/// ends the cycle with an Error status naming the plugin, in
+/// `RunScorePlugins`' words.
+#[test]
+fn a_score_out_of_range_after_normalizing_is_an_error_naming_the_plugin() {
+    let mut config = std::collections::BTreeMap::new();
+    config.insert(
+        "NodeAffinity".to_owned(),
+        json!({"addedAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [{"weight": -5,
+            "preference": {"matchExpressions": [{"key": "pool", "operator": "In", "values": ["a"]}]}}]}}),
+    );
+    let enabled = ["NodeAffinity".to_owned()];
+    let profile = Profile::new(Some(&enabled), &config, FeatureGates::default()).expect("profile");
+    let snap = snapshot(
+        vec![
+            node("n1", "2", json!({"pool": "a"})),
+            node("n2", "2", json!({"pool": "b"})),
+        ],
+        vec![],
+        vec![],
+    );
+    let r = schedule(&snap, &pod("p", "1", 0, json!({})), &profile);
+    assert_eq!(r.selected_name(), None);
+    assert_eq!(
+        r.error,
+        Some(ScheduleError::Plugin {
+            plugin: "NodeAffinity".to_owned(),
+            extension_point: ExtensionPoint::Score,
+            message: "applying score defaultWeights on Score plugins: plugin \"NodeAffinity\" returns an invalid score -5, it should in the range of [0, 100] after normalizing".to_owned(),
+        })
+    );
+    // A weight in range scores and decides.
+    config.insert(
+        "NodeAffinity".to_owned(),
+        json!({"addedAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 5,
+            "preference": {"matchExpressions": [{"key": "pool", "operator": "In", "values": ["a"]}]}}]}}),
+    );
+    let profile = Profile::new(Some(&enabled), &config, FeatureGates::default()).expect("profile");
+    let r = schedule(&snap, &pod("p", "1", 0, json!({})), &profile);
+    assert_eq!((r.selected_name(), r.error.as_ref()), (Some("n1"), None));
 }

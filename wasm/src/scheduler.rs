@@ -336,13 +336,24 @@ impl Cluster {
         })
     }
 
-    /// What the API server's Priority admission does to a new pod
+    /// What the API server does to a new pod: validation
+    /// ([`kubelogic::admission::validate_pod`]: a preferred weight outside
+    /// 1-100 is refused), then Priority admission
     /// ([`kubelogic::admission::admit_priority`] with the cluster's
     /// PriorityClasses): `priorityClassName` (or the global default class)
     /// becomes `priority` and `preemptionPolicy`. A pod that already carries
     /// a `priority` and names no class is taken as admitted (a what-if on
     /// the number itself, or a pod read back from the API).
     fn admit(&self, pod: &mut Pod, path: &str) -> Result<(), BindingError> {
+        if let Err(e) = kubelogic::admission::validate_pod(pod) {
+            let field = match &e {
+                kubelogic::admission::AdmissionError::Invalid { errors, .. } => errors
+                    .first()
+                    .map_or_else(|| "spec".to_owned(), |f| f.field.clone()),
+                _ => "spec".to_owned(),
+            };
+            return Err(BindingError::new(e.to_string(), join(path, &field)));
+        }
         if pod.spec.priority.is_some() && pod.spec.priority_class_name.is_none() {
             return Ok(());
         }

@@ -14,6 +14,7 @@
 //! assert!(!is_valid_label_value("-x").is_empty());
 //! ```
 
+use super::affinity::Affinity;
 use super::selector::{LabelSelector, LabelSelectorOperator};
 use std::fmt;
 
@@ -417,6 +418,67 @@ pub fn label_selector_error(selector: &LabelSelector) -> Option<String> {
         .match_expressions
         .iter()
         .find_map(|r| requirement_error(&r.key, Some(r.operator), &r.values))
+}
+
+/// The weight checks of `validateAffinity` (`pkg/apis/core/validation/validation.go`):
+/// `ValidatePreferredSchedulingTerms` for node affinity and
+/// `validateWeightedPodAffinityTerms` for pod (anti-)affinity reject a
+/// preferred term whose weight is outside 1–100, at
+/// `<path>.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[i].weight`
+/// (and `podAffinity`, `podAntiAffinity`). The API server refuses such a
+/// pod, so the scheduler never scores one.
+///
+/// ```
+/// use kubelogic::model::{from_json_str, validation::validate_affinity_weights, Affinity};
+///
+/// let affinity: Affinity = from_json_str(r#"{"nodeAffinity": {"preferredDuringSchedulingIgnoredDuringExecution":
+///     [{"weight": -5, "preference": {}}]}}"#)?;
+/// let errors = validate_affinity_weights(&affinity, "spec.affinity");
+/// assert_eq!(errors[0].to_string(), "spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight: \
+///     Invalid value: -5: must be in the range 1-100");
+/// # Ok::<(), kubelogic::model::ModelError>(())
+/// ```
+pub fn validate_affinity_weights(affinity: &Affinity, path: &str) -> Vec<FieldError> {
+    const DETAIL: &str = "must be in the range 1-100";
+    let bad = |w: i32| w <= 0 || w > 100;
+    let mut errors = Vec::new();
+    if let Some(na) = &affinity.node_affinity {
+        for (i, term) in na
+            .preferred_during_scheduling_ignored_during_execution
+            .iter()
+            .enumerate()
+        {
+            if bad(term.weight) {
+                errors.push(FieldError::invalid_rendered(
+                    format!("{path}.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[{i}].weight"),
+                    term.weight.to_string(),
+                    DETAIL,
+                ));
+            }
+        }
+    }
+    for (name, pa) in [
+        ("podAffinity", &affinity.pod_affinity),
+        ("podAntiAffinity", &affinity.pod_anti_affinity),
+    ] {
+        let Some(pa) = pa else { continue };
+        for (j, term) in pa
+            .preferred_during_scheduling_ignored_during_execution
+            .iter()
+            .enumerate()
+        {
+            if bad(term.weight) {
+                errors.push(FieldError::invalid_rendered(
+                    format!(
+                        "{path}.{name}.preferredDuringSchedulingIgnoredDuringExecution[{j}].weight"
+                    ),
+                    term.weight.to_string(),
+                    DETAIL,
+                ));
+            }
+        }
+    }
+    errors
 }
 
 #[cfg(test)]

@@ -21,6 +21,44 @@ pub const MAX_NODE_SCORE: i64 = 100;
 /// The lowest score.
 pub const MIN_NODE_SCORE: i64 = 0;
 
+/// The framework's extension points, by their upstream names
+/// (`pkg/scheduler/framework/runtime/framework.go`'s `Run…Plugins`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ExtensionPoint {
+    /// `RunPreFilterPlugins`.
+    PreFilter,
+    /// `RunFilterPlugins`.
+    Filter,
+    /// `RunPostFilterPlugins` (preemption).
+    PostFilter,
+    /// `RunPreScorePlugins`.
+    PreScore,
+    /// `RunScorePlugins`: Score.
+    Score,
+    /// `RunScorePlugins`: NormalizeScore.
+    NormalizeScore,
+}
+
+impl ExtensionPoint {
+    /// The upstream name (`PreFilter`, `NormalizeScore`...).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ExtensionPoint::PreFilter => "PreFilter",
+            ExtensionPoint::Filter => "Filter",
+            ExtensionPoint::PostFilter => "PostFilter",
+            ExtensionPoint::PreScore => "PreScore",
+            ExtensionPoint::Score => "Score",
+            ExtensionPoint::NormalizeScore => "NormalizeScore",
+        }
+    }
+}
+
+impl fmt::Display for ExtensionPoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The status codes of the framework (`fwk.Code`).
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,

@@ -37,8 +37,8 @@ pub use fit_error::{Diagnosis, FitError, NO_NODE_AVAILABLE_MSG};
 pub use node_to_status::NodeToStatus;
 
 use super::framework::{
-    mul_saturating, Code, CycleState, FilterPlugin, NodeScore, PreFilterResult, ScorePlugin,
-    Status, MAX_NODE_SCORE, MIN_NODE_SCORE,
+    mul_saturating, Code, CycleState, ExtensionPoint, FilterPlugin, NodeScore, PreFilterResult,
+    ScorePlugin, Status, MAX_NODE_SCORE, MIN_NODE_SCORE,
 };
 use super::plugins::defaultpreemption::DefaultPreemption;
 use super::preemption::PreemptionResult;
@@ -110,8 +110,8 @@ pub enum ScheduleError {
     Plugin {
         /// The plugin.
         plugin: String,
-        /// `PreFilter`, `Filter`, `PreScore`, `Score`, `NormalizeScore` or `PostFilter`.
-        extension_point: &'static str,
+        /// Where it failed.
+        extension_point: ExtensionPoint,
         /// The message, as upstream wraps it.
         message: String,
     },
@@ -488,7 +488,7 @@ impl Builder<'_> {
         self.result
     }
 
-    fn plugin_error(&self, status: &Status, point: &'static str) -> ScheduleError {
+    fn plugin_error(&self, status: &Status, point: ExtensionPoint) -> ScheduleError {
         ScheduleError::Plugin {
             plugin: status.plugin.as_deref().unwrap_or_default().to_owned(),
             extension_point: point,
@@ -567,7 +567,7 @@ pub fn schedule_pod_info(snapshot: &Snapshot, pod: &PodInfo, profile: &Profile) 
     b.result.skipped_filter_plugins = state.skip_filter_plugins.as_slice().to_vec();
     if !pre.status.is_success() {
         if !pre.status.is_rejected() {
-            let err = b.plugin_error(&pre.status, "PreFilter");
+            let err = b.plugin_error(&pre.status, ExtensionPoint::PreFilter);
             return b.fail(err);
         }
         for i in 0..all.len() {
@@ -621,7 +621,7 @@ pub fn schedule_pod_info(snapshot: &Snapshot, pod: &PodInfo, profile: &Profile) 
         if let Some(node) = all.get(i) {
             let status = filter_node(profile, &filters, &state, pod, node, snapshot);
             if status.code == Code::Error {
-                let err = b.plugin_error(&status, "Filter");
+                let err = b.plugin_error(&status, ExtensionPoint::Filter);
                 return b.fail(err);
             }
             if status.is_success() {
@@ -689,7 +689,7 @@ pub fn schedule_pod_info(snapshot: &Snapshot, pod: &PodInfo, profile: &Profile) 
         // As node by node: the first node (in order) whose first non-passing
         // filter errs stops the cycle.
         if let Some((_, status)) = first_error {
-            let err = b.plugin_error(&status, "Filter");
+            let err = b.plugin_error(&status, ExtensionPoint::Filter);
             return b.fail(err);
         }
         feasible.extend_from_slice(&remaining);
@@ -709,7 +709,7 @@ pub fn schedule_pod_info(snapshot: &Snapshot, pod: &PodInfo, profile: &Profile) 
                 continue;
             }
             if status.code == Code::Error {
-                let err = b.plugin_error(&status, "Filter");
+                let err = b.plugin_error(&status, ExtensionPoint::Filter);
                 return b.fail(err);
             } else {
                 rejected += 1;
@@ -817,7 +817,7 @@ fn prioritize_and_select(
                 );
                 return b.fail(ScheduleError::Plugin {
                     plugin: p.plugin.name().to_owned(),
-                    extension_point: "PreScore",
+                    extension_point: ExtensionPoint::PreScore,
                     message,
                 });
             }
@@ -841,13 +841,13 @@ fn prioritize_and_select(
             }
             if let Err(status) = scorer.score_nodes(&state, pod, &nodes, &mut scores) {
                 let message = format!(
-                    "running Score plugin {}: {}",
+                    "running Score plugins: plugin {} failed with: {}",
                     crate::quote::go_quote(name),
                     status.message()
                 );
                 return b.fail(ScheduleError::Plugin {
                     plugin: name.to_owned(),
-                    extension_point: "Score",
+                    extension_point: ExtensionPoint::Score,
                     message,
                 });
             }
@@ -862,7 +862,7 @@ fn prioritize_and_select(
                     );
                     return b.fail(ScheduleError::Plugin {
                         plugin: name.to_owned(),
-                        extension_point: "NormalizeScore",
+                        extension_point: ExtensionPoint::NormalizeScore,
                         message,
                     });
                 }
@@ -872,13 +872,13 @@ fn prioritize_and_select(
                 .find(|s| !(MIN_NODE_SCORE..=MAX_NODE_SCORE).contains(&s.score))
             {
                 let message = format!(
-                    "plugin {} returns an invalid score {}, it should in the range of [{MIN_NODE_SCORE}, {MAX_NODE_SCORE}] after normalizing",
+                    "applying score defaultWeights on Score plugins: plugin {} returns an invalid score {}, it should in the range of [{MIN_NODE_SCORE}, {MAX_NODE_SCORE}] after normalizing",
                     crate::quote::go_quote(name),
                     bad.score
                 );
                 return b.fail(ScheduleError::Plugin {
                     plugin: name.to_owned(),
-                    extension_point: "NormalizeScore",
+                    extension_point: ExtensionPoint::Score,
                     message,
                 });
             }
