@@ -7,7 +7,8 @@ use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughpu
 use kubelogic::admission::admit_priority;
 use kubelogic::model::{self, Pod, PriorityClass};
 use kubelogic::qos::{self, OomOptions};
-use kubelogic::resources::{self, PodResourcesOptions, SchedulerResourceGates};
+use kubelogic::resources::{self, PodResourcesOptions};
+use kubelogic::scheduler::types::calculate_resource;
 use serde_json::Value;
 
 const PODS: usize = 1000;
@@ -87,11 +88,11 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.bench_function("scheduler_summary_1000_pods", |b| {
-        let gates = SchedulerResourceGates::default();
+        let gates = kubelogic::FeatureGates::default();
         b.iter(|| {
             black_box(&pods)
                 .iter()
-                .map(|p| resources::pod_requests_summary(p, &gates).non_zero_milli_cpu)
+                .map(|p| calculate_resource(p, &gates).non_zero_milli_cpu)
                 .sum::<i64>()
         })
     });

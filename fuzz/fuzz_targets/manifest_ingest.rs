@@ -9,7 +9,8 @@
 use kubelogic::admission::admit_priority;
 use kubelogic::model::{self, ModelError};
 use kubelogic::qos::{self, OomOptions};
-use kubelogic::resources::{self, PodResourcesOptions, SchedulerResourceGates};
+use kubelogic::resources::{self, PodResourcesOptions};
+use kubelogic::scheduler::types::calculate_resource;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -52,7 +53,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = resources::try_pod_requests(pod, &opts);
         let _ = resources::pod_limits(pod, &opts);
         let _ = resources::pod_requests(pod, &PodResourcesOptions::default());
-        let _ = resources::pod_requests_summary(pod, &SchedulerResourceGates::default());
+        let _ = calculate_resource(pod, &kubelogic::FeatureGates::default());
         let _ = resources::get_resource_request(pod, "memory", true);
         // Admission either sets a priority (the class's or the default) or
         // refuses and leaves the pod untouched.

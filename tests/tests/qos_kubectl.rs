@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 
 use kubelogic::model::{self, Pod, QosClass};
 use kubelogic::qos::{self, OomOptions};
-use kubelogic::resources::{self, PodResourcesOptions, SchedulerResourceGates};
+use kubelogic::resources::{self, PodResourcesOptions};
+use kubelogic::scheduler::types::{self, calculate_resource};
+use kubelogic::FeatureGates;
 
 const GI: i64 = 1 << 30;
 const MI: i64 = 1 << 20;
@@ -118,21 +120,21 @@ fn resource_totals() {
     assert_eq!(gpu_limits["memory"].to_string(), "16504Mi");
     assert!(!gpu_limits.contains_key("ephemeral-storage"));
 
-    let gates = SchedulerResourceGates::default();
-    let s = resources::pod_requests_summary(index["gpu-trainer-7f8d9"], &gates);
-    assert_eq!(s.milli_cpu, 4250);
-    assert_eq!(s.ephemeral_storage, 20 * GI);
-    assert_eq!(s.scalar.get("nvidia.com/gpu"), Some(&1));
-    let proxy = resources::pod_requests_summary(index["kube-proxy-7qvzd"], &gates);
-    assert_eq!((proxy.milli_cpu, proxy.memory), (0, 0));
+    let gates = FeatureGates::default();
+    let s = calculate_resource(index["gpu-trainer-7f8d9"], &gates);
+    assert_eq!(s.requests.milli_cpu, 4250);
+    assert_eq!(s.requests.ephemeral_storage, 20 * GI);
+    assert_eq!(s.requests.scalar_resources.get("nvidia.com/gpu"), Some(&1));
+    let proxy = calculate_resource(index["kube-proxy-7qvzd"], &gates);
+    assert_eq!((proxy.requests.milli_cpu, proxy.requests.memory), (0, 0));
     assert_eq!(
         (proxy.non_zero_milli_cpu, proxy.non_zero_memory),
         (
-            resources::DEFAULT_MILLI_CPU_REQUEST,
-            resources::DEFAULT_MEMORY_REQUEST
+            types::DEFAULT_MILLI_CPU_REQUEST,
+            types::DEFAULT_MEMORY_REQUEST
         )
     );
-    let batch = resources::pod_requests_summary(index["batch-report-28931220-x7k2q"], &gates);
+    let batch = calculate_resource(index["batch-report-28931220-x7k2q"], &gates);
     // Explicit zero requests stay zero even for scoring.
     assert_eq!((batch.non_zero_milli_cpu, batch.non_zero_memory), (0, 0));
 }

@@ -8,7 +8,8 @@ use kubelogic::model::{
     Container, NodeAllocatableResourceClaimStatus, Pod, QosClass, ResourceList,
 };
 use kubelogic::qos::{self, OomOptions};
-use kubelogic::resources::{self, PodResourcesOptions, SchedulerResourceGates};
+use kubelogic::resources::{self, PodResourcesOptions};
+use kubelogic::scheduler::types::calculate_resource;
 use kubelogic::Quantity;
 use quickcheck::{Arbitrary, Gen, QuickCheck, TestResult};
 
@@ -262,7 +263,7 @@ fn totals_never_panic(p: ArbPod, flags: u8) -> bool {
     let req = resources::pod_requests(&pod, &opts);
     let _ = resources::pod_limits(&pod, &opts);
     let _ = resources::try_pod_requests(&pod, &opts);
-    let _ = resources::pod_requests_summary(&pod, &SchedulerResourceGates::default());
+    let _ = calculate_resource(&pod, &kubelogic::FeatureGates::default());
     for r in NAMES {
         let _ = resources::get_resource_request(&pod, r, flags & 128 != 0);
     }

@@ -26,9 +26,7 @@ use crate::model::{Pod, QosClass, TaintEffect, Toleration, TolerationOperator};
 use crate::quantity::{Format, Quantity};
 use crate::{qos, resources};
 
-/// `SystemCriticalPriority` (`scheduling.SystemCriticalPriority`): pods at or
-/// above this priority are critical.
-pub const SYSTEM_CRITICAL_PRIORITY: i32 = 2_000_000_000;
+pub use crate::qos::SYSTEM_CRITICAL_PRIORITY;
 
 /// `namespace/name`. Keys up to 46 bytes (nearly all) are stored inline,
 /// so that results listing every pod copy bytes instead of touching shared

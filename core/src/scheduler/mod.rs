@@ -2,6 +2,7 @@
 //!
 //! - [`framework`]: status codes, extension-point traits, cycle state.
 //! - [`snapshot`]: `NodeInfo`, `PodInfo` and the cluster [`Snapshot`].
+//! - [`types`]: `Resource` and `calculateResource`, the integer accounting of requests.
 //! - [`plugins`]: one module per upstream plugin, and the registry.
 //! - [`cycle`]: one scheduling cycle ([`schedule`]) and the FailedScheduling message.
 //! - [`preemption`]: candidates, victims and the node choice of preemption.
@@ -16,6 +17,7 @@ pub mod plugins;
 pub mod preemption;
 pub mod profile;
 pub mod snapshot;
+pub mod types;
 
 pub use cycle::{schedule, FitError, NodeToStatus, ScheduleResult};
 pub use framework::{
@@ -24,4 +26,5 @@ pub use framework::{
 pub use place::{place_all, Placement};
 pub use plugins::ConfigError;
 pub use profile::{Profile, ProfilePlugin};
-pub use snapshot::{NodeInfo, PodInfo, Resource, Snapshot};
+pub use snapshot::{NodeInfo, PodInfo, Snapshot};
+pub use types::{PodRequestsSummary, Resource};

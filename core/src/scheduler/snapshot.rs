@@ -12,21 +12,15 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::index::SnapshotIndexes;
+use super::types::calculate_resource;
+pub use super::types::Resource;
 use crate::model::validation::label_selector_error;
-use crate::model::{
-    LabelSelector, Labels, Namespace, Node, Objects, Pod, PodAffinityTerm, ResourceList,
-};
+use crate::model::{LabelSelector, Labels, Namespace, Node, Objects, Pod, PodAffinityTerm};
 pub use crate::resources::{
     is_extended_resource_name, is_native_resource, is_prefixed_native_resource,
-    is_scalar_resource_name, Resource,
+    is_scalar_resource_name,
 };
-use crate::resources::{pod_requests, PodResourcesOptions};
-use crate::{FeatureGates, Quantity, SortedMap, SortedSet};
-
-/// `DefaultMilliCPURequest`: the CPU a container without a cpu request counts for scoring.
-pub const DEFAULT_MILLI_CPU_REQUEST: i64 = 100;
-/// `DefaultMemoryRequest`: the memory a container without a memory request counts for scoring (200Mi).
-pub const DEFAULT_MEMORY_REQUEST: i64 = 200 * 1024 * 1024;
+use crate::{FeatureGates, SortedMap, SortedSet};
 
 /// One host port a pod uses: `(protocol, hostIP, port)`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -169,24 +163,13 @@ pub struct PodInfo {
     pub parse_error: Option<String>,
 }
 
-/// The options the scheduler's `NodeInfo` uses for `PodRequests`.
-pub fn scheduler_request_options(gates: &FeatureGates) -> PodResourcesOptions {
-    PodResourcesOptions {
-        use_status_resources: gates.in_place_pod_vertical_scaling,
-        skip_pod_level_resources: !gates.pod_level_resources,
-        in_place_pod_level_resources_vertical_scaling_enabled: gates
-            .in_place_pod_level_resources_vertical_scaling,
-        ..PodResourcesOptions::default()
-    }
-}
-
 impl PodInfo {
     /// Parses `pod` for scheduling under `gates`.
     pub fn new(pod: impl Into<Arc<Pod>>, gates: &FeatureGates) -> PodInfo {
         let pod: Arc<Pod> = pod.into();
-        let opts = scheduler_request_options(gates);
-        let requests = Resource::from_list(&pod_requests(&pod, &opts));
-        let non_zero_requests = non_zero_requests(&pod, &opts, &requests);
+        let summary = calculate_resource(&pod, gates);
+        let non_zero_requests = summary.non_zero_requests();
+        let requests = summary.requests;
         let host_ports = pod_host_ports(&pod);
         let mut info = PodInfo {
             pod: Arc::clone(&pod),
@@ -278,28 +261,6 @@ fn weighted_terms(
             })
         })
         .collect()
-}
-
-/// Requests with the non-zero defaults (`NodeInfo.calculateResource`'s second result).
-fn non_zero_requests(pod: &Pod, opts: &PodResourcesOptions, requests: &Resource) -> Resource {
-    let mut defaults = ResourceList::new();
-    defaults.insert(
-        "cpu".to_owned(),
-        Quantity::from_milli(DEFAULT_MILLI_CPU_REQUEST, crate::Format::DecimalSI),
-    );
-    defaults.insert(
-        "memory".to_owned(),
-        Quantity::from_value(DEFAULT_MEMORY_REQUEST, crate::Format::BinarySI),
-    );
-    let with_defaults = PodResourcesOptions {
-        non_missing_container_requests: Some(defaults),
-        ..opts.clone()
-    };
-    let list = pod_requests(pod, &with_defaults);
-    let mut r = requests.clone();
-    r.milli_cpu = list.get("cpu").map_or(0, crate::resources::milli_value);
-    r.memory = list.get("memory").map_or(0, crate::resources::value);
-    r
 }
 
 /// An image on a node, with how many nodes of the cluster have it (`ImageStateSummary`).
