@@ -132,12 +132,13 @@ fn check_config_error(
         (Err(e), Some(want)) => {
             let field = want.get("field").and_then(Value::as_str).unwrap_or("");
             let ty = want.get("type").and_then(Value::as_str).unwrap_or("");
-            if e.field == field && e.error_type == ty {
+            if e.field == field && e.error_type.as_str() == ty {
                 Ok(None)
             } else {
                 Err(format!(
                     "expected config error {field} {ty}, got {} {}",
-                    e.field, e.error_type
+                    e.field,
+                    e.error_type.as_str()
                 ))
             }
         }

@@ -249,7 +249,7 @@ fn config_error(e: &ConfigError, path: &str) -> BindingError {
     } else {
         join(path, &format!("pluginConfig.{}.{}", e.plugin, e.field))
     };
-    BindingError::new(e.to_string(), field).with_kind(e.error_type.clone())
+    BindingError::new(e.to_string(), field).with_kind(e.error_type.as_str().to_owned())
 }
 
 fn build_profile(

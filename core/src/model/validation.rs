@@ -30,6 +30,8 @@ pub enum FieldErrorType {
     NotSupported,
     /// `FieldValueDuplicate`.
     Duplicate,
+    /// `FieldValueForbidden`.
+    Forbidden,
 }
 
 impl FieldErrorType {
@@ -40,6 +42,7 @@ impl FieldErrorType {
             FieldErrorType::Required => "FieldValueRequired",
             FieldErrorType::NotSupported => "FieldValueNotSupported",
             FieldErrorType::Duplicate => "FieldValueDuplicate",
+            FieldErrorType::Forbidden => "FieldValueForbidden",
         }
     }
 
@@ -50,6 +53,7 @@ impl FieldErrorType {
             FieldErrorType::Required => "Required value",
             FieldErrorType::NotSupported => "Unsupported value",
             FieldErrorType::Duplicate => "Duplicate value",
+            FieldErrorType::Forbidden => "Forbidden",
         }
     }
 }
@@ -133,7 +137,11 @@ impl FieldError {
 impl fmt::Display for FieldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.field, self.error_type.description())?;
-        if self.error_type != FieldErrorType::Required {
+        // `ErrorBody`: Required and Forbidden print no value.
+        if !matches!(
+            self.error_type,
+            FieldErrorType::Required | FieldErrorType::Forbidden
+        ) {
             write!(f, ": {}", self.value)?;
         }
         if !self.detail.is_empty() {

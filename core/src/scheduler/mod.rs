@@ -26,5 +26,5 @@ pub use framework::{
 pub use place::{place_all, Placement};
 pub use plugins::ConfigError;
 pub use profile::{Profile, ProfilePlugin};
-pub use snapshot::{NodeInfo, PodInfo, Snapshot};
+pub use snapshot::{NodeInfo, PodInfo, Snapshot, SnapshotError};
 pub use types::{PodRequestsSummary, Resource};

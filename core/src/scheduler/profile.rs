@@ -2,6 +2,7 @@
 //! weights and args — `KubeSchedulerProfile` — and the framework runtime that
 //! runs an extension point over all of them (`frameworkImpl.RunFilterPlugins`, ...).
 
+use crate::model::validation::FieldErrorType;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
@@ -101,7 +102,7 @@ impl Profile {
                     return Err(ConfigError::new(
                         name,
                         "",
-                        "FieldValueNotSupported",
+                        FieldErrorType::NotSupported,
                         format!("unknown plugin {}", crate::quote::go_quote(name)),
                     ));
                 }

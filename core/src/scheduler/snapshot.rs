@@ -7,6 +7,7 @@
 //! its requests in integer units, host ports and affinity terms.
 
 use std::collections::HashMap;
+use std::fmt;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -21,6 +22,40 @@ pub use crate::resources::{
     is_scalar_resource_name,
 };
 use crate::{FeatureGates, SortedMap, SortedSet};
+
+/// Why the snapshot refused a pod (`add_pod`, `bind`, `nominate`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SnapshotError {
+    /// No node named: the pod is pending (or has no nomination).
+    Pending,
+    /// `Succeeded` or `Failed`: kube-scheduler never sees such a pod.
+    TerminalPhase {
+        /// The phase.
+        phase: String,
+    },
+    /// The node is not in the snapshot.
+    UnknownNode {
+        /// `bound` or `nominated`.
+        relation: &'static str,
+        /// The node's name.
+        node: String,
+    },
+}
+
+impl fmt::Display for SnapshotError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SnapshotError::Pending => f.write_str("not bound to a node (pending)"),
+            SnapshotError::TerminalPhase { phase } => write!(f, "terminal phase {phase}"),
+            SnapshotError::UnknownNode { relation, node } => {
+                write!(f, "{relation} to node {node}, which is not in the snapshot")
+            }
+        }
+    }
+}
+
+impl std::error::Error for SnapshotError {}
 
 /// One host port a pod uses: `(protocol, hostIP, port)`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -545,7 +580,7 @@ impl Snapshot {
     /// pods with no higher priority run as if it were already there
     /// (`RunFilterPluginsWithNominatedPods`). Refused with the reason: pods
     /// with no nomination, terminal pods, unknown nodes.
-    pub fn nominate(&mut self, pod: Pod) -> Result<(), String> {
+    pub fn nominate(&mut self, pod: Pod) -> Result<(), SnapshotError> {
         let i = self.node_for(&pod, pod.status.nominated_node_name.as_deref(), "nominated")?;
         let info = Arc::new(PodInfo::new(pod, &self.gates));
         match self.nominated.binary_search_by_key(&i, |(p, _)| *p) {
@@ -567,18 +602,23 @@ impl Snapshot {
         &self,
         pod: &Pod,
         node_name: Option<&str>,
-        relation: &str,
-    ) -> Result<usize, String> {
+        relation: &'static str,
+    ) -> Result<usize, SnapshotError> {
         let Some(node_name) = node_name.filter(|n| !n.is_empty()) else {
-            return Err("not bound to a node (pending)".to_owned());
+            return Err(SnapshotError::Pending);
         };
         if let Some(phase @ ("Succeeded" | "Failed")) = pod.status.phase.as_deref() {
-            return Err(format!("terminal phase {phase}"));
+            return Err(SnapshotError::TerminalPhase {
+                phase: phase.to_owned(),
+            });
         }
         self.index
             .get(node_name)
             .copied()
-            .ok_or_else(|| format!("{relation} to node {node_name}, which is not in the snapshot"))
+            .ok_or_else(|| SnapshotError::UnknownNode {
+                relation,
+                node: node_name.to_owned(),
+            })
     }
 
     /// The pods nominated to the node at `position` (see [`Snapshot::nominate`]).
@@ -649,7 +689,7 @@ impl Snapshot {
     /// Places a bound pod (`spec.nodeName` set) on its node. Pending pods,
     /// terminal pods (`Succeeded`/`Failed`, which kube-scheduler never sees)
     /// and pods on unknown nodes are refused with the reason.
-    pub fn add_pod(&mut self, pod: Pod) -> Result<(), String> {
+    pub fn add_pod(&mut self, pod: Pod) -> Result<(), SnapshotError> {
         let i = self.node_for(&pod, pod.spec.node_name.as_deref(), "bound")?;
         let key = pod.key();
         self.nominated.retain_mut(|(_, pods)| {
@@ -657,18 +697,15 @@ impl Snapshot {
             !pods.is_empty()
         });
         let info = Arc::new(PodInfo::new(pod, &self.gates));
-        match self.nodes.get_mut(i) {
-            Some(n) => {
-                self.indexes.add_pod(i, &info);
-                n.add_pod(info);
-                Ok(())
-            }
-            None => Err("node index out of range".to_owned()),
+        if let Some(n) = self.nodes.get_mut(i) {
+            self.indexes.add_pod(i, &info);
+            n.add_pod(info);
         }
+        Ok(())
     }
 
     /// Binds `pod` to `node_name` and accounts it (what `place_all` does after each decision).
-    pub fn bind(&mut self, mut pod: Pod, node_name: &str) -> Result<(), String> {
+    pub fn bind(&mut self, mut pod: Pod, node_name: &str) -> Result<(), SnapshotError> {
         pod.spec.node_name = Some(node_name.to_owned());
         self.add_pod(pod)
     }

@@ -8,6 +8,7 @@
 //! potential node (offset 0) and visits nodes in snapshot order, and a tie
 //! after every criterion goes to the first candidate in that order.
 
+use crate::model::validation::FieldErrorType;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -50,7 +51,7 @@ impl Default for DefaultPreemptionArgs {
     }
 }
 
-fn config_error(field: &str, ty: &str, message: impl Into<String>) -> ConfigError {
+fn config_error(field: &str, ty: FieldErrorType, message: impl Into<String>) -> ConfigError {
     ConfigError::new(names::DEFAULT_PREEMPTION, field, ty, message)
 }
 
@@ -75,7 +76,7 @@ impl DefaultPreemptionArgs {
         let Some(map) = value.as_object() else {
             return Err(config_error(
                 "",
-                "FieldValueInvalid",
+                FieldErrorType::Invalid,
                 "args must be an object",
             ));
         };
@@ -87,7 +88,7 @@ impl DefaultPreemptionArgs {
                 other => {
                     return Err(config_error(
                         other,
-                        "FieldValueNotSupported",
+                        FieldErrorType::NotSupported,
                         format!("unknown field {}", crate::quote::go_quote(other)),
                     ))
                 }
@@ -95,7 +96,7 @@ impl DefaultPreemptionArgs {
             *slot = v
                 .as_i64()
                 .and_then(|n| i32::try_from(n).ok())
-                .ok_or_else(|| config_error(key, "FieldValueInvalid", "must be an int32"))?;
+                .ok_or_else(|| config_error(key, FieldErrorType::Invalid, "must be an int32"))?;
         }
         args.validate()?;
         Ok(args)
@@ -108,21 +109,21 @@ impl DefaultPreemptionArgs {
         if !(0..=100).contains(&p) {
             return Err(config_error(
                 "minCandidateNodesPercentage",
-                "FieldValueInvalid",
+                FieldErrorType::Invalid,
                 "not in valid range [0, 100]",
             ));
         }
         if a < 0 {
             return Err(config_error(
                 "minCandidateNodesAbsolute",
-                "FieldValueInvalid",
+                FieldErrorType::Invalid,
                 "not in valid range [0, inf)",
             ));
         }
         if p == 0 && a == 0 {
             return Err(config_error(
                 "minCandidateNodesPercentage",
-                "FieldValueInvalid",
+                FieldErrorType::Invalid,
                 "cannot be zero at the same time as minCandidateNodesAbsolute",
             ));
         }

@@ -14,6 +14,7 @@ pub mod nodeunschedulable;
 pub mod podtopologyspread;
 pub mod tainttoleration;
 
+use crate::model::validation::FieldErrorType;
 use std::fmt;
 
 use serde_json::Value;
@@ -31,19 +32,24 @@ pub struct ConfigError {
     pub plugin: String,
     /// The field path inside the plugin's args, e.g. `scoringStrategy.resources[0].weight`.
     pub field: String,
-    /// `FieldValueInvalid`, `FieldValueRequired`, `FieldValueNotSupported`, `FieldValueDuplicate`...
-    pub error_type: String,
+    /// `FieldValueInvalid`, `FieldValueRequired`, `FieldValueNotSupported`...
+    pub error_type: FieldErrorType,
     /// The message.
     pub message: String,
 }
 
 impl ConfigError {
     /// An error of `error_type` at `field`.
-    pub fn new(plugin: &str, field: &str, error_type: &str, message: impl Into<String>) -> Self {
+    pub fn new(
+        plugin: &str,
+        field: &str,
+        error_type: FieldErrorType,
+        message: impl Into<String>,
+    ) -> Self {
         ConfigError {
             plugin: plugin.to_owned(),
             field: field.to_owned(),
-            error_type: error_type.to_owned(),
+            error_type,
             message: message.into(),
         }
     }
@@ -54,7 +60,10 @@ impl fmt::Display for ConfigError {
         write!(
             f,
             "{} args: {}: {} ({})",
-            self.plugin, self.field, self.message, self.error_type
+            self.plugin,
+            self.field,
+            self.message,
+            self.error_type.as_str()
         )
     }
 }
@@ -64,7 +73,7 @@ impl std::error::Error for ConfigError {}
 impl ConfigError {
     /// A validation error of `plugin`'s args.
     pub fn from_field_error(plugin: &str, e: &FieldError) -> Self {
-        ConfigError::new(plugin, &e.field, e.error_type.as_str(), e.to_string())
+        ConfigError::new(plugin, &e.field, e.error_type, e.to_string())
     }
 }
 
@@ -77,8 +86,9 @@ pub fn decode_args<T: serde::de::DeserializeOwned + Default>(
 ) -> Result<T, ConfigError> {
     match args {
         None | Some(Value::Null) => Ok(T::default()),
-        Some(v) => crate::model::from_value(v)
-            .map_err(|e| ConfigError::new(plugin, e.path(), "FieldValueInvalid", e.to_string())),
+        Some(v) => crate::model::from_value(v).map_err(|e| {
+            ConfigError::new(plugin, e.path(), FieldErrorType::Invalid, e.to_string())
+        }),
     }
 }
 
@@ -107,7 +117,7 @@ pub fn new_plugin(
         other => Err(ConfigError::new(
             other,
             "",
-            "FieldValueNotSupported",
+            FieldErrorType::NotSupported,
             format!("unknown plugin {}", crate::quote::go_quote(other)),
         )),
     }

@@ -32,6 +32,7 @@
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 
+use crate::model::validation::FieldErrorType;
 use crate::SortedSet;
 
 use serde::Deserialize;
@@ -98,7 +99,7 @@ impl NodeAffinity {
             None => ConfigError::new(
                 names::NODE_AFFINITY,
                 "addedAffinity",
-                "FieldValueInvalid",
+                FieldErrorType::Invalid,
                 "",
             ),
         };
@@ -623,7 +624,7 @@ mod tests {
             e.field,
             "addedAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values"
         );
-        assert_eq!(e.error_type, "FieldValueInvalid");
+        assert_eq!(e.error_type.as_str(), "FieldValueInvalid");
         let unknown = serde_json::json!({"addedAffinty": {}});
         assert!(NodeAffinity::new(Some(&unknown)).is_err());
     }

@@ -41,6 +41,7 @@
 pub mod filtering;
 pub mod scoring;
 
+use crate::model::validation::FieldErrorType;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -104,7 +105,7 @@ impl InterPodAffinityArgs {
             return Err(ConfigError::new(
                 names::INTER_POD_AFFINITY,
                 "hardPodAffinityWeight",
-                "FieldValueInvalid",
+                FieldErrorType::Invalid,
                 format!("Invalid value: {w}: not in valid range [0, 100]"),
             ));
         }

@@ -42,6 +42,7 @@ pub mod common;
 pub mod filtering;
 pub mod scoring;
 
+use crate::model::validation::FieldErrorType;
 use serde_json::Value;
 
 use crate::model::{
@@ -99,7 +100,7 @@ pub fn system_default_constraints() -> Vec<V1Constraint> {
     ]
 }
 
-fn cfg_err(field: &str, ty: &str, msg: impl Into<String>) -> ConfigError {
+fn cfg_err(field: &str, ty: FieldErrorType, msg: impl Into<String>) -> ConfigError {
     ConfigError::new(names::POD_TOPOLOGY_SPREAD, field, ty, msg)
 }
 
@@ -112,7 +113,11 @@ impl PodTopologySpreadArgs {
             return Ok(out);
         };
         let Some(map) = args.as_object() else {
-            return Err(cfg_err("", "FieldValueInvalid", "args must be an object"));
+            return Err(cfg_err(
+                "",
+                FieldErrorType::Invalid,
+                "args must be an object",
+            ));
         };
         let mut defaulting: Option<String> = None;
         let mut raw_constraints: &[Value] = &[];
@@ -125,7 +130,7 @@ impl PodTopologySpreadArgs {
                     other => {
                         return Err(cfg_err(
                             k,
-                            "FieldValueInvalid",
+                            FieldErrorType::Invalid,
                             format!("expected a string, got {}", other),
                         ))
                     }
@@ -136,7 +141,7 @@ impl PodTopologySpreadArgs {
                     other => {
                         return Err(cfg_err(
                             k,
-                            "FieldValueInvalid",
+                            FieldErrorType::Invalid,
                             format!("expected a list, got {}", other),
                         ))
                     }
@@ -144,7 +149,7 @@ impl PodTopologySpreadArgs {
                 other => {
                     return Err(cfg_err(
                         other,
-                        "FieldValueNotSupported",
+                        FieldErrorType::NotSupported,
                         format!("unknown field {}", crate::quote::go_quote(other)),
                     ))
                 }
@@ -156,7 +161,7 @@ impl PodTopologySpreadArgs {
             Some(other) => {
                 return Err(cfg_err(
                     "defaultingType",
-                    "FieldValueNotSupported",
+                    FieldErrorType::NotSupported,
                     format!(
                         "Unsupported value: {}: supported values: \"System\", \"List\"",
                         crate::quote::go_quote(other)
@@ -171,14 +176,14 @@ impl PodTopologySpreadArgs {
             let p = format!("defaultConstraints[{i}]");
             let field = format!("{p}.whenUnsatisfiable");
             let bad = match raw.get("whenUnsatisfiable") {
-                None | Some(Value::Null) => Some(cfg_err(&field, "FieldValueRequired", "can not be empty")),
+                None | Some(Value::Null) => Some(cfg_err(&field, FieldErrorType::Required, "can not be empty")),
                 Some(Value::String(s)) if s.is_empty() => {
-                    Some(cfg_err(&field, "FieldValueRequired", "can not be empty"))
+                    Some(cfg_err(&field, FieldErrorType::Required, "can not be empty"))
                 }
                 Some(Value::String(s)) if s == "DoNotSchedule" || s == "ScheduleAnyway" => None,
                 Some(other) => Some(cfg_err(
                     &field,
-                    "FieldValueNotSupported",
+                    FieldErrorType::NotSupported,
                     format!("Unsupported value: {}: supported values: \"DoNotSchedule\", \"ScheduleAnyway\"", other),
                 )),
             };
@@ -190,7 +195,7 @@ impl PodTopologySpreadArgs {
             }
             bad_when.push(bad);
             let c: V1Constraint = model::from_value_at(&raw, &p)
-                .map_err(|e| cfg_err(e.path(), "FieldValueInvalid", e.to_string()))?;
+                .map_err(|e| cfg_err(e.path(), FieldErrorType::Invalid, e.to_string()))?;
             out.default_constraints.push(c);
         }
         out.validate_with(&bad_when)?;
@@ -208,7 +213,7 @@ impl PodTopologySpreadArgs {
         if self.defaulting_type == DefaultingType::System && !self.default_constraints.is_empty() {
             return Err(cfg_err(
                 "defaultingType",
-                "FieldValueInvalid",
+                FieldErrorType::Invalid,
                 "Invalid value: \"System\": when .defaultConstraints are not empty",
             ));
         }
@@ -217,14 +222,14 @@ impl PodTopologySpreadArgs {
             if c.max_skew <= 0 {
                 return Err(cfg_err(
                     &format!("{p}.maxSkew"),
-                    "FieldValueInvalid",
+                    FieldErrorType::Invalid,
                     format!("Invalid value: {}: not in valid range (0, inf)", c.max_skew),
                 ));
             }
             if c.topology_key.is_empty() {
                 return Err(cfg_err(
                     &format!("{p}.topologyKey"),
-                    "FieldValueRequired",
+                    FieldErrorType::Required,
                     "can not be empty",
                 ));
             }
@@ -232,7 +237,7 @@ impl PodTopologySpreadArgs {
             if !key_errs.is_empty() {
                 return Err(cfg_err(
                     &format!("{p}.topologyKey"),
-                    "FieldValueInvalid",
+                    FieldErrorType::Invalid,
                     key_errs.join("; "),
                 ));
             }
@@ -242,7 +247,7 @@ impl PodTopologySpreadArgs {
             if c.label_selector.is_some() {
                 return Err(cfg_err(
                     &format!("{p}.labelSelector"),
-                    "FieldValueForbidden",
+                    FieldErrorType::Forbidden,
                     "constraint must not define a selector, as they deduced for each pod",
                 ));
             }
@@ -252,7 +257,7 @@ impl PodTopologySpreadArgs {
             if repeated {
                 return Err(cfg_err(
                     &format!("defaultConstraints[{i}]"),
-                    "FieldValueDuplicate",
+                    FieldErrorType::Duplicate,
                     format!("{{{}, {:?}}}", c.topology_key, c.when_unsatisfiable),
                 ));
             }
@@ -426,7 +431,7 @@ mod tests {
 
     fn err(args: Value) -> (String, String) {
         let e = PodTopologySpread::new(Some(&args), &FeatureGates::default()).unwrap_err();
-        (e.field, e.error_type)
+        (e.field, e.error_type.as_str().to_owned())
     }
 
     fn c(key: &str, skew: i32, when: &str) -> Value {
