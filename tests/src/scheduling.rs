@@ -513,10 +513,7 @@ pub fn run_schedule(case: SchedulingCase) -> Result<(), String> {
                 .map_err(|e| format!("bad filterStatuses[{node}]: {e}"))?;
             m.set(node.clone(), Status::with_reasons(s.code, s.reasons));
         }
-        let plugin = match DefaultPreemption::from_profile(&profile) {
-            Some(p) => Some(p.map_err(|e| e.to_string())?),
-            None => None,
-        };
+        let plugin = profile.default_preemption;
         let nominated = pod.pod.status.nominated_node_name.as_deref().unwrap_or("");
         let eligible = DefaultPreemption::default()
             .pod_eligible_to_preempt_others(&pod.pod, snap, m.get(nominated))

@@ -8,6 +8,7 @@ use kubelogic::scheduler::cycle::{schedule, ScheduleError};
 use kubelogic::scheduler::framework::{
     CycleState, ExtensionPoint, FilterPlugin, PreFilterPlugin, PreFilterResult, ScorePlugin, Status,
 };
+use kubelogic::scheduler::plugins::defaultpreemption::DefaultPreemption;
 use kubelogic::scheduler::{NodeInfo, Plugin, PodInfo, Profile, ProfilePlugin, Snapshot};
 use kubelogic::FeatureGates;
 use kubelogic::SortedSet;
@@ -108,7 +109,7 @@ fn profile(preemption: bool) -> Profile {
             weight: 1,
         },
     ];
-    p.default_preemption = preemption.then_some(Value::Null);
+    p.default_preemption = preemption.then(DefaultPreemption::default);
     p
 }
 

@@ -118,8 +118,12 @@ export interface PreemptionResult {
 
 export type ScheduleError =
   | { type: "noNodesAvailable" }
-  | { type: "plugin"; plugin: string; extensionPoint: string; message: string }
-  | { type: "config"; message: string };
+  | {
+      type: "plugin";
+      plugin: string;
+      extensionPoint: "PreFilter" | "Filter" | "PostFilter" | "PreScore" | "Score" | "NormalizeScore";
+      message: string;
+    };
 
 /** Everything one scheduling cycle decided, and why. */
 export interface ScheduleResult {

@@ -2,6 +2,7 @@
 //! weights and args — `KubeSchedulerProfile` — and the framework runtime that
 //! runs an extension point over all of them (`frameworkImpl.RunFilterPlugins`, ...).
 
+use super::plugins::defaultpreemption::DefaultPreemption;
 use crate::model::validation::FieldErrorType;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -68,8 +69,9 @@ pub struct Profile {
     pub scheduler_name: String,
     /// The plugins, in the order their extension points run.
     pub plugins: Vec<ProfilePlugin>,
-    /// Whether DefaultPreemption (the PostFilter) runs, and its args.
-    pub default_preemption: Option<Value>,
+    /// The PostFilter extension point: DefaultPreemption, built and its
+    /// args validated once here (`None`: the profile does not preempt).
+    pub default_preemption: Option<DefaultPreemption>,
     /// `percentageOfNodesToScore`: `None` scores every feasible node
     /// (kubelogic's default); `Some(0)` is upstream's adaptive default.
     pub percentage_of_nodes_to_score: Option<u32>,
@@ -120,15 +122,13 @@ impl Profile {
                 plugins.push(ProfilePlugin { plugin, weight });
             }
         }
-        let default_preemption = is_enabled(names::DEFAULT_PREEMPTION).then(|| {
-            plugin_config
-                .get(names::DEFAULT_PREEMPTION)
-                .cloned()
-                .unwrap_or(Value::Null)
-        });
-        if let Some(args) = &default_preemption {
-            super::plugins::defaultpreemption::DefaultPreemptionArgs::from_value(Some(args))?;
-        }
+        let default_preemption = if is_enabled(names::DEFAULT_PREEMPTION) {
+            Some(DefaultPreemption::new(
+                plugin_config.get(names::DEFAULT_PREEMPTION),
+            )?)
+        } else {
+            None
+        };
         Ok(Profile {
             scheduler_name: "default-scheduler".to_owned(),
             plugins,

@@ -40,7 +40,6 @@ use super::framework::{
     mul_saturating, Code, CycleState, ExtensionPoint, FilterPlugin, NodeScore, PreFilterResult,
     ScorePlugin, Status, MAX_NODE_SCORE, MIN_NODE_SCORE,
 };
-use super::plugins::defaultpreemption::DefaultPreemption;
 use super::preemption::PreemptionResult;
 use super::profile::Profile;
 use super::snapshot::{NodeInfo, PodInfo, Snapshot};
@@ -115,11 +114,6 @@ pub enum ScheduleError {
         /// The message, as upstream wraps it.
         message: String,
     },
-    /// The profile's DefaultPreemption args are invalid.
-    Config {
-        /// The message.
-        message: String,
-    },
 }
 
 impl fmt::Display for ScheduleError {
@@ -131,7 +125,6 @@ impl fmt::Display for ScheduleError {
                 extension_point,
                 message,
             } => write!(f, "{extension_point} {plugin}: {message}"),
-            ScheduleError::Config { message } => f.write_str(message),
         }
     }
 }
@@ -757,20 +750,10 @@ fn finish_unschedulable(
     profile: &Profile,
     mut diagnosis: Diagnosis,
 ) -> ScheduleResult {
-    if let Some(plugin) = DefaultPreemption::from_profile(profile) {
-        match plugin {
-            Ok(plugin) => {
-                let result =
-                    plugin.post_filter(profile, state, pod, &diagnosis.node_to_status, b.snapshot);
-                diagnosis.post_filter_msg = result.status.message();
-                b.result.preemption = Some(result);
-            }
-            Err(e) => {
-                return b.fail(ScheduleError::Config {
-                    message: e.to_string(),
-                })
-            }
-        }
+    if let Some(plugin) = &profile.default_preemption {
+        let result = plugin.post_filter(profile, state, pod, &diagnosis.node_to_status, b.snapshot);
+        diagnosis.post_filter_msg = result.status.message();
+        b.result.preemption = Some(result);
     }
     b.result.fit_error = Some(FitError {
         pod: pod.pod.key(),

@@ -226,14 +226,6 @@ impl DefaultPreemption {
         })
     }
 
-    /// The plugin as configured in `profile` (`None` when the profile has no PostFilter).
-    pub fn from_profile(profile: &Profile) -> Option<Result<Self, ConfigError>> {
-        profile
-            .default_preemption
-            .as_ref()
-            .map(|args| DefaultPreemption::new(Some(args)))
-    }
-
     /// `calculateNumCandidates`: `max(n·percentage/100, absolute)`, at most `n`.
     pub fn calculate_num_candidates(&self, num_nodes: usize) -> usize {
         let pct = usize::try_from(self.args.min_candidate_nodes_percentage).unwrap_or(0);
