@@ -574,6 +574,42 @@ pub trait Plugin: Send + Sync {
     }
 }
 
+/// Implements [`Plugin`] for an in-tree plugin: its upstream name and the
+/// extension points it implements, once, e.g.
+/// `plugin!(NodePorts, names::NODE_PORTS, [PreFilter, Filter]);`
+/// (each point's trait must be implemented by the type).
+macro_rules! plugin {
+    ($ty:ty, $name:expr, [$($point:ident),* $(,)?]) => {
+        impl $crate::scheduler::framework::Plugin for $ty {
+            fn name(&self) -> &'static str {
+                $name
+            }
+            $( $crate::scheduler::framework::plugin!(@$point); )*
+        }
+    };
+    (@PreFilter) => {
+        fn as_pre_filter(&self) -> Option<&dyn $crate::scheduler::framework::PreFilterPlugin> {
+            Some(self)
+        }
+    };
+    (@Filter) => {
+        fn as_filter(&self) -> Option<&dyn $crate::scheduler::framework::FilterPlugin> {
+            Some(self)
+        }
+    };
+    (@PreScore) => {
+        fn as_pre_score(&self) -> Option<&dyn $crate::scheduler::framework::PreScorePlugin> {
+            Some(self)
+        }
+    };
+    (@Score) => {
+        fn as_score(&self) -> Option<&dyn $crate::scheduler::framework::ScorePlugin> {
+            Some(self)
+        }
+    };
+}
+pub(crate) use plugin;
+
 /// PreFilter: runs once per cycle before filtering; may store state, narrow
 /// the nodes, reject the pod outright, or return Skip.
 pub trait PreFilterPlugin {

@@ -16,7 +16,7 @@
 //! ```
 
 use crate::scheduler::framework::{
-    fill_scores, missing_state, CycleState, NodeScore, Plugin, PreScorePlugin, ScorePlugin, Status,
+    fill_scores, missing_state, CycleState, NodeScore, PreScorePlugin, ScorePlugin, Status,
     MAX_NODE_SCORE,
 };
 use crate::scheduler::plugins::names;
@@ -35,17 +35,7 @@ pub const MAX_CONTAINER_THRESHOLD: i64 = 1000 * MB;
 #[derive(Debug, Default, Clone, Copy)]
 pub struct ImageLocality;
 
-impl Plugin for ImageLocality {
-    fn name(&self) -> &'static str {
-        names::IMAGE_LOCALITY
-    }
-    fn as_pre_score(&self) -> Option<&dyn PreScorePlugin> {
-        Some(self)
-    }
-    fn as_score(&self) -> Option<&dyn ScorePlugin> {
-        Some(self)
-    }
-}
+crate::scheduler::framework::plugin!(ImageLocality, names::IMAGE_LOCALITY, [PreScore, Score]);
 
 /// What PreScore records for Score.
 #[derive(Clone, Debug, Default)]

@@ -45,9 +45,8 @@ use crate::model::nodeaffinity::{
 use crate::model::validation::aggregate_message;
 use crate::model::{NodeAffinity as NodeAffinitySpec, NodeSelectorOperator, Pod};
 use crate::scheduler::framework::{
-    default_normalize_score, fill_scores, CycleState, FilterPlugin, NodeScore, Plugin,
-    PreFilterPlugin, PreFilterResult, PreScorePlugin, ScoreExtensions, ScorePlugin, Status,
-    MAX_NODE_SCORE,
+    default_normalize_score, fill_scores, CycleState, FilterPlugin, NodeScore, PreFilterPlugin,
+    PreFilterResult, PreScorePlugin, ScoreExtensions, ScorePlugin, Status, MAX_NODE_SCORE,
 };
 use crate::scheduler::index::{SnapshotIndexes, TopologyKey};
 use crate::scheduler::plugins::{decode_args, names, ConfigError};
@@ -126,23 +125,11 @@ impl NodeAffinity {
     }
 }
 
-impl Plugin for NodeAffinity {
-    fn name(&self) -> &'static str {
-        names::NODE_AFFINITY
-    }
-    fn as_pre_filter(&self) -> Option<&dyn PreFilterPlugin> {
-        Some(self)
-    }
-    fn as_filter(&self) -> Option<&dyn FilterPlugin> {
-        Some(self)
-    }
-    fn as_pre_score(&self) -> Option<&dyn PreScorePlugin> {
-        Some(self)
-    }
-    fn as_score(&self) -> Option<&dyn ScorePlugin> {
-        Some(self)
-    }
-}
+crate::scheduler::framework::plugin!(
+    NodeAffinity,
+    names::NODE_AFFINITY,
+    [PreFilter, Filter, PreScore, Score]
+);
 
 /// PreFilter's state: the parsed `nodeSelector` and required affinity.
 #[derive(Clone, Debug, Default)]

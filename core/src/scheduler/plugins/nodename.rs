@@ -1,6 +1,6 @@
 //! NodeName: a pod with `spec.nodeName` fits only that node.
 
-use crate::scheduler::framework::{CycleState, FilterPlugin, Plugin, Status};
+use crate::scheduler::framework::{CycleState, FilterPlugin, Status};
 use crate::scheduler::plugins::names;
 use crate::scheduler::snapshot::{NodeInfo, PodInfo};
 
@@ -11,14 +11,7 @@ pub const ERR_REASON: &str = "node(s) didn't match the requested node name";
 #[derive(Debug, Default, Clone, Copy)]
 pub struct NodeName;
 
-impl Plugin for NodeName {
-    fn name(&self) -> &'static str {
-        names::NODE_NAME
-    }
-    fn as_filter(&self) -> Option<&dyn FilterPlugin> {
-        Some(self)
-    }
-}
+crate::scheduler::framework::plugin!(NodeName, names::NODE_NAME, [Filter]);
 
 /// `Fits`: no `nodeName`, or the node's name.
 pub fn fits(pod: &PodInfo, node: &NodeInfo) -> bool {

@@ -16,7 +16,7 @@
 //! ```
 
 use crate::scheduler::framework::{
-    missing_state, CycleState, FilterPlugin, Plugin, PreFilterPlugin, PreFilterResult, Status,
+    missing_state, CycleState, FilterPlugin, PreFilterPlugin, PreFilterResult, Status,
 };
 use crate::scheduler::plugins::names;
 use crate::scheduler::snapshot::{HostPort, NodeInfo, PodInfo, Snapshot};
@@ -30,17 +30,7 @@ pub const DEFAULT_BIND_ALL_HOST_IP: &str = "0.0.0.0";
 #[derive(Debug, Default, Clone, Copy)]
 pub struct NodePorts;
 
-impl Plugin for NodePorts {
-    fn name(&self) -> &'static str {
-        names::NODE_PORTS
-    }
-    fn as_pre_filter(&self) -> Option<&dyn PreFilterPlugin> {
-        Some(self)
-    }
-    fn as_filter(&self) -> Option<&dyn FilterPlugin> {
-        Some(self)
-    }
-}
+crate::scheduler::framework::plugin!(NodePorts, names::NODE_PORTS, [PreFilter, Filter]);
 
 /// The host ports PreFilter collected (`preFilterState`).
 #[derive(Clone, Debug, Default)]

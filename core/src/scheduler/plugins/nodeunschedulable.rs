@@ -2,7 +2,7 @@
 //! cordon`) unless the pod tolerates the `node.kubernetes.io/unschedulable:NoSchedule` taint.
 
 use crate::model::{TaintEffect, TolerationOperator};
-use crate::scheduler::framework::{CycleState, FilterPlugin, Plugin, Status};
+use crate::scheduler::framework::{CycleState, FilterPlugin, Status};
 use crate::scheduler::plugins::names;
 use crate::scheduler::snapshot::{NodeInfo, PodInfo};
 
@@ -15,14 +15,7 @@ pub const TAINT_NODE_UNSCHEDULABLE: &str = "node.kubernetes.io/unschedulable";
 #[derive(Debug, Default, Clone, Copy)]
 pub struct NodeUnschedulable;
 
-impl Plugin for NodeUnschedulable {
-    fn name(&self) -> &'static str {
-        names::NODE_UNSCHEDULABLE
-    }
-    fn as_filter(&self) -> Option<&dyn FilterPlugin> {
-        Some(self)
-    }
-}
+crate::scheduler::framework::plugin!(NodeUnschedulable, names::NODE_UNSCHEDULABLE, [Filter]);
 
 /// Whether the pod tolerates the unschedulable taint (key, `Exists` or
 /// empty value, effect NoSchedule or any).

@@ -31,7 +31,7 @@ use crate::model::{
 };
 use crate::scheduler::framework::{
     default_normalize_score, fill_scores, missing_state, CycleState, FilterPlugin, NodeScore,
-    Plugin, PreScorePlugin, ScoreExtensions, ScorePlugin, Status, MAX_NODE_SCORE,
+    PreScorePlugin, ScoreExtensions, ScorePlugin, Status, MAX_NODE_SCORE,
 };
 use crate::scheduler::plugins::names;
 use crate::scheduler::snapshot::{NodeInfo, PodInfo, Snapshot};
@@ -69,20 +69,11 @@ impl TaintToleration {
     }
 }
 
-impl Plugin for TaintToleration {
-    fn name(&self) -> &'static str {
-        names::TAINT_TOLERATION
-    }
-    fn as_filter(&self) -> Option<&dyn FilterPlugin> {
-        Some(self)
-    }
-    fn as_pre_score(&self) -> Option<&dyn PreScorePlugin> {
-        Some(self)
-    }
-    fn as_score(&self) -> Option<&dyn ScorePlugin> {
-        Some(self)
-    }
-}
+crate::scheduler::framework::plugin!(
+    TaintToleration,
+    names::TAINT_TOLERATION,
+    [Filter, PreScore, Score]
+);
 
 /// `DoNotScheduleTaintsFilterFunc`: the taints the Filter considers.
 pub fn is_do_not_schedule_taint(taint: &Taint) -> bool {

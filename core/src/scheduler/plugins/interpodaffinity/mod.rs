@@ -47,7 +47,7 @@ use serde_json::Value;
 
 use crate::model::Labels;
 use crate::scheduler::framework::{
-    CycleState, FilterPlugin, NodeScore, Plugin, PreFilterPlugin, PreFilterResult, PreScorePlugin,
+    CycleState, FilterPlugin, NodeScore, PreFilterPlugin, PreFilterResult, PreScorePlugin,
     ScoreExtensions, ScorePlugin, Status,
 };
 use crate::scheduler::index::{
@@ -346,23 +346,11 @@ impl TopologyCounts {
     }
 }
 
-impl Plugin for InterPodAffinity {
-    fn name(&self) -> &'static str {
-        names::INTER_POD_AFFINITY
-    }
-    fn as_pre_filter(&self) -> Option<&dyn PreFilterPlugin> {
-        Some(self)
-    }
-    fn as_filter(&self) -> Option<&dyn FilterPlugin> {
-        Some(self)
-    }
-    fn as_pre_score(&self) -> Option<&dyn PreScorePlugin> {
-        Some(self)
-    }
-    fn as_score(&self) -> Option<&dyn ScorePlugin> {
-        Some(self)
-    }
-}
+crate::scheduler::framework::plugin!(
+    InterPodAffinity,
+    names::INTER_POD_AFFINITY,
+    [PreFilter, Filter, PreScore, Score]
+);
 
 impl PreFilterPlugin for InterPodAffinity {
     fn pre_filter(

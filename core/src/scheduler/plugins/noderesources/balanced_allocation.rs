@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use crate::model::validation::FieldError;
 use crate::scheduler::framework::{
-    CycleState, NodeScore, Plugin, PreScorePlugin, ScorePlugin, Status, MAX_NODE_SCORE,
+    CycleState, NodeScore, PreScorePlugin, ScorePlugin, Status, MAX_NODE_SCORE,
 };
 use crate::scheduler::plugins::{decode_args, names, ConfigError};
 use crate::scheduler::snapshot::{NodeInfo, PodInfo, Snapshot};
@@ -89,17 +89,11 @@ impl BalancedAllocation {
     }
 }
 
-impl Plugin for BalancedAllocation {
-    fn name(&self) -> &'static str {
-        names::NODE_RESOURCES_BALANCED_ALLOCATION
-    }
-    fn as_pre_score(&self) -> Option<&dyn PreScorePlugin> {
-        Some(self)
-    }
-    fn as_score(&self) -> Option<&dyn ScorePlugin> {
-        Some(self)
-    }
-}
+crate::scheduler::framework::plugin!(
+    BalancedAllocation,
+    names::NODE_RESOURCES_BALANCED_ALLOCATION,
+    [PreScore, Score]
+);
 
 /// PreScore's state: the pod's request of each configured resource.
 #[derive(Clone, Debug, Default)]

@@ -39,8 +39,8 @@ use crate::model::validation::{validate_label_name, FieldError};
 use crate::model::Pod;
 use crate::resources::{pod_requests, PodResourcesOptions};
 use crate::scheduler::framework::{
-    missing_state, Code, CycleState, FilterPlugin, NodeScore, Plugin, PreFilterPlugin,
-    PreFilterResult, PreScorePlugin, Reason, ScorePlugin, Status,
+    missing_state, Code, CycleState, FilterPlugin, NodeScore, PreFilterPlugin, PreFilterResult,
+    PreScorePlugin, Reason, ScorePlugin, Status,
 };
 use crate::scheduler::plugins::{decode_args, names, ConfigError};
 use crate::scheduler::snapshot::{
@@ -278,23 +278,11 @@ fn name_set(names: Vec<String>) -> SortedSet<String> {
     set
 }
 
-impl Plugin for Fit {
-    fn name(&self) -> &'static str {
-        names::NODE_RESOURCES_FIT
-    }
-    fn as_pre_filter(&self) -> Option<&dyn PreFilterPlugin> {
-        Some(self)
-    }
-    fn as_filter(&self) -> Option<&dyn FilterPlugin> {
-        Some(self)
-    }
-    fn as_pre_score(&self) -> Option<&dyn PreScorePlugin> {
-        Some(self)
-    }
-    fn as_score(&self) -> Option<&dyn ScorePlugin> {
-        Some(self)
-    }
-}
+crate::scheduler::framework::plugin!(
+    Fit,
+    names::NODE_RESOURCES_FIT,
+    [PreFilter, Filter, PreScore, Score]
+);
 
 /// PreFilter's state: the pod's request (`preFilterState`); scalar
 /// resources requested at 0 are left out.

@@ -49,7 +49,7 @@ use crate::model::{
     self, Pod, TopologySpreadConstraint as V1Constraint, UnsatisfiableConstraintAction,
 };
 use crate::scheduler::framework::{
-    CycleState, FilterPlugin, NodeScore, Plugin, PreFilterPlugin, PreFilterResult, PreScorePlugin,
+    CycleState, FilterPlugin, NodeScore, PreFilterPlugin, PreFilterResult, PreScorePlugin,
     ScoreExtensions, ScorePlugin, Status,
 };
 use crate::scheduler::plugins::{names, ConfigError};
@@ -324,23 +324,11 @@ impl PodTopologySpread {
     }
 }
 
-impl Plugin for PodTopologySpread {
-    fn name(&self) -> &'static str {
-        names::POD_TOPOLOGY_SPREAD
-    }
-    fn as_pre_filter(&self) -> Option<&dyn PreFilterPlugin> {
-        Some(self)
-    }
-    fn as_filter(&self) -> Option<&dyn FilterPlugin> {
-        Some(self)
-    }
-    fn as_pre_score(&self) -> Option<&dyn PreScorePlugin> {
-        Some(self)
-    }
-    fn as_score(&self) -> Option<&dyn ScorePlugin> {
-        Some(self)
-    }
-}
+crate::scheduler::framework::plugin!(
+    PodTopologySpread,
+    names::POD_TOPOLOGY_SPREAD,
+    [PreFilter, Filter, PreScore, Score]
+);
 
 impl PreFilterPlugin for PodTopologySpread {
     fn pre_filter(
