@@ -10,7 +10,9 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::framework::{Code, CycleState, Plugin, PreFilterPlugin, PreFilterResult, Status};
+use super::framework::{
+    Code, CycleState, FilterPlugin, Plugin, PreFilterPlugin, PreFilterResult, Status,
+};
 use super::plugins::{names, new_plugin, ConfigError};
 use super::snapshot::{NodeInfo, PodInfo, Snapshot};
 use crate::FeatureGates;
@@ -224,31 +226,18 @@ impl Profile {
         outcome(result, status, restricting)
     }
 
-    /// `RunFilterPlugins`: the Filters in order, stopping at the first
-    /// failure, which is returned with the plugin's name.
+    /// `RunFilterPlugins`: the Filters in order (those PreFilter did not
+    /// skip), stopping at the first failure, which is returned with the
+    /// plugin's name ([`run_filter_plugins`]).
     pub fn run_filter(&self, state: &CycleState, pod: &PodInfo, node: &NodeInfo) -> Status {
-        for p in &self.plugins {
+        let filters = self.plugins.iter().filter_map(|p| {
             let name = p.plugin.name();
             if state.skip_filter_plugins.contains(name) {
-                continue;
+                return None;
             }
-            let Some(f) = p.plugin.as_filter() else {
-                continue;
-            };
-            let status = f.filter(state, pod, node);
-            if !status.is_success() {
-                if !status.is_rejected() {
-                    let msg = format!(
-                        "running {} filter plugin: {}",
-                        crate::quote::go_quote(name),
-                        status.message()
-                    );
-                    return Status::error(msg).with_plugin(name);
-                }
-                return status.with_plugin(name);
-            }
-        }
-        Status::success()
+            p.plugin.as_filter().map(|f| (name, f))
+        });
+        run_filter_plugins(filters, state, pod, node)
     }
 
     /// `RunFilterPluginsWithNominatedPods`: when pods of at least the pod's
@@ -344,4 +333,31 @@ impl Profile {
         }
         Status::success()
     }
+}
+
+/// `RunFilterPlugins`' loop, the one filter runtime: each Filter in turn,
+/// stopping at the first that does not pass. A rejection is returned with
+/// the plugin's name; any other failure becomes an Error status
+/// `running "<plugin>" filter plugin: <message>`, as upstream wraps it.
+pub fn run_filter_plugins<'a>(
+    filters: impl IntoIterator<Item = (&'static str, &'a dyn FilterPlugin)>,
+    state: &CycleState,
+    pod: &PodInfo,
+    node: &NodeInfo,
+) -> Status {
+    for (name, f) in filters {
+        let status = f.filter(state, pod, node);
+        if !status.is_success() {
+            if !status.is_rejected() {
+                let msg = format!(
+                    "running {} filter plugin: {}",
+                    crate::quote::go_quote(name),
+                    status.message()
+                );
+                return Status::error(msg).with_plugin(name);
+            }
+            return status.with_plugin(name);
+        }
+    }
+    Status::success()
 }

@@ -41,7 +41,7 @@ use super::framework::{
     ScorePlugin, Status, MAX_NODE_SCORE, MIN_NODE_SCORE,
 };
 use super::preemption::PreemptionResult;
-use super::profile::Profile;
+use super::profile::{run_filter_plugins, Profile};
 use super::snapshot::{NodeInfo, PodInfo, Snapshot};
 use crate::model::Pod;
 
@@ -382,29 +382,16 @@ pub fn num_feasible_nodes_to_find(percentage: Option<u32>, num_all_nodes: usize)
     n.max(MIN_FEASIBLE_NODES_TO_FIND)
 }
 
-/// Runs the Filters of `filters` on one node, stopping at the first
-/// rejection (`RunFilterPlugins`).
+/// Runs the Filters of `filters` (collected once per cycle) on one node:
+/// [`run_filter_plugins`].
+#[inline]
 fn run_filters(
     filters: &[(&'static str, &dyn FilterPlugin)],
     state: &CycleState,
     pod: &PodInfo,
     node: &NodeInfo,
 ) -> Status {
-    for (name, f) in filters {
-        let status = f.filter(state, pod, node);
-        if !status.is_success() {
-            if !status.is_rejected() {
-                let msg = format!(
-                    "running {} filter plugin: {}",
-                    crate::quote::go_quote(name),
-                    status.message()
-                );
-                return Status::error(msg).with_plugin(*name);
-            }
-            return status.with_plugin(*name);
-        }
-    }
-    Status::success()
+    run_filter_plugins(filters.iter().copied(), state, pod, node)
 }
 
 /// Filters one node: [`run_filters`], or, when pods are nominated to
