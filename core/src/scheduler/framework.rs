@@ -1,11 +1,19 @@
 //! The scheduling framework: status codes, the extension points
 //! (PreFilter, Filter, PreScore, Score, NormalizeScore) as traits, and the
-//! per-cycle state plugins share between them.
+//! per-cycle state plugins share between them, and what a failed cycle
+//! reports (`Diagnosis`, `FitError`, `NodeToStatus`, upstream's
+//! `framework/types.go`), so plugins need nothing from the cycle.
 //!
 //! This mirrors `k8s.io/kube-scheduler/framework` (`interface.go`,
 //! `cycle_state.go`): a plugin implements [`Plugin`] and exposes the
 //! extension points it supports through the `as_*` methods, as a Go plugin
 //! satisfies the `FilterPlugin`, `ScorePlugin`... interfaces.
+
+mod fit_error;
+mod node_to_status;
+
+pub use fit_error::{Diagnosis, FitError, NO_NODE_AVAILABLE_MSG};
+pub use node_to_status::NodeToStatus;
 
 use crate::SortedSet;
 use std::any::{Any, TypeId};

@@ -25,16 +25,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-mod fit_error;
-mod node_to_status;
-
 use std::fmt;
 use std::sync::Arc;
 
 use serde::Serialize;
 
-pub use fit_error::{Diagnosis, FitError, NO_NODE_AVAILABLE_MSG};
-pub use node_to_status::NodeToStatus;
+pub use super::framework::{Diagnosis, FitError, NodeToStatus, NO_NODE_AVAILABLE_MSG};
 
 use super::framework::{
     mul_saturating, Code, CycleState, ExtensionPoint, FilterPlugin, NodeScore, PreFilterResult,

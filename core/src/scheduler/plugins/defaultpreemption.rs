@@ -14,8 +14,8 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::model::{Pod, PodDisruptionBudget, PreemptionPolicy};
-use crate::scheduler::cycle::{Diagnosis, FitError, NodeToStatus};
 use crate::scheduler::framework::{Code, CycleState, Status};
+use crate::scheduler::framework::{Diagnosis, FitError, NodeToStatus};
 use crate::scheduler::plugins::{names, ConfigError};
 use crate::scheduler::preemption::{
     importance_order, pick_one_node_for_preemption, Candidate, PreemptionResult,
