@@ -6,7 +6,7 @@
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use kubelogic::admission::admit_priority;
 use kubelogic::model::{self, Pod, PriorityClass};
-use kubelogic::qos::{self, OomOptions};
+use kubelogic::qos;
 use kubelogic::resources::{self, PodResourcesOptions};
 use kubelogic::scheduler::types::calculate_resource;
 use serde_json::Value;
@@ -66,7 +66,7 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.bench_function("oom_score_adj_1000_pods", |b| {
-        let opts = OomOptions::default();
+        let opts = kubelogic::FeatureGates::default();
         b.iter(|| {
             black_box(&pods)
                 .iter()

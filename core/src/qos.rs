@@ -17,13 +17,14 @@
 //!
 //! ```
 //! use kubelogic::model::{self, Pod, QosClass};
-//! use kubelogic::qos::{self, OomOptions};
+//! use kubelogic::qos;
+//! use kubelogic::FeatureGates;
 //!
 //! let pod: Pod = model::from_json_str(r#"{"spec": {"containers": [{"name": "app",
 //!   "resources": {"requests": {"cpu": "100m", "memory": "1Gi"}, "limits": {"memory": "2Gi"}}}]}}"#)?;
 //! assert_eq!(qos::qos_class(&pod), QosClass::Burstable);
 //! // 1 GiB of a 4 GiB node: 1000 - 1000/4
-//! let adj = qos::oom_score_adj(&pod, "app", 4 << 30, &OomOptions::default())?;
+//! let adj = qos::oom_score_adj(&pod, "app", 4 << 30, &FeatureGates::default())?;
 //! assert_eq!(adj, 750);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -35,7 +36,7 @@ use crate::resources::{
     self, is_pod_level_requests_set, is_pod_level_resources_set, PodResourcesOptions, RESOURCE_CPU,
     RESOURCE_MEMORY,
 };
-use crate::Quantity;
+use crate::{FeatureGates, Quantity};
 
 /// The kubelet's own OOM score adjustment.
 pub const KUBELET_OOM_SCORE_ADJ: i32 = -999;
@@ -61,48 +62,6 @@ pub const CONFIG_MIRROR_ANNOTATION_KEY: &str = "kubernetes.io/config.mirror";
 /// The pod source of pods from the API server.
 pub const API_SERVER_SOURCE: &str = "api";
 
-/// The feature gates the QoS and OOM helpers read. `Default` is the default
-/// of current upstream (v1.35 and later).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct OomOptions {
-    /// `PodLevelResources` (beta, on by default since v1.34): pod-level
-    /// resources decide the QoS class and share out memory requests.
-    pub pod_level_resources: bool,
-    /// `KubeletOOMScoreAdjTieBreak` (alpha, off): nudge Burstable scores by
-    /// request size and bounded limits.
-    pub kubelet_oom_score_adj_tie_break: bool,
-    /// `DRANodeAllocatableResources` (alpha, off): count DRA memory claims
-    /// in a container's effective request and limit.
-    pub dra_node_allocatable_resources: bool,
-}
-
-impl Default for OomOptions {
-    fn default() -> Self {
-        OomOptions {
-            pod_level_resources: true,
-            kubelet_oom_score_adj_tie_break: false,
-            dra_node_allocatable_resources: false,
-        }
-    }
-}
-
-impl OomOptions {
-    /// Sets a gate by its Kubernetes name; `Err` names an unknown gate.
-    pub fn set_gate(&mut self, name: &str, enabled: bool) -> Result<(), QosError> {
-        match name {
-            "PodLevelResources" => self.pod_level_resources = enabled,
-            "KubeletOOMScoreAdjTieBreak" => self.kubelet_oom_score_adj_tie_break = enabled,
-            "DRANodeAllocatableResources" => self.dra_node_allocatable_resources = enabled,
-            other => {
-                return Err(QosError::UnknownFeatureGate {
-                    gate: other.to_owned(),
-                })
-            }
-        }
-        Ok(())
-    }
-}
-
 /// Why an OOM score could not be computed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -118,11 +77,6 @@ pub enum QosError {
     InvalidMemoryCapacity {
         /// The capacity given, in bytes.
         capacity: i64,
-    },
-    /// A feature gate these helpers do not know.
-    UnknownFeatureGate {
-        /// The gate's name.
-        gate: String,
     },
 }
 
@@ -140,11 +94,6 @@ impl fmt::Display for QosError {
             QosError::InvalidMemoryCapacity { capacity } => {
                 write!(f, "memory capacity must be positive, got {capacity} bytes")
             }
-            QosError::UnknownFeatureGate { gate } => write!(
-                f,
-                "unknown feature gate {} (known: PodLevelResources, KubeletOOMScoreAdjTieBreak, DRANodeAllocatableResources)",
-                crate::quote::go_quote(gate)
-            ),
         }
     }
 }
@@ -389,9 +338,9 @@ fn memory_value(list: &ResourceList) -> i64 {
 
 /// `getEffectiveContainerMemoryRequest`: the memory request plus, with DRA,
 /// the container's share of its node-allocatable memory claims.
-fn effective_memory_request(pod: &Pod, c: &Container, opts: &OomOptions) -> i64 {
+fn effective_memory_request(pod: &Pod, c: &Container, gates: &FeatureGates) -> i64 {
     let req = memory_value(&c.resources.requests);
-    if !opts.dra_node_allocatable_resources {
+    if !gates.dra_node_allocatable_resources {
         return req;
     }
     let mut share: i64 = 0;
@@ -420,17 +369,17 @@ fn effective_memory_request(pod: &Pod, c: &Container, opts: &OomOptions) -> i64 
 /// The memory limit the kubelet puts on the container's cgroup, 0 when
 /// unlimited: the container limit, or the pod-level limit when the container
 /// has none, plus the container's DRA memory allocations when a limit is set.
-fn enforced_memory_limit(pod: &Pod, c: &Container, opts: &OomOptions) -> i64 {
+fn enforced_memory_limit(pod: &Pod, c: &Container, gates: &FeatureGates) -> i64 {
     let own = memory_value(&c.resources.limits);
     let mut limit = own;
-    if opts.pod_level_resources && is_pod_level_resources_set(pod) && own == 0 {
+    if gates.pod_level_resources && is_pod_level_resources_set(pod) && own == 0 {
         limit = pod
             .spec
             .resources
             .as_ref()
             .map_or(0, |r| memory_value(&r.limits));
     }
-    if limit > 0 && opts.dra_node_allocatable_resources {
+    if limit > 0 && gates.dra_node_allocatable_resources {
         let mut dra: i64 = 0;
         for claim in &pod.status.node_allocatable_resource_claim_statuses {
             if !claim.containers.contains(&c.name) {
@@ -452,7 +401,7 @@ fn enforced_memory_limit(pod: &Pod, c: &Container, opts: &OomOptions) -> i64 {
 
 /// `remainingPodMemReqPerContainer`: the pod-level memory request not
 /// claimed by containers, shared equally among all containers.
-fn remaining_pod_mem_req_per_container(pod: &Pod, opts: &OomOptions) -> i64 {
+fn remaining_pod_mem_req_per_container(pod: &Pod, gates: &FeatureGates) -> i64 {
     let pod_req = pod
         .spec
         .resources
@@ -469,7 +418,7 @@ fn remaining_pod_mem_req_per_container(pod: &Pod, opts: &OomOptions) -> i64 {
     let aggregate = resources::aggregate_container_requests(
         pod,
         &PodResourcesOptions {
-            use_dra_node_allocatable_resource_claim_status: opts.dra_node_allocatable_resources,
+            use_dra_node_allocatable_resource_claim_status: gates.dra_node_allocatable_resources,
             ..PodResourcesOptions::default()
         },
     );
@@ -507,20 +456,21 @@ fn linear(request: i128, capacity: i128) -> i128 {
 ///
 /// ```
 /// use kubelogic::model::{self, Pod};
-/// use kubelogic::qos::{oom_score_adj, OomOptions};
+/// use kubelogic::qos::oom_score_adj;
+/// use kubelogic::FeatureGates;
 ///
 /// let pod: Pod = model::from_json_str(r#"{"spec": {
 ///   "priorityClassName": "system-node-critical", "priority": 2000001000,
 ///   "containers": [{"name": "agent"}]}}"#)?;
-/// assert_eq!(oom_score_adj(&pod, "agent", 8 << 30, &OomOptions::default())?, -997);
-/// assert!(oom_score_adj(&pod, "nope", 8 << 30, &OomOptions::default()).is_err());
+/// assert_eq!(oom_score_adj(&pod, "agent", 8 << 30, &FeatureGates::default())?, -997);
+/// assert!(oom_score_adj(&pod, "nope", 8 << 30, &FeatureGates::default()).is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn oom_score_adj(
     pod: &Pod,
     container_name: &str,
     memory_capacity: i64,
-    opts: &OomOptions,
+    gates: &FeatureGates,
 ) -> Result<i32, QosError> {
     let container =
         find_container(pod, container_name).ok_or_else(|| QosError::ContainerNotFound {
@@ -536,7 +486,7 @@ pub fn oom_score_adj(
         pod,
         container,
         memory_capacity,
-        opts,
+        gates,
     ))
 }
 
@@ -544,28 +494,28 @@ fn container_oom_score_adj(
     pod: &Pod,
     container: &Container,
     capacity: i64,
-    opts: &OomOptions,
+    gates: &FeatureGates,
 ) -> i32 {
     if is_node_critical_pod(pod) {
         return GUARANTEED_OOM_SCORE_ADJ;
     }
-    match get_pod_qos(pod, opts.pod_level_resources) {
+    match get_pod_qos(pod, gates.pod_level_resources) {
         QosClass::Guaranteed => return GUARANTEED_OOM_SCORE_ADJ,
         QosClass::BestEffort => return BEST_EFFORT_OOM_SCORE_ADJ,
         QosClass::Burstable => {}
     }
     let cap = i128::from(capacity);
-    let request = i128::from(effective_memory_request(pod, container, opts));
-    let pod_level = opts.pod_level_resources && is_pod_level_requests_set(pod);
+    let request = i128::from(effective_memory_request(pod, container, gates));
+    let pod_level = gates.pod_level_resources && is_pod_level_requests_set(pod);
     let remaining = if pod_level {
-        i128::from(remaining_pod_mem_req_per_container(pod, opts))
+        i128::from(remaining_pod_mem_req_per_container(pod, gates))
     } else {
         0
     };
     let mut adj = linear(request + remaining, cap);
-    let tie = opts.kubelet_oom_score_adj_tie_break;
+    let tie = gates.kubelet_oom_score_adj_tie_break;
     if tie {
-        let limit = i128::from(enforced_memory_limit(pod, container, opts));
+        let limit = i128::from(enforced_memory_limit(pod, container, gates));
         adj = tie_break(adj, request + remaining, limit, cap);
     }
 
@@ -584,8 +534,8 @@ fn container_oom_score_adj(
             regular
                 .iter()
                 .map(|c| {
-                    let req = i128::from(effective_memory_request(pod, c, opts)) + remaining;
-                    let limit = i128::from(enforced_memory_limit(pod, c, opts));
+                    let req = i128::from(effective_memory_request(pod, c, gates)) + remaining;
+                    let limit = i128::from(enforced_memory_limit(pod, c, gates));
                     tie_break(linear(req, cap), req, limit, cap)
                 })
                 .max()
@@ -593,7 +543,7 @@ fn container_oom_score_adj(
         } else {
             let min_req = regular
                 .iter()
-                .map(|c| i128::from(effective_memory_request(pod, c, opts)))
+                .map(|c| i128::from(effective_memory_request(pod, c, gates)))
                 .min();
             match min_req {
                 Some(m) => linear(m + remaining, cap),

@@ -8,7 +8,8 @@
 
 use kubelogic::admission::admit_priority;
 use kubelogic::model::{self, ModelError};
-use kubelogic::qos::{self, OomOptions};
+use kubelogic::qos;
+use kubelogic::FeatureGates;
 use kubelogic::resources::{self, PodResourcesOptions};
 use kubelogic::scheduler::types::calculate_resource;
 use libfuzzer_sys::fuzz_target;
@@ -30,11 +31,11 @@ fuzz_target!(|data: &[u8]| {
             return;
         }
     };
-    let gates = [OomOptions::default(), OomOptions {
-        pod_level_resources: false,
-        kubelet_oom_score_adj_tie_break: true,
-        dra_node_allocatable_resources: true,
-    }];
+    let mut other = FeatureGates::default();
+    other.pod_level_resources = false;
+    other.kubelet_oom_score_adj_tie_break = true;
+    other.dra_node_allocatable_resources = true;
+    let gates = [FeatureGates::default(), other];
     for pod in &objects.pods {
         let class = qos::qos_class(pod);
         assert_eq!(qos::explain(pod).class, class);

@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use kubelogic::model::{self, Pod};
-use kubelogic::qos::{self, OomOptions};
+use kubelogic::qos;
+use kubelogic::FeatureGates;
 use kubelogic::Quantity;
 use serde::Deserialize;
 use serde_json::Value;
@@ -46,12 +47,10 @@ struct OomExpect {
     oom_score_adj_range: Option<[i32; 2]>,
 }
 
-fn options(gates: &BTreeMap<String, bool>) -> Result<OomOptions, String> {
-    let mut o = OomOptions::default();
-    for (gate, on) in gates {
-        o.set_gate(gate, *on).map_err(|e| e.to_string())?;
-    }
-    Ok(o)
+fn options(gates: &BTreeMap<String, bool>) -> Result<FeatureGates, String> {
+    FeatureGates::default()
+        .with(gates)
+        .map_err(|e| e.to_string())
 }
 
 /// Runs one `qos` case.

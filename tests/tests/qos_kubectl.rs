@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use kubelogic::model::{self, Pod, QosClass};
-use kubelogic::qos::{self, OomOptions};
+use kubelogic::qos;
 use kubelogic::resources::{self, PodResourcesOptions};
 use kubelogic::scheduler::types::{self, calculate_resource};
 use kubelogic::FeatureGates;
@@ -69,7 +69,7 @@ fn pod_level_resources_decide_only_with_the_gate() {
 fn oom_scores_on_an_8gi_node() {
     let pods = pods();
     let index = by_name(&pods);
-    let opts = OomOptions::default();
+    let opts = FeatureGates::default();
     let adj =
         |pod: &str, c: &str| i64::from(qos::oom_score_adj(index[pod], c, 8 * GI, &opts).unwrap());
     // Static/mirror pods and priority 2000001000 with system-node-critical.
@@ -185,7 +185,7 @@ fn no_api_defaulting() {
     .unwrap();
     assert_eq!(qos::qos_class(&pod), QosClass::Burstable);
     assert_eq!(
-        qos::oom_score_adj(&pod, "a", 4 * GI, &OomOptions::default()),
+        qos::oom_score_adj(&pod, "a", 4 * GI, &FeatureGates::default()),
         Ok(999)
     );
 }

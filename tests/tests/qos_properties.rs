@@ -7,7 +7,7 @@ use kubelogic::model::{
 use kubelogic::model::{
     Container, NodeAllocatableResourceClaimStatus, Pod, QosClass, ResourceList,
 };
-use kubelogic::qos::{self, OomOptions};
+use kubelogic::qos;
 use kubelogic::resources::{self, PodResourcesOptions};
 use kubelogic::scheduler::types::calculate_resource;
 use kubelogic::Quantity;
@@ -157,11 +157,10 @@ fn qc() -> QuickCheck {
 
 fn qos_never_panics_and_oom_is_in_range(p: ArbPod, capacity: u32, gates: u8) -> bool {
     let pod = p.0;
-    let opts = OomOptions {
-        pod_level_resources: gates & 1 != 0,
-        kubelet_oom_score_adj_tie_break: gates & 2 != 0,
-        dra_node_allocatable_resources: gates & 4 != 0,
-    };
+    let mut opts = kubelogic::FeatureGates::default();
+    opts.pod_level_resources = gates & 1 != 0;
+    opts.kubelet_oom_score_adj_tie_break = gates & 2 != 0;
+    opts.dra_node_allocatable_resources = gates & 4 != 0;
     let _ = qos::explain_with(&pod, opts.pod_level_resources);
     let capacity = i64::from(capacity).max(1) * 1024;
     let in_range = pod.all_containers().all(|c| {

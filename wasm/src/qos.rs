@@ -1,7 +1,8 @@
 //! QoS class and OOM score: `qosClass`, `explainQos`, `oomScoreAdj`.
 
 use kubelogic::model::Pod;
-use kubelogic::qos::{self, OomOptions, QosError};
+use kubelogic::qos::{self, QosError};
+use kubelogic::FeatureGates;
 use kubelogic::SortedMap;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -51,7 +52,6 @@ impl IntoBindingError for QosError {
         let path = match self {
             QosError::ContainerNotFound { .. } => "container",
             QosError::InvalidMemoryCapacity { .. } => "memoryCapacity",
-            QosError::UnknownFeatureGate { .. } => "featureGates",
             _ => path,
         };
         BindingError::new(self.to_string(), path)
@@ -65,13 +65,8 @@ pub(crate) struct QosOptions {
     feature_gates: SortedMap<String, bool>,
 }
 
-fn oom_options(gates: &SortedMap<String, bool>) -> Result<OomOptions, BindingError> {
-    let mut opts = OomOptions::default();
-    for (name, on) in gates.iter() {
-        opts.set_gate(name, *on)
-            .map_err(|e| e.at("options.featureGates"))?;
-    }
-    Ok(opts)
+fn oom_options(gates: &SortedMap<String, bool>) -> Result<FeatureGates, BindingError> {
+    crate::input::feature_gates(gates, None, "options.featureGates")
 }
 
 #[derive(Serialize)]
