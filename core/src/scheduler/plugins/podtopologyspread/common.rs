@@ -4,6 +4,7 @@
 //! Services and controllers selecting the pod; node inclusion policies;
 //! counting matching pods.
 
+use crate::FeatureGates;
 use std::sync::Arc;
 
 use crate::model::nodeaffinity::RequiredNodeAffinity;
@@ -54,24 +55,13 @@ pub struct TopologySpreadConstraint {
     pub node_taints_policy: NodeInclusionPolicy,
 }
 
-/// Which gates constraint building and node inclusion depend on.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct SpreadGates {
-    /// `MatchLabelKeysInPodTopologySpread`.
-    pub match_label_keys: bool,
-    /// `NodeInclusionPolicyInPodTopologySpread`.
-    pub node_inclusion_policy: bool,
-    /// `TaintTolerationComparisonOperators`.
-    pub taint_comparison_operators: bool,
-}
-
 /// `filterTopologySpreadConstraints`: the constraints with the given
 /// `whenUnsatisfiable`, parsed; the error of the first bad selector.
 pub fn filter_topology_spread_constraints(
     constraints: &[V1Constraint],
     pod_labels: &Labels,
     action: UnsatisfiableConstraintAction,
-    gates: SpreadGates,
+    gates: FeatureGates,
 ) -> Result<Vec<TopologySpreadConstraint>, String> {
     let mut out = Vec::new();
     for c in constraints
@@ -82,7 +72,7 @@ pub fn filter_topology_spread_constraints(
             return Err(e);
         }
         let mut selector = c.label_selector.clone();
-        if gates.match_label_keys && !c.match_label_keys.is_empty() {
+        if gates.match_label_keys_in_pod_topology_spread && !c.match_label_keys.is_empty() {
             let merged: Vec<LabelSelectorRequirement> = c
                 .match_label_keys
                 .iter()
@@ -107,7 +97,7 @@ pub fn filter_topology_spread_constraints(
             node_affinity_policy: NodeInclusionPolicy::Honor,
             node_taints_policy: NodeInclusionPolicy::Ignore,
         };
-        if gates.node_inclusion_policy {
+        if gates.node_inclusion_policy_in_pod_topology_spread {
             if let Some(p) = c.node_affinity_policy {
                 tsc.node_affinity_policy = p;
             }
@@ -190,7 +180,7 @@ pub fn build_default_constraints(
     pod: &Pod,
     objects: &Objects,
     action: UnsatisfiableConstraintAction,
-    gates: SpreadGates,
+    gates: FeatureGates,
 ) -> Result<Vec<TopologySpreadConstraint>, String> {
     let mut constraints =
         filter_topology_spread_constraints(defaults, pod.labels(), action, gates)?;
@@ -279,14 +269,14 @@ impl NodeInclusion {
         required: &RequiredNodeAffinity,
         pod: &Pod,
         node: &Node,
-        gates: SpreadGates,
+        gates: FeatureGates,
     ) -> NodeInclusion {
         NodeInclusion {
             affinity: required_node_affinity_matches(required, node),
             taints: !has_untolerated_do_not_schedule_taint(
                 pod,
                 node,
-                gates.taint_comparison_operators,
+                gates.taint_toleration_comparison_operators,
             ),
         }
     }

@@ -302,7 +302,7 @@ pub fn cal_pre_filter_state(
 
 /// Whether any constraint honors a node inclusion policy.
 fn policies_used(pl: &PodTopologySpread, constraints: &[TopologySpreadConstraint]) -> bool {
-    pl.gates.node_inclusion_policy
+    pl.gates.node_inclusion_policy_in_pod_topology_spread
         && constraints.iter().any(|c| {
             c.node_affinity_policy == NodeInclusionPolicy::Honor
                 || c.node_taints_policy == NodeInclusionPolicy::Honor
@@ -325,7 +325,8 @@ fn scanned_counts(
     let ns = pod.metadata.namespace();
     for node in nodes {
         let labels = node.node.labels();
-        if !pl.gates.node_inclusion_policy && !required_node_affinity_matches(&required, &node.node)
+        if !pl.gates.node_inclusion_policy_in_pod_topology_spread
+            && !required_node_affinity_matches(&required, &node.node)
         {
             continue;
         }
@@ -464,7 +465,7 @@ fn eligible_domains(
         if !all_keys {
             continue;
         }
-        if !pl.gates.node_inclusion_policy
+        if !pl.gates.node_inclusion_policy_in_pod_topology_spread
             && pod_has_node_affinity
             && !required_node_affinity_matches(&required, &node.node)
         {
@@ -518,7 +519,9 @@ pub fn update_with_pod(
         return Status::success();
     }
     let required = RequiredNodeAffinity::new(&preemptor.pod);
-    if !pl.gates.node_inclusion_policy && !required_node_affinity_matches(&required, &node.node) {
+    if !pl.gates.node_inclusion_policy_in_pod_topology_spread
+        && !required_node_affinity_matches(&required, &node.node)
+    {
         return Status::success();
     }
     let inclusion = NodeInclusion::of(&required, &preemptor.pod, &node.node, pl.gates);
@@ -527,7 +530,7 @@ pub fn update_with_pod(
         if !selector_matches(&c.selector, updated.pod.labels()) {
             continue;
         }
-        if pl.gates.node_inclusion_policy && !inclusion.matches(c) {
+        if pl.gates.node_inclusion_policy_in_pod_topology_spread && !inclusion.matches(c) {
             continue;
         }
         let (Some(counts), Some(paths)) = (

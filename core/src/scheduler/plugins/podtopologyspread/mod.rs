@@ -56,7 +56,7 @@ use crate::scheduler::plugins::{names, ConfigError};
 use crate::scheduler::snapshot::{NodeInfo, PodInfo, Snapshot};
 use crate::FeatureGates;
 
-pub use common::{SpreadGates, TopologySpreadConstraint, LABEL_HOSTNAME, LABEL_TOPOLOGY_ZONE};
+pub use common::{TopologySpreadConstraint, LABEL_HOSTNAME, LABEL_TOPOLOGY_ZONE};
 pub use filtering::{
     CriticalPaths, PreFilterState, ERR_REASON_CONSTRAINTS_NOT_MATCH,
     ERR_REASON_NODE_LABEL_NOT_MATCH,
@@ -274,7 +274,7 @@ pub struct PodTopologySpread {
     /// Whether `defaultingType` is `System`.
     pub system_defaulted: bool,
     /// The gates constraint building depends on.
-    pub gates: SpreadGates,
+    pub gates: FeatureGates,
 }
 
 impl PodTopologySpread {
@@ -289,11 +289,7 @@ impl PodTopologySpread {
                 args.default_constraints
             },
             system_defaulted,
-            gates: SpreadGates {
-                match_label_keys: gates.match_label_keys_in_pod_topology_spread,
-                node_inclusion_policy: gates.node_inclusion_policy_in_pod_topology_spread,
-                taint_comparison_operators: gates.taint_toleration_comparison_operators,
-            },
+            gates: *gates,
         })
     }
 

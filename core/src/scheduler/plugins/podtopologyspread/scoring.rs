@@ -142,7 +142,7 @@ pub fn pre_score(
         require_all_topologies,
         required: RequiredNodeAffinity::new(&pod.pod),
         pod_has_node_affinity: super::common::has_required_node_affinity(&pod.pod),
-        policies: pl.gates.node_inclusion_policy
+        policies: pl.gates.node_inclusion_policy_in_pod_topology_spread
             && constraints.iter().any(|c| {
                 c.node_affinity_policy == NodeInclusionPolicy::Honor
                     || c.node_taints_policy == NodeInclusionPolicy::Honor
@@ -189,7 +189,7 @@ impl Counter<'_> {
         if self.require_all_topologies && !has_all_keys(self.keys, node) {
             return false;
         }
-        if !self.pl.gates.node_inclusion_policy
+        if !self.pl.gates.node_inclusion_policy_in_pod_topology_spread
             && !required_node_affinity_matches(&self.required, &node.node)
         {
             return false;
