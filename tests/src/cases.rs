@@ -3,8 +3,24 @@
 //! Each kind has a module that deserializes the case into a struct with
 //! `#[serde(deny_unknown_fields)]`, so that an unknown field fails loudly.
 
+use std::collections::BTreeMap;
+
+use kubelogic::{FeatureGates, KubernetesVersion};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+
+/// The gates a case runs with: the default gates of its
+/// `kubernetesVersion` (absent: current upstream), then its `featureGates`
+/// (README: "a case that needs an older rule says so with `featureGates` or
+/// a `kubernetesVersion`"). An unknown gate fails the case.
+pub fn case_gates(
+    version: Option<KubernetesVersion>,
+    overrides: &BTreeMap<String, bool>,
+) -> Result<FeatureGates, String> {
+    FeatureGates::for_version(version.unwrap_or_default())
+        .with(overrides)
+        .map_err(|e| format!("bad case: {e}"))
+}
 
 /// Strips the fields that are information for people: `name`, `source` and
 /// anything starting with `_`, at every level of the case.

@@ -18,7 +18,7 @@ use kubelogic::eviction::{
     ThresholdValue, VolumeStats,
 };
 use kubelogic::model::{self, Pod};
-use kubelogic::{FeatureGates, Quantity, SortedMap};
+use kubelogic::{Quantity, SortedMap};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
@@ -287,6 +287,7 @@ struct RunCase {
     #[allow(dead_code)]
     kind: String,
     feature_gates: Option<BTreeMap<String, bool>>,
+    kubernetes_version: Option<kubelogic::KubernetesVersion>,
     #[serde(default)]
     config: CaseConfig,
     dedicated_image_fs: Option<bool>,
@@ -615,15 +616,11 @@ fn check_step(
 /// Runs an `evictionRun` case.
 pub fn run_run(case: Value) -> Result<(), String> {
     let case: RunCase = parse_case(case)?;
-    let mut gates = FeatureGates::default();
-    let mut pod_level_resources = true;
-    for (name, on) in case.feature_gates.iter().flatten() {
-        match name.as_str() {
-            "KubeletSeparateDiskGC" => gates.kubelet_separate_disk_gc = *on,
-            "PodLevelResources" => pod_level_resources = *on,
-            other => return Err(format!("bad case: unknown feature gate {other}")),
-        }
-    }
+    let gates = crate::cases::case_gates(
+        case.kubernetes_version,
+        case.feature_gates.as_ref().unwrap_or(&BTreeMap::new()),
+    )?;
+    let pod_level_resources = gates.pod_level_resources;
     let options = ManagerOptions {
         layout: FilesystemLayout {
             dedicated_image_fs: case.dedicated_image_fs.unwrap_or(false),

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use kubelogic::model::{self, Pod};
 use kubelogic::qos;
-use kubelogic::FeatureGates;
+use kubelogic::KubernetesVersion;
 use kubelogic::Quantity;
 use serde::Deserialize;
 use serde_json::Value;
@@ -18,6 +18,7 @@ struct QosCase {
     pod: Value,
     #[serde(default)]
     feature_gates: BTreeMap<String, bool>,
+    kubernetes_version: Option<KubernetesVersion>,
     expect: QosExpect,
 }
 
@@ -37,6 +38,7 @@ struct OomCase {
     memory_capacity: String,
     #[serde(default)]
     feature_gates: BTreeMap<String, bool>,
+    kubernetes_version: Option<KubernetesVersion>,
     expect: OomExpect,
 }
 
@@ -47,17 +49,11 @@ struct OomExpect {
     oom_score_adj_range: Option<[i32; 2]>,
 }
 
-fn options(gates: &BTreeMap<String, bool>) -> Result<FeatureGates, String> {
-    FeatureGates::default()
-        .with(gates)
-        .map_err(|e| e.to_string())
-}
-
 /// Runs one `qos` case.
 pub fn run_qos(case: Value) -> Result<(), String> {
     let c: QosCase = crate::cases::parse_case(case)?;
     let pod: Pod = model::from_value(&c.pod).map_err(|e| format!("pod: {e}"))?;
-    let opts = options(&c.feature_gates)?;
+    let opts = crate::cases::case_gates(c.kubernetes_version, &c.feature_gates)?;
     let got = qos::compute_pod_qos(&pod, opts.pod_level_resources);
     if got.as_str() == c.expect.qos_class {
         Ok(())
@@ -74,7 +70,7 @@ pub fn run_qos(case: Value) -> Result<(), String> {
 pub fn run_oom(case: Value) -> Result<(), String> {
     let c: OomCase = crate::cases::parse_case(case)?;
     let pod: Pod = model::from_value(&c.pod).map_err(|e| format!("pod: {e}"))?;
-    let opts = options(&c.feature_gates)?;
+    let opts = crate::cases::case_gates(c.kubernetes_version, &c.feature_gates)?;
     let capacity = Quantity::parse(&c.memory_capacity)
         .map_err(|e| format!("memoryCapacity {:?}: {e}", c.memory_capacity))?
         .value()

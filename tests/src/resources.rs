@@ -20,6 +20,7 @@ struct Case {
     options: Options,
     #[serde(default)]
     feature_gates: BTreeMap<String, bool>,
+    kubernetes_version: Option<kubelogic::KubernetesVersion>,
     resource: Option<String>,
     expect: Expect,
 }
@@ -87,13 +88,8 @@ fn check_list(what: &str, expected: &ResourceList, got: &ResourceList) -> Result
 pub fn run(case: Value) -> Result<(), String> {
     let c: Case = crate::cases::parse_case(case)?;
     let pod: Pod = model::from_value(&c.pod).map_err(|e| format!("pod: {e}"))?;
-    let mut pod_level_resources = true;
-    for (gate, on) in &c.feature_gates {
-        match gate.as_str() {
-            "PodLevelResources" => pod_level_resources = *on,
-            other => return Err(format!("unknown feature gate `{other}` for podResources")),
-        }
-    }
+    let pod_level_resources =
+        crate::cases::case_gates(c.kubernetes_version, &c.feature_gates)?.pod_level_resources;
     let non_missing = match &c.options.non_missing_container_requests {
         None => None,
         Some(m) => {

@@ -66,9 +66,7 @@ fn list<T: serde::de::DeserializeOwned>(values: &[Value], field: &str) -> Result
 
 impl SchedulingCase {
     pub fn parse(&self) -> Result<Parsed, String> {
-        let gates = FeatureGates::for_version(self.kubernetes_version.unwrap_or_default())
-            .with(&self.feature_gates)
-            .map_err(|e| e.to_string())?;
+        let gates = crate::cases::case_gates(self.kubernetes_version, &self.feature_gates)?;
         let objects = Objects {
             nodes: list::<Node>(&self.nodes, "nodes")?,
             pods: list::<Pod>(&self.pods, "pods")?,

@@ -188,3 +188,28 @@ fn eviction_runner_reads_container_stats() {
     kubelogic_conformance::eviction::run_run(case(serde_json::Value::Null, without)).unwrap();
     assert!(kubelogic_conformance::eviction::run_run(case(stats, without)).is_err());
 }
+
+/// `kubernetesVersion` selects a release's default gates for every kind
+/// that reads gates, not only scheduling: PodLevelResources is off before
+/// v1.34, so pod-level `spec.resources` do not make the pod Guaranteed.
+#[test]
+fn kubernetes_version_selects_the_gates_of_qos_cases() {
+    let case = |version: Option<&str>, class: &str| {
+        let mut c = serde_json::json!({
+            "kind": "qos",
+            "pod": {"spec": {"resources": {"requests": {"cpu": "1", "memory": "1Gi"},
+                                           "limits": {"cpu": "1", "memory": "1Gi"}},
+                             "containers": [{"name": "app"}]}},
+            "expect": {"qosClass": class}
+        });
+        if let Some(v) = version {
+            c["kubernetesVersion"] = v.into();
+        }
+        c
+    };
+    let run = kubelogic_conformance::cases::run_case;
+    run(case(None, "Guaranteed")).unwrap();
+    run(case(Some("v1.34"), "Guaranteed")).unwrap();
+    run(case(Some("v1.33"), "BestEffort")).unwrap();
+    assert!(run(case(Some("v1.33"), "Guaranteed")).is_err());
+}
