@@ -13,7 +13,7 @@ use std::hint::black_box;
 use kubelogic::model::{Node, Pod};
 use kubelogic::scheduler::{schedule, Profile, Snapshot};
 use kubelogic::FeatureGates;
-use kubelogic_benches::scheduler_perf::{node, template, NODES, SHAPES};
+use kubelogic_benches::scheduler_perf::{node, pods, template, NODES, SHAPES};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -26,13 +26,7 @@ fn main() {
         .expect("known shape");
     let profile = Profile::default_profile(FeatureGates::default()).expect("profile");
     let nodes: Vec<Node> = (0..NODES).map(node).collect();
-    let pods: Vec<Pod> = (0..existing)
-        .map(|i| {
-            let mut p = template(name, &format!("init-{i:05}"));
-            p.spec.node_name = Some(format!("node-{:05}", i % NODES));
-            p
-        })
-        .collect();
+    let pods: Vec<Pod> = pods(name, existing);
     let mut snap = None;
     for _ in 0..builds.max(1) {
         snap = Some(black_box(Snapshot::new(

@@ -105,17 +105,26 @@ pub mod scheduler_perf {
         ("topology_spread", 5000),
     ];
 
-    /// 5,000 nodes and `existing` pods of the shape spread over them round-robin.
-    pub fn cluster(shape: &str, existing: usize) -> Snapshot {
-        let nodes: Vec<Node> = (0..NODES).map(node).collect();
-        let pods: Vec<Pod> = (0..existing)
+    /// `existing` pods of the shape, bound to the 5,000 nodes round-robin.
+    pub fn pods(shape: &str, existing: usize) -> Vec<Pod> {
+        (0..existing)
             .map(|i| {
                 let mut p = template(shape, &format!("init-{i:05}"));
                 p.spec.node_name = Some(format!("node-{:05}", i % NODES));
                 p
             })
-            .collect();
-        Snapshot::new(nodes, pods, Vec::new(), FeatureGates::default())
+            .collect()
+    }
+
+    /// 5,000 nodes and `existing` pods of the shape spread over them round-robin.
+    pub fn cluster(shape: &str, existing: usize) -> Snapshot {
+        let nodes: Vec<Node> = (0..NODES).map(node).collect();
+        Snapshot::new(
+            nodes,
+            pods(shape, existing),
+            Vec::new(),
+            FeatureGates::default(),
+        )
     }
 }
 

@@ -447,43 +447,38 @@ pub fn label_selector_error(selector: &LabelSelector) -> Option<String> {
 /// # Ok::<(), kubelogic::model::ModelError>(())
 /// ```
 pub fn validate_affinity_weights(affinity: &Affinity, path: &str) -> Vec<FieldError> {
-    const DETAIL: &str = "must be in the range 1-100";
-    let bad = |w: i32| w <= 0 || w > 100;
     let mut errors = Vec::new();
+    let mut check = |field: String, weight: i32| {
+        if weight <= 0 || weight > 100 {
+            errors.push(FieldError::invalid_rendered(
+                field,
+                weight.to_string(),
+                "must be in the range 1-100",
+            ));
+        }
+    };
+    const PREFERRED: &str = "preferredDuringSchedulingIgnoredDuringExecution";
     if let Some(na) = &affinity.node_affinity {
-        for (i, term) in na
-            .preferred_during_scheduling_ignored_during_execution
-            .iter()
-            .enumerate()
-        {
-            if bad(term.weight) {
-                errors.push(FieldError::invalid_rendered(
-                    format!("{path}.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[{i}].weight"),
-                    term.weight.to_string(),
-                    DETAIL,
-                ));
-            }
+        let terms = &na.preferred_during_scheduling_ignored_during_execution;
+        for (i, term) in terms.iter().enumerate() {
+            check(
+                format!("{path}.nodeAffinity.{PREFERRED}[{i}].weight"),
+                term.weight,
+            );
         }
     }
     for (name, pa) in [
         ("podAffinity", &affinity.pod_affinity),
         ("podAntiAffinity", &affinity.pod_anti_affinity),
     ] {
-        let Some(pa) = pa else { continue };
-        for (j, term) in pa
-            .preferred_during_scheduling_ignored_during_execution
+        let terms = pa
             .iter()
-            .enumerate()
-        {
-            if bad(term.weight) {
-                errors.push(FieldError::invalid_rendered(
-                    format!(
-                        "{path}.{name}.preferredDuringSchedulingIgnoredDuringExecution[{j}].weight"
-                    ),
-                    term.weight.to_string(),
-                    DETAIL,
-                ));
-            }
+            .flat_map(|a| &a.preferred_during_scheduling_ignored_during_execution);
+        for (j, term) in terms.enumerate() {
+            check(
+                format!("{path}.{name}.{PREFERRED}[{j}].weight"),
+                term.weight,
+            );
         }
     }
     errors
