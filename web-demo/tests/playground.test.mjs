@@ -214,6 +214,19 @@ test('garbage in the cluster or pod shows an error next to the field, the page s
   await page.close();
 });
 
+test('a pod the API server refuses (preferred weight -5) shows its validation error next to the pod', async () => {
+  const { page, problems } = await open();
+  await page.locator('#scheduling-event').waitFor();
+  await page.fill('#pod-input', JSON.stringify({ metadata: { name: 'web', namespace: 'default' },
+    spec: { containers: [{ name: 'c' }], affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [
+      { weight: -5, preference: { matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }] } }] } } } }));
+  await page.locator('#scheduling-error').waitFor();
+  assert.match(await page.locator('#scheduling-error').textContent(),
+    /Cannot schedule: Pod "web" is invalid: spec\.affinity\.nodeAffinity\.preferredDuringSchedulingIgnoredDuringExecution\[0\]\.weight: Invalid value: -5: must be in the range 1-100/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('a cluster above 500 nodes: the first 500 rows and the chosen node, counts for all', async () => {
   const { page, problems } = await open();
   await page.locator('#scheduling-event').waitFor();

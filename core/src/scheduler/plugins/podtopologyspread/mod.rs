@@ -43,6 +43,7 @@ pub mod filtering;
 pub mod scoring;
 
 use crate::model::validation::FieldErrorType;
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::model::{
@@ -100,6 +101,26 @@ pub fn system_default_constraints() -> Vec<V1Constraint> {
     ]
 }
 
+/// The args as KubeSchedulerConfiguration spells them, decoded strictly.
+/// `defaultingType` and each constraint's `whenUnsatisfiable` are free
+/// strings there (`config.PodTopologySpreadArgs`), checked by validation in
+/// its order, so the constraints are read into the model after that check.
+#[derive(Debug, Default, Deserialize)]
+#[serde(
+    rename = "PodTopologySpreadArgs",
+    rename_all = "camelCase",
+    default,
+    deny_unknown_fields
+)]
+struct ArgsWire {
+    #[allow(dead_code)]
+    api_version: Option<String>,
+    #[allow(dead_code)]
+    kind: Option<String>,
+    defaulting_type: Option<String>,
+    default_constraints: Option<Vec<Value>>,
+}
+
 fn cfg_err(field: &str, ty: FieldErrorType, msg: impl Into<String>) -> ConfigError {
     ConfigError::new(names::POD_TOPOLOGY_SPREAD, field, ty, msg)
 }
@@ -108,53 +129,10 @@ impl PodTopologySpreadArgs {
     /// Reads the args' JSON form (`None`: the defaults) and validates them
     /// as `ValidatePodTopologySpreadArgs` does.
     pub fn from_json(args: Option<&Value>) -> Result<Self, ConfigError> {
+        let wire: ArgsWire = super::decode_args(names::POD_TOPOLOGY_SPREAD, args)?;
         let mut out = PodTopologySpreadArgs::default();
-        let Some(args) = args.filter(|v| !v.is_null()) else {
-            return Ok(out);
-        };
-        let Some(map) = args.as_object() else {
-            return Err(cfg_err(
-                "",
-                FieldErrorType::Invalid,
-                "args must be an object",
-            ));
-        };
-        let mut defaulting: Option<String> = None;
-        let mut raw_constraints: &[Value] = &[];
-        for (k, v) in map {
-            match k.as_str() {
-                "apiVersion" | "kind" => {}
-                "defaultingType" => match v {
-                    Value::String(s) => defaulting = Some(s.clone()),
-                    Value::Null => {}
-                    other => {
-                        return Err(cfg_err(
-                            k,
-                            FieldErrorType::Invalid,
-                            format!("expected a string, got {}", other),
-                        ))
-                    }
-                },
-                "defaultConstraints" => match v {
-                    Value::Array(items) => raw_constraints = items,
-                    Value::Null => {}
-                    other => {
-                        return Err(cfg_err(
-                            k,
-                            FieldErrorType::Invalid,
-                            format!("expected a list, got {}", other),
-                        ))
-                    }
-                },
-                other => {
-                    return Err(cfg_err(
-                        other,
-                        FieldErrorType::NotSupported,
-                        format!("unknown field {}", crate::quote::go_quote(other)),
-                    ))
-                }
-            }
-        }
+        let defaulting = wire.defaulting_type;
+        let raw_constraints = wire.default_constraints.unwrap_or_default();
         out.defaulting_type = match defaulting.as_deref() {
             None | Some("") | Some("System") => DefaultingType::System,
             Some("List") => DefaultingType::List,
@@ -172,7 +150,7 @@ impl PodTopologySpreadArgs {
         // `whenUnsatisfiable` is checked in its place among the fields, so
         // a bad one is remembered and the constraint read without it.
         let mut bad_when: Vec<Option<ConfigError>> = Vec::new();
-        for (i, raw) in raw_constraints.iter().enumerate() {
+        for (i, raw) in raw_constraints.into_iter().enumerate() {
             let p = format!("defaultConstraints[{i}]");
             let field = format!("{p}.whenUnsatisfiable");
             let bad = match raw.get("whenUnsatisfiable") {
@@ -187,7 +165,7 @@ impl PodTopologySpreadArgs {
                     format!("Unsupported value: {}: supported values: \"DoNotSchedule\", \"ScheduleAnyway\"", other),
                 )),
             };
-            let mut raw = raw.clone();
+            let mut raw = raw;
             if bad.is_some() {
                 if let Some(m) = raw.as_object_mut() {
                     m.remove("whenUnsatisfiable");
