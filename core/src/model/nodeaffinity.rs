@@ -53,21 +53,34 @@ impl LabelRequirement {
 
     /// `Requirement.Matches` given the label's value (`None`: the label is absent).
     pub fn matches_value(&self, value: Option<&str>) -> bool {
-        use NodeSelectorOperator as Op;
-        match self.operator {
-            Op::In => value.is_some_and(|v| self.values.iter().any(|x| x == v)),
-            Op::NotIn => value.is_none_or(|v| !self.values.iter().any(|x| x == v)),
-            Op::Exists => value.is_some(),
-            Op::DoesNotExist => value.is_none(),
-            Op::Gt | Op::Lt => {
-                let Some(v) = value.and_then(|v| v.parse::<i64>().ok()) else {
-                    return false;
-                };
-                if self.operator == Op::Gt {
-                    v > self.bound
-                } else {
-                    v < self.bound
-                }
+        requirement_matches(self.operator, &self.values, Some(self.bound), value)
+    }
+}
+
+/// `labels.Requirement.Matches` for one operator, its values and (for
+/// `Gt`/`Lt`) its integer bound, given the label's value (`None`: absent).
+/// A `Gt`/`Lt` without a bound, or with a value that is not an integer,
+/// does not match.
+pub fn requirement_matches(
+    operator: NodeSelectorOperator,
+    values: &[String],
+    bound: Option<i64>,
+    value: Option<&str>,
+) -> bool {
+    use NodeSelectorOperator as Op;
+    match operator {
+        Op::In => value.is_some_and(|v| values.iter().any(|x| x == v)),
+        Op::NotIn => value.is_none_or(|v| !values.iter().any(|x| x == v)),
+        Op::Exists => value.is_some(),
+        Op::DoesNotExist => value.is_none(),
+        Op::Gt | Op::Lt => {
+            let (Some(v), Some(bound)) = (value.and_then(|v| v.parse::<i64>().ok()), bound) else {
+                return false;
+            };
+            if operator == Op::Gt {
+                v > bound
+            } else {
+                v < bound
             }
         }
     }

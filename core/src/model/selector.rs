@@ -277,28 +277,11 @@ impl NodeSelectorRequirement {
         }
     }
 
-    /// Whether the value (a label's, or the node name for fields) satisfies this requirement.
+    /// Whether the value (a label's, or the node name for fields) satisfies
+    /// this requirement (`labels.Requirement.Matches`).
     pub fn matches_value(&self, value: Option<&str>) -> bool {
-        use NodeSelectorOperator as Op;
-        match self.operator {
-            Op::In => value.is_some_and(|v| self.values.iter().any(|x| x == v)),
-            Op::NotIn => value.is_none_or(|v| !self.values.iter().any(|x| x == v)),
-            Op::Exists => value.is_some(),
-            Op::DoesNotExist => value.is_none(),
-            Op::Gt | Op::Lt => {
-                let (Some(v), Some(bound)) = (
-                    value.and_then(|v| v.parse::<i64>().ok()),
-                    self.values.first().and_then(|b| b.parse::<i64>().ok()),
-                ) else {
-                    return false;
-                };
-                if self.operator == Op::Gt {
-                    v > bound
-                } else {
-                    v < bound
-                }
-            }
-        }
+        let bound = self.values.first().and_then(|b| b.parse::<i64>().ok());
+        super::nodeaffinity::requirement_matches(self.operator, &self.values, bound, value)
     }
 }
 
