@@ -357,31 +357,28 @@ fn requirement_error(
     key: &str,
     op: Option<LabelSelectorOperator>,
     values: &[String],
-) -> Option<String> {
-    let mut errs: Vec<String> = Vec::new();
+) -> Option<InvalidLabelSelector> {
+    let mut errors: Vec<FieldError> = Vec::new();
     let key_errs = is_qualified_name(key);
     if !key_errs.is_empty() {
-        errs.push(format!(
-            "key: Invalid value: {}: {}",
-            go_quote(key),
-            key_errs.join("; ")
-        ));
+        errors.push(FieldError::invalid("key", key, key_errs.join("; ")));
     }
+    let values_error = |detail: &str| {
+        FieldError::invalid_rendered("values", go_requirement_values(values), detail)
+    };
     match op {
         // matchLabels: `selection.Equals` with one value.
         None => {}
         Some(LabelSelectorOperator::In | LabelSelectorOperator::NotIn) if values.is_empty() => {
-            errs.push(format!(
-                "values: Invalid value: {}: for 'in', 'notin' operators, values set can't be empty",
-                go_requirement_values(values)
+            errors.push(values_error(
+                "for 'in', 'notin' operators, values set can't be empty",
             ));
         }
         Some(LabelSelectorOperator::Exists | LabelSelectorOperator::DoesNotExist)
             if !values.is_empty() =>
         {
-            errs.push(format!(
-                "values: Invalid value: {}: values set must be empty for exists and does not exist",
-                go_requirement_values(values)
+            errors.push(values_error(
+                "values set must be empty for exists and does not exist",
             ));
         }
         Some(_) => {}
@@ -389,20 +386,33 @@ fn requirement_error(
     for (i, v) in values.iter().enumerate() {
         let value_errs = is_valid_label_value(v);
         if !value_errs.is_empty() {
-            errs.push(format!(
-                "values[{i}][{key}]: Invalid value: {}: {}",
-                go_quote(v),
-                value_errs.join("; ")
+            errors.push(FieldError::invalid(
+                format!("values[{i}][{key}]"),
+                v,
+                value_errs.join("; "),
             ));
         }
     }
-    errs.dedup();
-    match errs.len() {
-        0 => None,
-        1 => errs.pop(),
-        _ => Some(format!("[{}]", errs.join(", "))),
+    errors.dedup();
+    (!errors.is_empty()).then_some(InvalidLabelSelector { errors })
+}
+
+/// A label selector `metav1.LabelSelectorAsSelector` refuses: the field
+/// errors of its first invalid requirement. Displayed as upstream's
+/// aggregate (one error as itself, several as `[a, b]`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidLabelSelector {
+    /// The errors, in the order upstream finds them.
+    pub errors: Vec<FieldError>,
+}
+
+impl fmt::Display for InvalidLabelSelector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&aggregate_message(&self.errors))
     }
 }
+
+impl std::error::Error for InvalidLabelSelector {}
 
 /// The error `metav1.LabelSelectorAsSelector` returns for `selector`, if any:
 /// the first invalid requirement (match labels first, in key order, then
@@ -413,10 +423,12 @@ fn requirement_error(
 ///
 /// let sel: LabelSelector = serde_json::from_str(
 ///     r#"{"matchExpressions": [{"key": "app", "operator": "In", "values": ["a b"]}]}"#)?;
-/// assert!(label_selector_error(&sel).unwrap().starts_with("values[0][app]: Invalid value: \"a b\""));
+/// let err = label_selector_error(&sel).unwrap();
+/// assert!(err.to_string().starts_with("values[0][app]: Invalid value: \"a b\""));
+/// assert_eq!(err.errors[0].field, "values[0][app]");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-pub fn label_selector_error(selector: &LabelSelector) -> Option<String> {
+pub fn label_selector_error(selector: &LabelSelector) -> Option<InvalidLabelSelector> {
     for (k, v) in &selector.match_labels {
         if let Some(e) = requirement_error(k, None, std::slice::from_ref(v)) {
             return Some(e);

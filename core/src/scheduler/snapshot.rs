@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::index::SnapshotIndexes;
 use super::types::calculate_resource;
 pub use super::types::Resource;
-use crate::model::validation::label_selector_error;
+use crate::model::validation::{label_selector_error, InvalidLabelSelector};
 use crate::model::{LabelSelector, Labels, Namespace, Node, Objects, Pod, PodAffinityTerm};
 pub use crate::resources::{
     is_extended_resource_name, is_native_resource, is_prefixed_native_resource,
@@ -119,7 +119,7 @@ impl AffinityTerm {
     /// `newAffinityTerm`: the term of `pod`, or the error
     /// `metav1.LabelSelectorAsSelector` gives for its label selector or
     /// namespace selector, in Kubernetes' words.
-    pub fn new(pod: &Pod, term: &PodAffinityTerm) -> Result<AffinityTerm, String> {
+    pub fn new(pod: &Pod, term: &PodAffinityTerm) -> Result<AffinityTerm, InvalidLabelSelector> {
         if let Some(e) = term.label_selector.as_ref().and_then(label_selector_error) {
             return Err(e);
         }
@@ -279,14 +279,17 @@ impl PodInfo {
     }
 }
 
-fn required_terms(pod: &Pod, terms: &[PodAffinityTerm]) -> Result<Vec<AffinityTerm>, String> {
+fn required_terms(
+    pod: &Pod,
+    terms: &[PodAffinityTerm],
+) -> Result<Vec<AffinityTerm>, InvalidLabelSelector> {
     terms.iter().map(|t| AffinityTerm::new(pod, t)).collect()
 }
 
 fn weighted_terms(
     pod: &Pod,
     terms: &[crate::model::WeightedPodAffinityTerm],
-) -> Result<Vec<WeightedAffinityTerm>, String> {
+) -> Result<Vec<WeightedAffinityTerm>, InvalidLabelSelector> {
     terms
         .iter()
         .map(|t| {

@@ -69,7 +69,7 @@ pub fn filter_topology_spread_constraints(
         .filter(|c| c.when_unsatisfiable == action)
     {
         if let Some(e) = c.label_selector.as_ref().and_then(label_selector_error) {
-            return Err(e);
+            return Err(e.to_string());
         }
         let mut selector = c.label_selector.clone();
         if gates.match_label_keys_in_pod_topology_spread && !c.match_label_keys.is_empty() {
