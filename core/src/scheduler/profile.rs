@@ -2,8 +2,6 @@
 //! weights and args — `KubeSchedulerProfile` — and the framework runtime that
 //! runs an extension point over all of them (`frameworkImpl.RunFilterPlugins`, ...).
 
-use super::plugins::defaultpreemption::DefaultPreemption;
-use crate::model::validation::FieldErrorType;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
@@ -13,8 +11,10 @@ use serde_json::Value;
 use super::framework::{
     Code, CycleState, FilterPlugin, Plugin, PreFilterPlugin, PreFilterResult, Status,
 };
+use super::plugins::defaultpreemption::DefaultPreemption;
 use super::plugins::{names, new_plugin, ConfigError};
 use super::snapshot::{NodeInfo, PodInfo, Snapshot};
+use crate::model::validation::FieldErrorType;
 use crate::FeatureGates;
 
 /// The default profile's plugins in order, with their score weights

@@ -378,20 +378,8 @@ pub fn num_feasible_nodes_to_find(percentage: Option<u32>, num_all_nodes: usize)
     n.max(MIN_FEASIBLE_NODES_TO_FIND)
 }
 
-/// Runs the Filters of `filters` (collected once per cycle) on one node:
-/// [`run_filter_plugins`].
-#[inline]
-fn run_filters(
-    filters: &[(&'static str, &dyn FilterPlugin)],
-    state: &CycleState,
-    pod: &PodInfo,
-    node: &NodeInfo,
-) -> Status {
-    run_filter_plugins(filters.iter().copied(), state, pod, node)
-}
-
-/// Filters one node: [`run_filters`], or, when pods are nominated to
-/// nodes of the snapshot,
+/// Filters one node: [`run_filter_plugins`] over the Filters collected once
+/// per cycle, or, when pods are nominated to nodes of the snapshot,
 /// [`Profile::run_filter_with_nominated_pods`] (`RunFilterPluginsWithNominatedPods`).
 fn filter_node(
     profile: &Profile,
@@ -404,7 +392,7 @@ fn filter_node(
     if snapshot.has_nominated_pods() {
         profile.run_filter_with_nominated_pods(state, pod, node, snapshot)
     } else {
-        run_filters(filters, state, pod, node)
+        run_filter_plugins(filters.iter().copied(), state, pod, node)
     }
 }
 
